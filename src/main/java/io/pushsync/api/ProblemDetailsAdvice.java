@@ -1,0 +1,94 @@
+package io.pushsync.api;
+
+import io.pushsync.sync.BatchConflictException;
+import io.pushsync.sync.BatchTooLargeException;
+import io.pushsync.sync.InvalidBatchException;
+import io.pushsync.sync.UnknownDestinationException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+
+/** Problem Details ({@code application/problem+json}) for every request-level error. Row problems are results. */
+@RestControllerAdvice
+public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+    @ExceptionHandler(InvalidBatchException.class)
+    ProblemDetail invalid(InvalidBatchException e) {
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
+                e.getMessage());
+        p.setProperty("errors", e.violations().stream()
+                .map(v -> Map.of("pointer", v.pointer(), "message", v.message())).toList());
+        return p;
+    }
+
+    @ExceptionHandler(UnknownDestinationException.class)
+    ProblemDetail unknownDestination(UnknownDestinationException e) {
+        return problem(HttpStatus.NOT_FOUND, ProblemTypes.UNKNOWN_DESTINATION, "Unknown destination type",
+                e.getMessage());
+    }
+
+    @ExceptionHandler(BatchConflictException.class)
+    ProblemDetail conflict(BatchConflictException e) {
+        return problem(HttpStatus.CONFLICT, ProblemTypes.BATCH_CONFLICT, "Batch conflict", e.getMessage());
+    }
+
+    @ExceptionHandler(BatchTooLargeException.class)
+    ProblemDetail tooLarge(BatchTooLargeException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.BATCH_TOO_LARGE, "Batch too large",
+                e.getMessage());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String detail = "the request body is not well-formed JSON";
+        Throwable cause = ex.getMostSpecificCause();
+        if (cause instanceof JacksonException je && je.getLocation() != null) {
+            TokenStreamLocation at = je.getLocation();
+            detail += " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        } else if (ex.getMessage() != null && ex.getMessage().contains("Required request body is missing")) {
+            detail = "the request body is missing";
+        }
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_JSON, "Malformed JSON", detail);
+        p.setProperty("errors", List.of(Map.of("pointer", "", "message", detail)));
+        return handleExceptionInternal(ex, p, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ProblemDetail p = problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemTypes.UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported media type", "the request body must be JSON (Content-Type: application/json), not "
+                        + (ex.getContentType() == null ? "an unspecified type" : ex.getContentType()));
+        return handleExceptionInternal(ex, p, headers, HttpStatus.UNSUPPORTED_MEDIA_TYPE, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ProblemDetail p = problem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Not found",
+                "no endpoint " + ex.getHttpMethod() + " /" + ex.getResourcePath());
+        return handleExceptionInternal(ex, p, headers, HttpStatus.NOT_FOUND, request);
+    }
+
+    private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setType(URI.create(type));
+        p.setTitle(title);
+        return p;
+    }
+}

@@ -1,0 +1,18 @@
+package io.pushsync.api;
+
+/** The {@code type} URIs of pushsync's Problem Details. Stable: callers may switch on them. */
+final class ProblemTypes {
+
+    private static final String BASE = "urn:pushsync:problem:";
+    static final String INVALID_REQUEST = BASE + "invalid-request";
+    static final String MALFORMED_JSON = BASE + "malformed-json";
+    static final String UNAUTHORIZED = BASE + "unauthorized";
+    static final String UNKNOWN_DESTINATION = BASE + "unknown-destination";
+    static final String NOT_FOUND = BASE + "not-found";
+    static final String BATCH_CONFLICT = BASE + "batch-conflict";
+    static final String BATCH_TOO_LARGE = BASE + "batch-too-large";
+    static final String UNSUPPORTED_MEDIA_TYPE = BASE + "unsupported-media-type";
+
+    private ProblemTypes() {
+    }
+}

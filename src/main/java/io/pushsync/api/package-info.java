@@ -1,0 +1,2 @@
+/** HTTP API v1: controllers, caller authentication and Problem Details for request errors. */
+package io.pushsync.api;

@@ -1,0 +1,145 @@
+package io.pushsync.destination.xtremepush;
+
+import io.pushsync.sync.Deadline;
+import io.pushsync.sync.ErrorCode;
+import io.pushsync.sync.RowError;
+import io.pushsync.sync.RowResults;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+
+/**
+ * Delivers one chunk of rows and records every row's outcome. A chunk the vendor rejects (400 and other non-auth
+ * 4xx) is split in halves and re-sent until the rejected rows are isolated, within
+ * {@code maxRequestsPerChunk} requests (the first included); rows still unresolved then fail with the vendor's
+ * message. 401/403/404 stop the whole batch ({@link BatchStoppedException}).
+ *
+ * @param <T> a row as the wire needs it; {@code index} gives its position in the batch
+ */
+final class ChunkDelivery<T> {
+
+    sealed interface Outcome permits Confirmed, Rejected, Stop, Failed {
+    }
+
+    /** 2xx: {@code taskId} set (possibly null) when the vendor accepted for asynchronous processing (202). */
+    record Confirmed(boolean async, String taskId) implements Outcome {
+    }
+
+    /** The vendor refused the request's content: isolate. */
+    record Rejected(String message) implements Outcome {
+    }
+
+    /** The account or the target is wrong: nothing more will succeed. */
+    record Stop(RowError error) implements Outcome {
+    }
+
+    /** The request could not be delivered (retries exhausted, deadline): its rows fail, no isolation. */
+    record Failed(RowError error) implements Outcome {
+    }
+
+    static final class BatchStoppedException extends RuntimeException {
+        private final transient RowError error;
+
+        BatchStoppedException(RowError error) {
+            super(error.message(), null, false, false);
+            this.error = error;
+        }
+
+        RowError error() {
+            return error;
+        }
+    }
+
+    private final Function<List<T>, Outcome> sender;
+    private final ToIntFunction<T> index;
+    private final int maxRequestsPerChunk;
+    private final Deadline deadline;
+    private final RowResults results;
+
+    ChunkDelivery(Function<List<T>, Outcome> sender, ToIntFunction<T> index, int maxRequestsPerChunk,
+            Deadline deadline, RowResults results) {
+        this.sender = sender;
+        this.index = index;
+        this.maxRequestsPerChunk = Math.max(1, maxRequestsPerChunk);
+        this.deadline = deadline;
+        this.results = results;
+    }
+
+    /** Returns the number of requests the chunk cost. */
+    int deliver(List<T> chunk) {
+        int[] used = {0};
+        deliver(chunk, used, null);
+        return used[0];
+    }
+
+    private void deliver(List<T> rows, int[] used, String rejection) {
+        if (deadline.isExpired()) {
+            fail(rows, RowError.of(ErrorCode.DEADLINE_EXCEEDED,
+                    "the batch's time budget ran out before this row was sent"));
+            return;
+        }
+        if (used[0] >= maxRequestsPerChunk) {
+            fail(rows, RowError.of(ErrorCode.REJECTED_BY_DESTINATION, rejection
+                    + " (the rejected rows of this chunk could not be isolated within " + maxRequestsPerChunk
+                    + " requests; this row may be fine)"));
+            return;
+        }
+        used[0]++;
+        Outcome outcome = sender.apply(rows);
+        if (outcome instanceof Confirmed c) {
+            for (T row : rows) {
+                if (c.async()) {
+                    results.accepted(index.applyAsInt(row), c.taskId());
+                } else {
+                    results.succeeded(index.applyAsInt(row));
+                }
+            }
+        } else if (outcome instanceof Failed f) {
+            fail(rows, f.error());
+        } else if (outcome instanceof Stop s) {
+            throw new BatchStoppedException(s.error());
+        } else if (outcome instanceof Rejected r) {
+            if (rows.size() == 1) {
+                fail(rows, RowError.of(ErrorCode.REJECTED_BY_DESTINATION, r.message()));
+                return;
+            }
+            int half = rows.size() / 2;
+            deliver(rows.subList(0, half), used, r.message());
+            deliver(rows.subList(half, rows.size()), used, r.message());
+        }
+    }
+
+    private void fail(List<T> rows, RowError error) {
+        for (T row : rows) {
+            results.failed(index.applyAsInt(row), error);
+        }
+    }
+
+    /** The outcome of an Xtremepush call, by status; a {@link XtremepushClient.CallFailure} becomes {@link Failed}. */
+    static Outcome classify(java.util.function.Supplier<XtremepushReply> call) {
+        XtremepushReply reply;
+        try {
+            reply = call.get();
+        } catch (XtremepushClient.CallFailure f) {
+            ErrorCode code = switch (f.kind()) {
+                case RATE_LIMITED -> ErrorCode.RATE_LIMITED;
+                case UNAVAILABLE -> ErrorCode.DESTINATION_UNAVAILABLE;
+                case DEADLINE -> ErrorCode.DEADLINE_EXCEEDED;
+            };
+            return new Failed(RowError.of(code, f.getMessage()));
+        }
+        int status = reply.status();
+        if (reply.isSuccess()) {
+            return status == 202 ? new Confirmed(true, XtremepushWire.taskId(reply.json()))
+                    : new Confirmed(false, null);
+        }
+        String message = "Xtremepush answered " + status + ": " + reply.message();
+        if (status == 401 || status == 403) {
+            return new Stop(RowError.of(ErrorCode.DESTINATION_AUTH_FAILED, message));
+        }
+        if (status == 404) {
+            return new Stop(RowError.of(ErrorCode.DESTINATION_NOT_FOUND, message));
+        }
+        return new Rejected(message);
+    }
+}

@@ -1,0 +1,57 @@
+package io.pushsync.destination.xtremepush;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.util.Optional;
+
+/**
+ * Phone numbers to E.164 digits without {@code +} (Xtremepush's format, e.g. {@code 353850123456}).
+ *
+ * <p>Accepted: {@code +353 85 012 3456}, {@code 00353...}, {@code 353...} (digits are taken as international when
+ * there is no {@code +}/{@code 00} and no leading {@code 0}), spaces, dashes, dots and brackets. A national number
+ * (leading {@code 0}) is read in {@code defaultRegion} when one is configured, and rejected otherwise.
+ */
+final class PhoneNumbers {
+
+    private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+
+    private final String defaultRegion;
+
+    PhoneNumbers(String defaultRegion) {
+        this.defaultRegion = defaultRegion == null || defaultRegion.isBlank() ? null : defaultRegion.trim().toUpperCase();
+    }
+
+    Optional<String> toE164Digits(String raw) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        String s = raw.strip();
+        if (s.isEmpty() || s.length() > 40) {
+            return Optional.empty();
+        }
+        String region = "ZZ";
+        if (s.startsWith("00")) {
+            s = "+" + s.substring(2);
+        } else if (!s.startsWith("+")) {
+            String digits = s.replaceAll("[\\s().\\-]", "");
+            if (digits.startsWith("0")) {
+                if (defaultRegion == null) {
+                    return Optional.empty();
+                }
+                region = defaultRegion;
+            } else {
+                s = "+" + s;
+            }
+        }
+        try {
+            PhoneNumber number = UTIL.parse(s, region);
+            if (!UTIL.isValidNumber(number)) {
+                return Optional.empty();
+            }
+            return Optional.of(UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164).substring(1));
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
+    }
+}

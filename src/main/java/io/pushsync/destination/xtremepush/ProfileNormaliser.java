@@ -1,0 +1,164 @@
+package io.pushsync.destination.xtremepush;
+
+import io.pushsync.sync.ErrorCode;
+import io.pushsync.sync.RowError;
+import io.pushsync.sync.SyncRow;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * Validates and normalises one profile row into the values of an {@code import/profile} row. Pure.
+ *
+ * <ul>
+ *   <li>{@code user_id}, {@code device_id}: string or number, trimmed; blank counts as absent.</li>
+ *   <li>{@code email}: trimmed, lower-cased, must look like an address; needs {@code email_subscription}.</li>
+ *   <li>{@code mobile_number}: to E.164 digits (a JSON number); needs {@code sms_subscription}.</li>
+ *   <li>A blank {@code email} or {@code mobile_number} is treated like null.</li>
+ *   <li>Subscriptions to {@code 1}/{@code 0}; JSON objects and arrays to JSON strings; other values unchanged.</li>
+ *   <li>A row with nothing but its identifier is skipped ({@code no_fields}): there is nothing to update.</li>
+ * </ul>
+ */
+final class ProfileNormaliser {
+
+    static final String USER_ID = "user_id";
+    static final String DEVICE_ID = "device_id";
+    static final String EMAIL = "email";
+    static final String MOBILE = "mobile_number";
+    static final String EMAIL_SUBSCRIPTION = "email_subscription";
+    static final String SMS_SUBSCRIPTION = "sms_subscription";
+    private static final Set<String> IDENTIFIERS = Set.of(USER_ID, DEVICE_ID);
+    private static final Pattern EMAIL_SHAPE = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** Either {@code values} or {@code error} is set; {@code skip} tells a skipped row from a failed one. */
+    record Normalised(Map<String, JsonNode> values, RowError error, boolean skip) {
+        static Normalised ok(Map<String, JsonNode> values) {
+            return new Normalised(values, null, false);
+        }
+
+        static Normalised fail(ErrorCode code, String field, String message) {
+            return new Normalised(null, RowError.of(code, field, message), false);
+        }
+    }
+
+    private final PhoneNumbers phones;
+
+    ProfileNormaliser(PhoneNumbers phones) {
+        this.phones = phones;
+    }
+
+    Normalised normalise(SyncRow row) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : row.fields().entrySet()) {
+            String name = e.getKey();
+            JsonNode value = e.getValue();
+            if (value.isNull()) {
+                if (EMAIL_SUBSCRIPTION.equals(name) || SMS_SUBSCRIPTION.equals(name)) {
+                    return Normalised.fail(ErrorCode.INVALID_SUBSCRIPTION_STATUS, name,
+                            name + " cannot be cleared: it must be 1 or 0 (or true/false, yes/no, opted_in/opted_out)");
+                }
+                out.put(name, value); // options.nulls = clear: the core kept the null on purpose
+                continue;
+            }
+            Normalised failure = switch (name) {
+                case USER_ID, DEVICE_ID -> identifier(name, value, out);
+                case EMAIL -> email(value, out);
+                case MOBILE -> mobile(value, out);
+                case EMAIL_SUBSCRIPTION, SMS_SUBSCRIPTION -> subscription(name, value, out);
+                default -> {
+                    out.put(name, (value.isObject() || value.isArray()) ? NODES.stringNode(value.toString()) : value);
+                    yield null;
+                }
+            };
+            if (failure != null) {
+                return failure;
+            }
+        }
+        if (!out.containsKey(USER_ID) && !out.containsKey(DEVICE_ID)) {
+            return Normalised.fail(ErrorCode.MISSING_REQUIRED_FIELD, USER_ID,
+                    "required field 'user_id' (or 'device_id') is missing or blank");
+        }
+        if (hasValue(out, EMAIL) && !out.containsKey(EMAIL_SUBSCRIPTION)) {
+            return Normalised.fail(ErrorCode.MISSING_SUBSCRIPTION_STATUS, EMAIL_SUBSCRIPTION,
+                    "email is set, so email_subscription must be set too (1 = opted in, 0 = opted out)");
+        }
+        if (hasValue(out, MOBILE) && !out.containsKey(SMS_SUBSCRIPTION)) {
+            return Normalised.fail(ErrorCode.MISSING_SUBSCRIPTION_STATUS, SMS_SUBSCRIPTION,
+                    "mobile_number is set, so sms_subscription must be set too (1 = opted in, 0 = opted out)");
+        }
+        if (out.keySet().stream().allMatch(IDENTIFIERS::contains)) {
+            return new Normalised(null, RowError.of(ErrorCode.NO_FIELDS,
+                    "the row has no field to set besides its identifier"), true);
+        }
+        return Normalised.ok(out);
+    }
+
+    private static Normalised identifier(String name, JsonNode value, Map<String, JsonNode> out) {
+        if (!value.isString() && !value.isIntegralNumber()) {
+            return Normalised.fail(ErrorCode.INVALID_FIELD, name, name + " must be a string or an integer");
+        }
+        String id = value.asString().trim();
+        if (!id.isEmpty()) {
+            out.put(name, NODES.stringNode(id));
+        }
+        return null;
+    }
+
+    private static Normalised email(JsonNode value, Map<String, JsonNode> out) {
+        if (!value.isString()) {
+            return Normalised.fail(ErrorCode.INVALID_FIELD, EMAIL, "email must be a string");
+        }
+        String email = value.stringValue().trim().toLowerCase(Locale.ROOT);
+        if (email.isEmpty()) {
+            return null;
+        }
+        if (!EMAIL_SHAPE.matcher(email).matches()) {
+            return Normalised.fail(ErrorCode.INVALID_FIELD, EMAIL, "not an e-mail address: '" + clip(email) + "'");
+        }
+        out.put(EMAIL, NODES.stringNode(email));
+        return null;
+    }
+
+    private Normalised mobile(JsonNode value, Map<String, JsonNode> out) {
+        if (!value.isString() && !value.isIntegralNumber()) {
+            return Normalised.fail(ErrorCode.INVALID_PHONE_NUMBER, MOBILE,
+                    "mobile_number must be a string or an integer");
+        }
+        String raw = value.asString();
+        if (raw.isBlank()) {
+            return null;
+        }
+        Optional<String> digits = phones.toE164Digits(raw);
+        if (digits.isEmpty()) {
+            return Normalised.fail(ErrorCode.INVALID_PHONE_NUMBER, MOBILE,
+                    "not a valid phone number: '" + clip(raw) + "'");
+        }
+        out.put(MOBILE, XtremepushWire.mobileNumber(digits.get()));
+        return null;
+    }
+
+    private static Normalised subscription(String name, JsonNode value, Map<String, JsonNode> out) {
+        Optional<Integer> status = SubscriptionStatus.parse(value);
+        if (status.isEmpty()) {
+            return Normalised.fail(ErrorCode.INVALID_SUBSCRIPTION_STATUS, name, "not a subscription status: "
+                    + clip(value.toString()) + " (use 1/0, true/false, yes/no or opted_in/opted_out)");
+        }
+        out.put(name, NODES.numberNode(status.get()));
+        return null;
+    }
+
+    private static boolean hasValue(Map<String, JsonNode> out, String name) {
+        JsonNode n = out.get(name);
+        return n != null && !n.isNull();
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+}

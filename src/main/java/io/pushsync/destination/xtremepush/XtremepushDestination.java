@@ -1,0 +1,90 @@
+package io.pushsync.destination.xtremepush;
+
+import io.pushsync.sync.Connection;
+import io.pushsync.sync.ConnectionCheckResult;
+import io.pushsync.sync.Deadline;
+import io.pushsync.sync.Destination;
+import io.pushsync.sync.ErrorCode;
+import io.pushsync.sync.RowResults;
+import io.pushsync.sync.SyncRequest;
+import io.pushsync.sync.catalog.ConnectionField;
+import io.pushsync.sync.catalog.DestinationDescriptor;
+import io.pushsync.sync.catalog.ObjectTypeDescriptor;
+import io.pushsync.sync.catalog.OptionDescriptor;
+import io.pushsync.sync.catalog.RequiredField;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/** The Xtremepush destination: {@code user_profiles} and {@code list_members}. */
+@Component
+public class XtremepushDestination implements Destination {
+
+    static final String TYPE = "xtremepush";
+    static final String REGION = "region";
+    static final String APP_TOKEN = "appToken";
+    static final String USER_PROFILES = "user_profiles";
+    static final String LIST_MEMBERS = "list_members";
+
+    private static final DestinationDescriptor DESCRIPTOR = new DestinationDescriptor(TYPE, "Xtremepush",
+            List.of(ConnectionField.plain(REGION, "API region", List.of("eu", "us")),
+                    ConnectionField.secret(APP_TOKEN, "App token (Settings > Integrations > API Integration)")),
+            List.of(new ObjectTypeDescriptor(USER_PROFILES, "User profiles", List.of("upsert"), List.of(),
+                            List.of(RequiredField.of(ProfileNormaliser.USER_ID, ProfileNormaliser.DEVICE_ID)),
+                            List.of("user_id", "email", "first_name", "last_name", "mobile_number",
+                                    "email_subscription", "sms_subscription", "language", "timezone")),
+                    new ObjectTypeDescriptor(LIST_MEMBERS, "List members", List.of("add", "remove", "mirror", "upsert"),
+                            List.of(OptionDescriptor.positiveInteger(ListMemberImport.LIST_ID, true,
+                                    "numeric id of the Xtremepush user list (Data > Audiences)")),
+                            List.of(RequiredField.of(ListMemberImport.IDENTIFIER)),
+                            List.of(ListMemberImport.IDENTIFIER))));
+
+    private final XtremepushClient client;
+    private final ProfileImport profiles;
+    private final ListMemberImport lists;
+
+    XtremepushDestination(XtremepushClient client, XtremepushProperties properties) {
+        this.client = client;
+        this.profiles = new ProfileImport(client, properties,
+                new ProfileNormaliser(new PhoneNumbers(properties.defaultPhoneRegion())));
+        this.lists = new ListMemberImport(client, properties);
+    }
+
+    @Override
+    public DestinationDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public ConnectionCheckResult checkConnection(Connection connection, Deadline deadline) {
+        var token = connection.secret(APP_TOKEN);
+        ChunkDelivery.Outcome outcome = ChunkDelivery.classify(() -> client.post(connection.value(REGION), token,
+                "connection_check", XtremepushWire.PROFILE_LIST_PATH, XtremepushWire.connectionCheck(token),
+                deadline.remaining(), deadline));
+        if (outcome instanceof ChunkDelivery.Confirmed) {
+            return ConnectionCheckResult.success();
+        }
+        if (outcome instanceof ChunkDelivery.Stop s) {
+            return new ConnectionCheckResult(false,
+                    new ConnectionCheckResult.CheckError(s.error().code(), s.error().message()));
+        }
+        if (outcome instanceof ChunkDelivery.Failed f) {
+            return new ConnectionCheckResult(false,
+                    new ConnectionCheckResult.CheckError(f.error().code(), f.error().message()));
+        }
+        return ConnectionCheckResult.failure(ErrorCode.REJECTED_BY_DESTINATION,
+                ((ChunkDelivery.Rejected) outcome).message());
+    }
+
+    @Override
+    public void sync(SyncRequest request, Deadline deadline, RowResults results) {
+        try {
+            if (USER_PROFILES.equals(request.objectType())) {
+                profiles.run(request, deadline, results);
+            } else {
+                lists.run(request, deadline, results);
+            }
+        } catch (ChunkDelivery.BatchStoppedException stop) {
+            results.failUnset(stop.error());
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.pushsync.resilience;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code pushsync_vendor_requests_seconds} and {@code pushsync_vendor_retries_total}. Tags are fixed vocabularies:
+ * never a credential, row id or identifier.
+ */
+@Component
+public class VendorCallMetrics {
+
+    private final MeterRegistry registry;
+
+    public VendorCallMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** {@code status} 0 means no HTTP answer (timeout, connection failure). */
+    public void recordRequest(String destination, String operation, int status, Duration duration) {
+        Timer.builder("pushsync_vendor_requests_seconds")
+                .tag("destination", destination)
+                .tag("operation", operation)
+                .tag("outcome", outcome(status))
+                .register(registry)
+                .record(duration);
+    }
+
+    public void recordRetry(String destination, String reason) {
+        registry.counter("pushsync_vendor_retries_total", "destination", destination, "reason", reason).increment();
+    }
+
+    static String outcome(int status) {
+        if (status == 0) {
+            return "io_error";
+        }
+        if (status == 429) {
+            return "429";
+        }
+        return (status / 100) + "xx";
+    }
+}

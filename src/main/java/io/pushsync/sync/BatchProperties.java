@@ -1,0 +1,22 @@
+package io.pushsync.sync;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * {@code pushsync.batch.*}: limits of one batch.
+ *
+ * @param maxRows rows per batch; more is a 413
+ * @param deadline time budget of a batch; rows not sent by then fail {@code deadline_exceeded}
+ * @param maxFieldsPerRow fields per row; a row with more fails {@code invalid_field}
+ * @param maxStringLength UTF-8 size of one string value; a longer value fails its row with {@code invalid_field}
+ */
+@ConfigurationProperties("pushsync.batch")
+public record BatchProperties(
+        @DefaultValue("100000") int maxRows,
+        @DefaultValue("10m") Duration deadline,
+        @DefaultValue("200") int maxFieldsPerRow,
+        @DefaultValue("64KB") DataSize maxStringLength) {
+}

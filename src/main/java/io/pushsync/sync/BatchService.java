@@ -1,0 +1,127 @@
+package io.pushsync.sync;
+
+import io.pushsync.sync.idempotency.IdempotencyLedger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+
+/** Runs one batch: validation, idempotent replay, the adapter under a deadline, one result per row. */
+@Service
+public class BatchService {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchService.class);
+
+    private final DestinationRegistry registry;
+    private final BatchValidator validator;
+    private final IdempotencyLedger ledger;
+    private final BatchProperties properties;
+    private final SyncMetrics metrics;
+    private final Clock clock;
+
+    public BatchService(DestinationRegistry registry, BatchValidator validator, IdempotencyLedger ledger,
+            BatchProperties properties, SyncMetrics metrics) {
+        this.registry = registry;
+        this.validator = validator;
+        this.ledger = ledger;
+        this.properties = properties;
+        this.metrics = metrics;
+        this.clock = Clock.systemUTC();
+    }
+
+    /** The answer and whether it was replayed from the ledger. */
+    public record Execution(BatchResponse response, boolean replayed) {
+    }
+
+    public Execution execute(String type, JsonNode body) {
+        Destination destination = registry.get(type);
+        PreparedBatch batch = validator.prepare(destination.descriptor(), body);
+        SyncRequest request = batch.request();
+        String fingerprint = fingerprint(type, body);
+        IdempotencyLedger.Claim claim = ledger.begin(request.syncId(), request.batchId(), fingerprint);
+        if (claim instanceof IdempotencyLedger.Replay replay) {
+            return new Execution(replay.response(), true);
+        }
+        if (claim instanceof IdempotencyLedger.InProgress) {
+            throw new BatchConflictException("batch '" + request.batchId() + "' of sync '" + request.syncId()
+                    + "' is still in progress; retry once it has finished");
+        }
+        if (claim instanceof IdempotencyLedger.Mismatch) {
+            throw new BatchConflictException("batch '" + request.batchId() + "' of sync '" + request.syncId()
+                    + "' was already received with a different payload; use a new batchId for a new batch");
+        }
+        try {
+            BatchResponse response = run(destination, batch);
+            ledger.complete(request.syncId(), request.batchId(), fingerprint, response);
+            return new Execution(response, false);
+        } catch (RuntimeException | Error e) {
+            ledger.abandon(request.syncId(), request.batchId(), fingerprint);
+            throw e;
+        }
+    }
+
+    public ConnectionCheckResult checkConnection(String type, JsonNode body) {
+        Destination destination = registry.get(type);
+        Connection connection = validator.connectionOnly(destination.descriptor(), body);
+        Duration budget = properties.deadline().compareTo(Duration.ofMinutes(1)) < 0 ? properties.deadline()
+                : Duration.ofMinutes(1);
+        return destination.checkConnection(connection, Deadline.after(budget, clock));
+    }
+
+    private BatchResponse run(Destination destination, PreparedBatch batch) {
+        SyncRequest request = batch.request();
+        long started = System.nanoTime();
+        RowResults results = new RowResults(batch.ids());
+        for (Map.Entry<Integer, RowError> failure : batch.rowFailures().entrySet()) {
+            results.failed(failure.getKey(), failure.getValue());
+        }
+        Deadline deadline = Deadline.after(properties.deadline(), clock);
+        try (MDC.MDCCloseable a = MDC.putCloseable("syncId", request.syncId());
+                MDC.MDCCloseable b = MDC.putCloseable("batchId", request.batchId());
+                MDC.MDCCloseable c = MDC.putCloseable("destination", request.destination())) {
+            if (!request.rows().isEmpty()) {
+                destination.sync(request, deadline, results);
+            }
+        } catch (RuntimeException e) {
+            log.error("destination {} failed on batch {} of sync {}; unconfirmed rows fail as retryable",
+                    request.destination(), request.batchId(), request.syncId(), e);
+            results.failUnset(RowError.of(ErrorCode.DESTINATION_UNAVAILABLE,
+                    "the batch stopped on an internal error before this row was confirmed"));
+        }
+        int unset = results.failUnset(deadline.isExpired()
+                ? RowError.of(ErrorCode.DEADLINE_EXCEEDED, "the batch's time budget ran out before this row was sent")
+                : RowError.of(ErrorCode.DESTINATION_UNAVAILABLE, "no outcome was recorded for this row"));
+        if (unset > 0 && !deadline.isExpired()) {
+            log.error("destination {} left {} rows without an outcome", request.destination(), unset);
+        }
+        List<RowResult> list = results.snapshot();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        BatchResponse.Summary summary = BatchResponse.Summary.of(list);
+        metrics.recordBatch(request.destination(), request.objectType(), summary, took);
+        log.info("batch {} of sync {} to {} {}: {}", request.batchId(), request.syncId(), request.destination(),
+                request.objectType(), summary);
+        return new BatchResponse(request.syncId(), request.batchId(), request.destination(), request.objectType(),
+                request.mode(), summary, list, took.toMillis());
+    }
+
+    private static String fingerprint(String type, JsonNode body) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(type.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(body.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

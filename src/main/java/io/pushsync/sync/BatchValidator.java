@@ -1,0 +1,350 @@
+package io.pushsync.sync;
+
+import io.pushsync.sync.catalog.ConnectionField;
+import io.pushsync.sync.catalog.DestinationDescriptor;
+import io.pushsync.sync.catalog.ObjectTypeDescriptor;
+import io.pushsync.sync.catalog.OptionDescriptor;
+import io.pushsync.sync.catalog.RequiredField;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Turns a request body into a {@link PreparedBatch}, checking it against the destination's catalog.
+ *
+ * <p>Request-level problems (structure, ids, connection, object type, mode, options, {@code change}) are collected
+ * into one {@link InvalidBatchException}. Row-level problems (a missing identifier, too many fields, an oversized
+ * string) fail only that row.
+ */
+@Component
+public class BatchValidator {
+
+    static final String NULLS_OPTION = "nulls";
+    private static final int MAX_REPORTED_VIOLATIONS = 100;
+    private static final int MAX_ID_LENGTH = 200;
+    private static final int MAX_ROW_ID_LENGTH = 256;
+    private static final Set<String> TOP_LEVEL =
+            Set.of("syncId", "batchId", "connection", "objectType", "mode", "options", "rows");
+
+    private final BatchProperties limits;
+
+    public BatchValidator(BatchProperties limits) {
+        this.limits = limits;
+    }
+
+    public PreparedBatch prepare(DestinationDescriptor destination, JsonNode body) {
+        Violations v = new Violations();
+        if (body == null || !body.isObject()) {
+            throw new InvalidBatchException(List.of(new Violation("", "the request body must be a JSON object")));
+        }
+        for (String name : body.propertyNames()) {
+            if (!TOP_LEVEL.contains(name)) {
+                v.add("/" + escape(name), "unknown property '" + name + "'; expected one of " + TOP_LEVEL);
+            }
+        }
+        String syncId = identifier(body, "syncId", v);
+        String batchId = identifier(body, "batchId", v);
+        Connection connection = connection(destination, body.get("connection"), v);
+        ObjectTypeDescriptor objectType = objectType(destination, body.get("objectType"), v);
+        String mode = objectType == null ? null : mode(objectType, body.get("mode"), v);
+        SyncOptions options = objectType == null ? null : options(objectType, body.get("options"), v);
+
+        JsonNode rowsNode = body.get("rows");
+        if (rowsNode == null || !rowsNode.isArray()) {
+            v.add("/rows", "'rows' is required and must be an array of rows");
+            throw v.exception();
+        }
+        if (rowsNode.size() > limits.maxRows()) {
+            throw new BatchTooLargeException(rowsNode.size(), limits.maxRows());
+        }
+        List<String> ids = new ArrayList<>(rowsNode.size());
+        List<SyncRow> rows = new ArrayList<>(rowsNode.size());
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < rowsNode.size(); i++) {
+            SyncRow row = row(i, rowsNode.get(i), mode, options, seen, v);
+            ids.add(row == null ? null : row.id());
+            rows.add(row);
+        }
+        if (!v.isEmpty()) {
+            throw v.exception();
+        }
+        List<SyncRow> valid = new ArrayList<>(rows.size());
+        Map<Integer, RowError> rowFailures = new LinkedHashMap<>();
+        for (SyncRow row : rows) {
+            RowError problem = rowProblem(objectType, row);
+            if (problem == null) {
+                valid.add(row);
+            } else {
+                rowFailures.put(row.index(), problem);
+            }
+        }
+        SyncRequest request = new SyncRequest(destination.type(), syncId, batchId, connection, objectType.name(),
+                mode, options, valid);
+        return new PreparedBatch(request, ids, rowFailures);
+    }
+
+    /** Validates the body of a connection check: {@code {"connection": {...}}}. */
+    public Connection connectionOnly(DestinationDescriptor destination, JsonNode body) {
+        Violations v = new Violations();
+        if (body == null || !body.isObject()) {
+            throw new InvalidBatchException(List.of(new Violation("", "the request body must be a JSON object")));
+        }
+        Connection c = connection(destination, body.get("connection"), v);
+        if (!v.isEmpty()) {
+            throw v.exception();
+        }
+        return c;
+    }
+
+    private static String identifier(JsonNode body, String name, Violations v) {
+        JsonNode n = body.get(name);
+        if (n == null || n.isNull()) {
+            v.add("/" + name, "'" + name + "' is required");
+            return null;
+        }
+        if (!n.isString() || n.stringValue().isBlank() || n.stringValue().length() > MAX_ID_LENGTH) {
+            v.add("/" + name, "'" + name + "' must be a string of 1 to " + MAX_ID_LENGTH + " characters");
+            return null;
+        }
+        return n.stringValue();
+    }
+
+    private static Connection connection(DestinationDescriptor d, JsonNode n, Violations v) {
+        if (n == null || !n.isObject()) {
+            v.add("/connection", "'connection' is required and must be an object with "
+                    + d.connection().stream().map(ConnectionField::name).toList());
+            return null;
+        }
+        Map<String, String> plain = new LinkedHashMap<>();
+        Map<String, io.pushsync.sync.Secret> secrets = new LinkedHashMap<>();
+        for (String name : n.propertyNames()) {
+            if (d.connection().stream().noneMatch(f -> f.name().equals(name))) {
+                v.add("/connection/" + escape(name), "unknown connection field '" + name + "' for " + d.type());
+            }
+        }
+        for (ConnectionField f : d.connection()) {
+            JsonNode value = n.get(f.name());
+            String pointer = "/connection/" + escape(f.name());
+            if (value == null || value.isNull() || (value.isString() && value.stringValue().isBlank())) {
+                if (f.required()) {
+                    v.add(pointer, "connection field '" + f.name() + "' is required");
+                }
+                continue;
+            }
+            if (!value.isString()) {
+                v.add(pointer, "connection field '" + f.name() + "' must be a string");
+                continue;
+            }
+            String s = value.stringValue().trim();
+            if (!f.allowedValues().isEmpty() && !f.allowedValues().contains(s)) {
+                v.add(pointer, "connection field '" + f.name() + "' must be one of " + f.allowedValues());
+                continue;
+            }
+            if (f.secret()) {
+                secrets.put(f.name(), io.pushsync.sync.Secret.of(s));
+            } else {
+                plain.put(f.name(), s);
+            }
+        }
+        return new Connection(plain, secrets);
+    }
+
+    private static ObjectTypeDescriptor objectType(DestinationDescriptor d, JsonNode n, Violations v) {
+        List<String> names = d.objectTypes().stream().map(ObjectTypeDescriptor::name).toList();
+        if (n == null || !n.isString()) {
+            v.add("/objectType", "'objectType' is required and must be one of " + names);
+            return null;
+        }
+        return d.objectType(n.stringValue()).orElseGet(() -> {
+            v.add("/objectType", "unknown objectType '" + n.stringValue() + "' for " + d.type() + "; one of " + names);
+            return null;
+        });
+    }
+
+    private static String mode(ObjectTypeDescriptor o, JsonNode n, Violations v) {
+        if (n == null || !n.isString() || !o.modes().contains(n.stringValue())) {
+            v.add("/mode", "'mode' must be one of " + o.modes() + " for objectType " + o.name());
+            return null;
+        }
+        return n.stringValue();
+    }
+
+    private static SyncOptions options(ObjectTypeDescriptor o, JsonNode n, Violations v) {
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        NullHandling nulls = NullHandling.IGNORE;
+        if (n != null && !n.isNull() && !n.isObject()) {
+            v.add("/options", "'options' must be an object");
+            return null;
+        }
+        if (n != null && n.isObject()) {
+            for (String name : n.propertyNames()) {
+                boolean known = NULLS_OPTION.equals(name) || o.options().stream().anyMatch(d -> d.name().equals(name));
+                if (!known) {
+                    v.add("/options/" + escape(name), "unknown option '" + name + "' for objectType " + o.name());
+                }
+            }
+            JsonNode nullsNode = n.get(NULLS_OPTION);
+            if (nullsNode != null && !nullsNode.isNull()) {
+                if (nullsNode.isString() && "clear".equals(nullsNode.stringValue())) {
+                    nulls = NullHandling.CLEAR;
+                } else if (!nullsNode.isString() || !"ignore".equals(nullsNode.stringValue())) {
+                    v.add("/options/nulls", "'nulls' must be \"ignore\" (default) or \"clear\"");
+                }
+            }
+        }
+        for (OptionDescriptor d : o.options()) {
+            JsonNode value = n == null ? null : n.get(d.name());
+            String pointer = "/options/" + escape(d.name());
+            if (value == null || value.isNull()) {
+                if (d.required()) {
+                    v.add(pointer, "option '" + d.name() + "' is required for objectType " + o.name());
+                }
+                continue;
+            }
+            switch (d.kind()) {
+                case POSITIVE_INTEGER -> {
+                    if (value.isIntegralNumber() && value.canConvertToLong() && value.longValue() > 0) {
+                        values.put(d.name(), value);
+                    } else {
+                        v.add(pointer, "option '" + d.name() + "' must be a positive integer");
+                    }
+                }
+                case STRING -> {
+                    if (value.isString() && !value.stringValue().isBlank()) {
+                        values.put(d.name(), value);
+                    } else {
+                        v.add(pointer, "option '" + d.name() + "' must be a non-empty string");
+                    }
+                }
+                case ENUM -> {
+                    if (value.isString() && d.allowedValues().contains(value.stringValue())) {
+                        values.put(d.name(), value);
+                    } else {
+                        v.add(pointer, "option '" + d.name() + "' must be one of " + d.allowedValues());
+                    }
+                }
+            }
+        }
+        return new SyncOptions(values, nulls);
+    }
+
+    private static SyncRow row(int i, JsonNode n, String mode, SyncOptions options, Map<String, Integer> seen,
+            Violations v) {
+        String base = "/rows/" + i;
+        if (n == null || !n.isObject()) {
+            v.add(base, "a row must be an object with 'id' and 'fields'");
+            return null;
+        }
+        for (String name : n.propertyNames()) {
+            if (!Set.of("id", "change", "fields").contains(name)) {
+                v.add(base + "/" + escape(name), "unknown row property '" + name + "'; expected id, change, fields");
+            }
+        }
+        JsonNode idNode = n.get("id");
+        String id = null;
+        if (idNode == null || !idNode.isString() || idNode.stringValue().isEmpty()
+                || idNode.stringValue().length() > MAX_ROW_ID_LENGTH) {
+            v.add(base + "/id", "row 'id' must be a string of 1 to " + MAX_ROW_ID_LENGTH + " characters");
+        } else {
+            id = idNode.stringValue();
+            Integer first = seen.putIfAbsent(id, i);
+            if (first != null) {
+                v.add(base + "/id", "duplicate row id '" + id + "' (first used at /rows/" + first + ")");
+            }
+        }
+        JsonNode changeNode = n.get("change");
+        Change change = null;
+        boolean changePresent = changeNode != null && !changeNode.isNull();
+        if ("mirror".equals(mode)) {
+            change = changePresent && changeNode.isString() ? Change.fromWire(changeNode.stringValue()) : null;
+            if (change == null) {
+                v.add(base + "/change", "'change' is required in mirror mode: added, changed or removed");
+            }
+        } else if (changePresent && mode != null) {
+            v.add(base + "/change", "'change' is only allowed in mirror mode (mode is " + mode + ")");
+        }
+        JsonNode fieldsNode = n.get("fields");
+        if (fieldsNode == null || !fieldsNode.isObject()) {
+            v.add(base + "/fields", "row 'fields' is required and must be an object of field name to value");
+            return null;
+        }
+        boolean clear = options != null && options.nulls() == NullHandling.CLEAR;
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : fieldsNode.properties()) {
+            if (e.getValue().isNull() && !clear) {
+                continue;
+            }
+            fields.put(e.getKey(), e.getValue());
+        }
+        return id == null ? null : new SyncRow(i, id, change, fields);
+    }
+
+    private RowError rowProblem(ObjectTypeDescriptor objectType, SyncRow row) {
+        if (row.fields().size() > limits.maxFieldsPerRow()) {
+            return RowError.of(ErrorCode.INVALID_FIELD, "the row has " + row.fields().size()
+                    + " fields; at most " + limits.maxFieldsPerRow() + " are accepted");
+        }
+        for (Map.Entry<String, JsonNode> e : row.fields().entrySet()) {
+            if (e.getKey().isBlank()) {
+                return RowError.of(ErrorCode.INVALID_FIELD, e.getKey(), "a field name must not be blank");
+            }
+            if (e.getValue().isString() && tooLong(e.getValue().stringValue())) {
+                return RowError.of(ErrorCode.INVALID_FIELD, e.getKey(),
+                        "string value longer than " + limits.maxStringLength().toBytes() + " bytes");
+            }
+        }
+        for (RequiredField required : objectType.requiredFields()) {
+            if (!present(row, required.name()) && required.alternatives().stream().noneMatch(a -> present(row, a))) {
+                String what = required.alternatives().isEmpty() ? "'" + required.name() + "'"
+                        : "one of '" + required.name() + "', '" + String.join("', '", required.alternatives()) + "'";
+                return RowError.of(ErrorCode.MISSING_REQUIRED_FIELD, required.name(),
+                        "required field " + what + " is missing or blank");
+            }
+        }
+        return null;
+    }
+
+    private boolean tooLong(String s) {
+        long max = limits.maxStringLength().toBytes();
+        return s.length() > max || (s.length() * 3L > max && s.getBytes(StandardCharsets.UTF_8).length > max);
+    }
+
+    private static boolean present(SyncRow row, String field) {
+        JsonNode n = row.fields().get(field);
+        return n != null && !n.isNull() && !(n.isString() && n.stringValue().isBlank());
+    }
+
+    /** JSON Pointer escaping of one reference token (RFC 6901). */
+    static String escape(String token) {
+        return token.replace("~", "~0").replace("/", "~1");
+    }
+
+    private static final class Violations {
+        private final List<Violation> list = new ArrayList<>();
+        private int total;
+
+        void add(String pointer, String message) {
+            total++;
+            if (list.size() < MAX_REPORTED_VIOLATIONS) {
+                list.add(new Violation(pointer, message));
+            }
+        }
+
+        boolean isEmpty() {
+            return total == 0;
+        }
+
+        InvalidBatchException exception() {
+            if (total > list.size()) {
+                list.add(new Violation("", (total - list.size()) + " more problems not listed"));
+            }
+            return new InvalidBatchException(list);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.pushsync.sync;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** The outcome of one input row. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RowResult(String id, RowStatus status, String taskId, RowError error) {
+
+    public static RowResult succeeded(String id) {
+        return new RowResult(id, RowStatus.SUCCEEDED, null, null);
+    }
+
+    public static RowResult accepted(String id, String taskId) {
+        return new RowResult(id, RowStatus.ACCEPTED, taskId, null);
+    }
+
+    public static RowResult failed(String id, RowError error) {
+        return new RowResult(id, RowStatus.FAILED, null, error);
+    }
+
+    public static RowResult skipped(String id, RowError error) {
+        return new RowResult(id, RowStatus.SKIPPED, null, error);
+    }
+}

@@ -1,0 +1,83 @@
+package io.pushsync.sync;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The results of one batch, one slot per input row, filled as outcomes become final (from any thread). The first
+ * outcome of a row wins, so "fail every unconfirmed row" after a stop never overwrites a confirmed one.
+ * {@link #done()} is the progress of the batch.
+ */
+public final class RowResults {
+
+    private final List<String> ids;
+    private final AtomicReferenceArray<RowResult> slots;
+    private final AtomicInteger done = new AtomicInteger();
+
+    public RowResults(List<String> ids) {
+        this.ids = List.copyOf(ids);
+        this.slots = new AtomicReferenceArray<>(ids.size());
+    }
+
+    public int total() {
+        return ids.size();
+    }
+
+    public int done() {
+        return done.get();
+    }
+
+    public boolean isSet(int index) {
+        return slots.get(index) != null;
+    }
+
+    public String id(int index) {
+        return ids.get(index);
+    }
+
+    public boolean succeeded(int index) {
+        return set(index, RowResult.succeeded(ids.get(index)));
+    }
+
+    public boolean accepted(int index, String taskId) {
+        return set(index, RowResult.accepted(ids.get(index), taskId));
+    }
+
+    public boolean failed(int index, RowError error) {
+        return set(index, RowResult.failed(ids.get(index), error));
+    }
+
+    public boolean skipped(int index, RowError error) {
+        return set(index, RowResult.skipped(ids.get(index), error));
+    }
+
+    /** Fails every row that has no outcome yet; returns how many it failed. */
+    public int failUnset(RowError error) {
+        int n = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            if (failed(i, error)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** A snapshot in input order; rows without an outcome yet are {@code null}. */
+    public List<RowResult> snapshot() {
+        List<RowResult> out = new ArrayList<>(slots.length());
+        for (int i = 0; i < slots.length(); i++) {
+            out.add(slots.get(i));
+        }
+        return out;
+    }
+
+    private boolean set(int index, RowResult result) {
+        if (slots.compareAndSet(index, null, result)) {
+            done.incrementAndGet();
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,33 @@
+package io.pushsync.sync.idempotency;
+
+import io.pushsync.sync.BatchResponse;
+
+/**
+ * Remembers batches by {@code (syncId, batchId)} so that a replay returns the stored answer without a vendor call.
+ * A fingerprint of the payload tells a replay from a different batch reusing the key.
+ */
+public interface IdempotencyLedger {
+
+    /** What {@link #begin} found. */
+    sealed interface Claim permits Started, Replay, InProgress, Mismatch {
+    }
+
+    /** The key was free: the caller runs the batch and must call {@link #complete} or {@link #abandon}. */
+    record Started() implements Claim {
+    }
+
+    record Replay(BatchResponse response) implements Claim {
+    }
+
+    record InProgress() implements Claim {
+    }
+
+    record Mismatch() implements Claim {
+    }
+
+    Claim begin(String syncId, String batchId, String fingerprint);
+
+    void complete(String syncId, String batchId, String fingerprint, BatchResponse response);
+
+    void abandon(String syncId, String batchId, String fingerprint);
+}
