@@ -162,7 +162,6 @@ class XtremepushClient {
     private static CallFailure failure(Throwable e, int attempts) {
         Throwable t = e;
         if (t instanceof RetryBudgetExhaustedException rbe) {
-            t = rbe.transientCause();
             return new CallFailure(kindOf(rbe.transientCause()), rbe.getMessage());
         }
         if (t instanceof TransientVendorException tve) {
