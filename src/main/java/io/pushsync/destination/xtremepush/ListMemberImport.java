@@ -61,7 +61,9 @@ final class ListMemberImport {
                             properties.listTimeout(), deadline)),
                     Member::index, properties.isolation().maxRequestsPerChunk(), deadline, results);
             for (int from = 0; from < members.size(); from += properties.listChunkSize()) {
-                delivery.deliver(members.subList(from, Math.min(members.size(), from + properties.listChunkSize())));
+                int requests = delivery.deliver(
+                        members.subList(from, Math.min(members.size(), from + properties.listChunkSize())));
+                ProfileImport.progress(request, results, requests);
             }
         }
     }

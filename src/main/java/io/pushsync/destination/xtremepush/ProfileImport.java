@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -17,6 +19,8 @@ import tools.jackson.databind.JsonNode;
  * cut each group into chunks of {@code chunk-size} and deliver them one after another.
  */
 final class ProfileImport {
+
+    private static final Logger log = LoggerFactory.getLogger(ProfileImport.class);
 
     /** A normalised row, ready to be a row of {@code import/profile}. */
     record ProfileRow(int index, Map<String, JsonNode> values) {
@@ -58,9 +62,17 @@ final class ProfileImport {
                             properties.requestTimeout(), deadline)),
                     ProfileRow::index, properties.isolation().maxRequestsPerChunk(), deadline, results);
             for (int from = 0; from < group.size(); from += properties.chunkSize()) {
-                delivery.deliver(group.subList(from, Math.min(group.size(), from + properties.chunkSize())));
+                int requests = delivery.deliver(
+                        group.subList(from, Math.min(group.size(), from + properties.chunkSize())));
+                progress(request, results, requests);
             }
         }
+    }
+
+    /** One line per delivered chunk: the progress of a long batch. */
+    static void progress(SyncRequest request, RowResults results, int requests) {
+        log.info("batch {} of sync {}: chunk delivered in {} request(s), {}/{} rows have an outcome",
+                request.batchId(), request.syncId(), requests, results.done(), results.total());
     }
 
     private static List<List<JsonNode>> wireRows(List<String> columns, List<ProfileRow> rows) {
