@@ -41,6 +41,7 @@ class XtremepushClient {
     static final String VENDOR = "xtremepush";
     private static final Logger log = LoggerFactory.getLogger(XtremepushClient.class);
     private static final int MAX_LOGGED_MESSAGE = 300;
+    private static final int MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 
     private final Map<String, WebClient> clients;
     private final VendorResilience resilience;
@@ -60,6 +61,8 @@ class XtremepushClient {
                 e -> builder.clone()
                         .baseUrl(e.getValue().baseUrl())
                         .clientConnector(new ReactorClientHttpConnector(http))
+                        // vendor answers are small envelopes; the bound keeps a runaway body from eating memory
+                        .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
                         .build()));
     }
 
