@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -558,5 +559,98 @@ class XtremepushAdapterTest extends XtremepushWireMockSupport {
         assertThat(result.get("ok").asBoolean()).isFalse();
         assertThat(result.get("error").get("code").asString()).isEqualTo("destination_unavailable");
         assertThat(requestsTo(CHECK_PATH)).hasSize(5);
+    }
+
+    // ---- routing, replay, rows that never reach the wire ----
+
+    @Test
+    void aUsConnectionGoesToTheUsBaseUrlOnly() throws Exception {
+        usWireMock.stubFor(post(urlEqualTo(PROFILE_PATH)).willReturn(okJson(envelope(200, "ok"))));
+        wireMock.stubFor(post(urlEqualTo(PROFILE_PATH)).willReturn(aResponse().withStatus(500)));
+        ObjectNode body = profiles(profiles(2, "r"));
+        ((ObjectNode) body.get("connection")).put("region", "us");
+
+        JsonNode response = postBatch(body);
+
+        assertAllSucceeded(response);
+        assertThat(usWireMock.findAll(postRequestedFor(urlEqualTo(PROFILE_PATH)))).hasSize(1);
+        assertThat(wireMock.getAllServeEvents()).isEmpty();
+        LoggedRequest sent = usWireMock.findAll(postRequestedFor(urlEqualTo(PROFILE_PATH))).get(0);
+        assertThat(sent.getHeader("Content-Type")).startsWith("application/json");
+        assertThat(bodyOf(sent).get("apptoken").asString()).isEqualTo(APP_TOKEN);
+    }
+
+    @Test
+    void replayingTheSameBatchMakesNoVendorCall() throws Exception {
+        wireMock.stubFor(post(urlEqualTo(PROFILE_PATH)).willReturn(okJson(envelope(200, "ok"))));
+        ObjectNode body = profiles(profiles(3, "r"));
+
+        String first = postBatchRaw(body);
+        var second = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                        .post("/v1/destinations/xtremepush/batches")
+                        .header("Authorization", "Bearer test-token")
+                        .contentType("application/json")
+                        .content(JSON.writeValueAsBytes(body)))
+                .andReturn().getResponse();
+
+        assertThat(second.getStatus()).isEqualTo(200);
+        assertThat(second.getHeader("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(JSON.readTree(second.getContentAsString()).get("results"))
+                .isEqualTo(JSON.readTree(first).get("results"));
+        assertThat(requestsTo(PROFILE_PATH)).hasSize(1);
+    }
+
+    @Test
+    void rowsFailedOrSkippedLocallyKeepTheirPlaceAndNeverReachTheWire() throws Exception {
+        wireMock.stubFor(post(urlEqualTo(PROFILE_PATH)).willReturn(okJson(envelope(200, "ok"))));
+        List<ObjectNode> rows = new ArrayList<>();
+        rows.add(profile("ok-1", "u-1"));
+        ObjectNode noSubscription = row("no-sub");
+        fields(noSubscription).put("user_id", "u-2").put("email", "x@example.com");
+        rows.add(noSubscription);
+        ObjectNode onlyId = row("only-id");
+        fields(onlyId).put("user_id", "u-3");
+        rows.add(onlyId);
+        ObjectNode badPhone = row("bad-phone");
+        fields(badPhone).put("user_id", "u-4").put("mobile_number", "12").put("sms_subscription", 1);
+        rows.add(badPhone);
+        rows.add(profile("ok-2", "u-5"));
+
+        JsonNode response = postBatch(profiles(rows));
+
+        JsonNode results = response.get("results");
+        assertThat(results.get(0).get("status").asString()).isEqualTo("succeeded");
+        assertFailed(results.get(1), "missing_subscription_status", false);
+        assertThat(results.get(2).get("status").asString()).isEqualTo("skipped");
+        assertThat(results.get(2).get("error").get("code").asString()).isEqualTo("no_fields");
+        assertFailed(results.get(3), "invalid_phone_number", false);
+        assertThat(results.get(4).get("status").asString()).isEqualTo("succeeded");
+        List<LoggedRequest> requests = requestsTo(PROFILE_PATH);
+        assertThat(requests).hasSize(1);
+        List<String> sentUsers = new ArrayList<>();
+        JsonNode sent = bodyOf(requests.get(0));
+        sent.get("rows").forEach(r -> sentUsers.add(r.get(columns(sent).indexOf("user_id")).asString()));
+        assertThat(sentUsers).containsExactly("u-1", "u-5");
+    }
+
+    @Test
+    void nullsAreLeftOutUnlessTheCallerAsksToClearThem() throws Exception {
+        wireMock.stubFor(post(urlEqualTo(PROFILE_PATH)).willReturn(okJson(envelope(200, "ok"))));
+        ObjectNode r = row("r1");
+        fields(r).put("user_id", "u-1").put("first_name", "Ann").putNull("last_name");
+        ObjectNode ignoring = profiles(List.of(r.deepCopy()));
+        ObjectNode clearing = profiles(List.of(r.deepCopy()));
+        clearing.putObject("options").put("nulls", "clear");
+
+        postBatch(ignoring);
+        postBatch(clearing);
+
+        List<LoggedRequest> requests = requestsTo(PROFILE_PATH);
+        assertThat(requests).hasSize(2);
+        JsonNode ignored = bodyOf(requests.get(0));
+        JsonNode cleared = bodyOf(requests.get(1));
+        assertThat(columns(ignored)).containsExactlyInAnyOrder("user_id", "first_name");
+        assertThat(columns(cleared)).containsExactlyInAnyOrder("user_id", "first_name", "last_name");
+        assertThat(value(cleared, 0, "last_name").isNull()).isTrue();
     }
 }

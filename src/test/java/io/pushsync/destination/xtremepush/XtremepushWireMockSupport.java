@@ -32,24 +32,30 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A WireMock server on 127.0.0.1 plays Xtremepush (both regions point at it); the real HTTP API is driven through
+ * WireMock servers on 127.0.0.1 play Xtremepush (one per region); the real HTTP API is driven through
  * MockMvc. Subclasses add their own {@code @TestPropertySource} overrides (which shadow the ones here).
  */
 @SpringBootTest
 @AutoConfigureMockMvc
-@EnableWireMock(@ConfigureWireMock(name = XtremepushWireMockSupport.MOCK, portProperties = "test.xtremepush-mock.port",
-        configurationCustomizers = XtremepushWireMockSupport.Loopback.class))
+@EnableWireMock({
+        @ConfigureWireMock(name = XtremepushWireMockSupport.MOCK, portProperties = "test.xtremepush-mock.port",
+                configurationCustomizers = XtremepushWireMockSupport.Loopback.class),
+        @ConfigureWireMock(name = XtremepushWireMockSupport.US_MOCK, portProperties = "test.xtremepush-us-mock.port",
+                configurationCustomizers = XtremepushWireMockSupport.Loopback.class)})
 @TestPropertySource(properties = {
         "pushsync.api-tokens=test-token",
         "pushsync.xtremepush.regions.eu.base-url=http://127.0.0.1:${test.xtremepush-mock.port}",
-        "pushsync.xtremepush.regions.us.base-url=http://127.0.0.1:${test.xtremepush-mock.port}",
+        "pushsync.xtremepush.regions.us.base-url=http://127.0.0.1:${test.xtremepush-us-mock.port}",
         // keep the suite fast: backoff from 10ms (Retry-After still wins), no local rate limiting in the way
         "resilience4j.retry.configs.xtremepush.wait-duration=10ms",
         "resilience4j.ratelimiter.configs.xtremepush.limit-for-period=100000",
 })
 abstract class XtremepushWireMockSupport {
 
+    /** Plays the EU region, where every batch of these tests goes unless it names {@code us}. */
     static final String MOCK = "xtremepush";
+    /** Plays the US region. */
+    static final String US_MOCK = "xtremepush-us";
     static final String PROFILE_PATH = "/api/external/import/profile";
     static final String LIST_PATH = "/api/external/import/list";
     static final String CHECK_PATH = "/api/external/list/profile";
@@ -68,12 +74,16 @@ abstract class XtremepushWireMockSupport {
     @InjectWireMock(MOCK)
     WireMockServer wireMock;
 
+    @InjectWireMock(US_MOCK)
+    WireMockServer usWireMock;
+
     @Autowired
     MockMvc mvc;
 
     @BeforeEach
     void resetWireMock() {
         wireMock.resetAll();
+        usWireMock.resetAll();
     }
 
     // ---- requests to pushsync ----
