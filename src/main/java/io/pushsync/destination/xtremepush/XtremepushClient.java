@@ -159,7 +159,10 @@ class XtremepushClient {
                     RetryAfter.parse(headers.getFirst(HttpHeaders.RETRY_AFTER), clock).orElse(null),
                     "Xtremepush answered " + status + ": " + truncate(message));
         }
-        return new XtremepushReply(status, body, redact(raw, token));
+        // The row error's message is taken from the parsed body: parse the redacted text, so that a vendor message
+        // echoing the app token (e.g. "Invalid apptoken ...") cannot carry it into the batch response.
+        String redacted = redact(raw, token);
+        return new XtremepushReply(status, parse(redacted), redacted);
     }
 
     private static CallFailure failure(Throwable e, int attempts) {
