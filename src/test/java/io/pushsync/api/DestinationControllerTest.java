@@ -297,6 +297,22 @@ class DestinationControllerTest {
                 .andExpect(jsonPath("$.detail").value("the request body must be a JSON object"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json", "application/json, application/problem+json", "*/*"})
+    void problemsAreProblemJsonWhateverJsonTheCallerAccepts(String accept) throws Exception {
+        mvc.perform(postBatch(toJson(validBatch(b -> b.put("mode", "nope")))).accept(accept))
+                .andExpect(invalid("/mode"));
+        mvc.perform(postBatch("{").accept(accept))
+                .andExpect(problem(400, "urn:pushsync:problem:malformed-json", "Malformed JSON"));
+        mvc.perform(post(BATCHES).header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN).accept(accept)
+                        .contentType(MediaType.TEXT_PLAIN).content("x"))
+                .andExpect(problem(415, "urn:pushsync:problem:unsupported-media-type", "Unsupported media type"));
+        mvc.perform(get("/v1/destinations/nope").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN).accept(accept))
+                .andExpect(problem(404, "urn:pushsync:problem:unknown-destination", "Unknown destination type"));
+        mvc.perform(get("/v1/destinations").accept(accept))
+                .andExpect(problem(401, "urn:pushsync:problem:unauthorized", "Unauthorized"));
+    }
+
     // ---------------------------------------------------------------- 400: syncId / batchId
 
     @ParameterizedTest
