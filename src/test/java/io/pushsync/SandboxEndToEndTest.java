@@ -19,6 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -34,6 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @ActiveProfiles("sandbox")
+@ExtendWith(OutputCaptureExtension.class)
 class SandboxEndToEndTest {
 
     static final int PORT = freePort();
@@ -340,6 +344,27 @@ class SandboxEndToEndTest {
         assertRowFailed(result(a, "r6"), "missing_required_field", null);
         assertThat(a.text()).doesNotContain(wrong);
         assertThat(get("/sandbox/xtremepush/profiles").body().size()).isZero();
+    }
+
+    @Test
+    void credentialsNeverReachTheLogs(CapturedOutput output) throws Exception {
+        String wrong = "wrong-app-token-in-the-logs-4711";
+        ObjectNode bad = freshCopy("xtremepush-profiles.json");
+        ((ObjectNode) bad.get("connection")).put("appToken", wrong);
+        assertThat(postV1("/v1/destinations/xtremepush/batches", json.writeValueAsString(bad)).status())
+                .isEqualTo(200);
+        assertThat(postV1("/v1/destinations/xtremepush/connection-checks",
+                "{\"connection\": {\"region\": \"eu\", \"appToken\": \"" + wrong + "\"}}").status())
+                .isEqualTo(200);
+        assertThat(postV1("/v1/destinations/xtremepush/batches",
+                json.writeValueAsString(freshCopy("xtremepush-profiles.json"))).status()).isEqualTo(200);
+        assertThat(post("/v1/destinations/xtremepush/batches", "{}", "caller-token-in-the-logs").status())
+                .isEqualTo(401);
+
+        assertThat(output.getAll()).contains("invalid apptoken") // the failures were logged...
+                .doesNotContain(wrong)                             // ...without the credentials
+                .doesNotContain(APP_TOKEN)
+                .doesNotContain("caller-token-in-the-logs");
     }
 
     // ---------------------------------------------------------------- caller authentication and errors
