@@ -1,0 +1,465 @@
+package io.pushsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The whole service in the {@code sandbox} profile on a real port, driven over real HTTP with the README's example
+ * requests: pushsync calls its own in-process Xtremepush simulator on 127.0.0.1.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+@ActiveProfiles("sandbox")
+@ExtendWith(OutputCaptureExtension.class)
+class SandboxEndToEndTest {
+
+    static final int PORT = freePort();
+    static final String CALLER_TOKEN = "sandbox-token";
+    static final String APP_TOKEN = "sandbox-app-token";
+    static final Path EXAMPLES = Path.of("examples");
+
+    @DynamicPropertySource
+    static void port(DynamicPropertyRegistry registry) {
+        registry.add("server.port", () -> PORT);
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final JsonMapper json = JsonMapper.builder().build();
+
+    record Answer(int status, HttpResponse<String> raw, JsonNode body) {
+        String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+
+        String text() {
+            return raw.body();
+        }
+    }
+
+    // ---------------------------------------------------------------- HTTP helpers (127.0.0.1 only)
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + PORT + path);
+    }
+
+    Answer exchange(HttpRequest request) throws Exception {
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode body = null;
+        String contentType = r.headers().firstValue("Content-Type").orElse("");
+        if (contentType.contains("json") && !r.body().isEmpty()) {
+            body = json.readTree(r.body());
+        }
+        return new Answer(r.statusCode(), r, body);
+    }
+
+    Answer post(String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return exchange(b.build());
+    }
+
+    Answer postV1(String path, String body) throws Exception {
+        return post(path, body, CALLER_TOKEN);
+    }
+
+    Answer get(String path) throws Exception {
+        return exchange(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
+    }
+
+    static String example(String name) throws IOException {
+        return Files.readString(EXAMPLES.resolve(name));
+    }
+
+    /** The example with a fresh batchId, so that it is synced again rather than replayed. */
+    ObjectNode freshCopy(String name) throws IOException {
+        ObjectNode batch = (ObjectNode) json.readTree(example(name));
+        batch.put("batchId", "test-" + UUID.randomUUID());
+        return batch;
+    }
+
+    static JsonNode result(Answer a, String id) {
+        for (JsonNode r : a.body().get("results")) {
+            if (r.get("id").asString().equals(id)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no result for row " + id + " in " + a.text());
+    }
+
+    static List<String> ids(Answer a) {
+        List<String> out = new ArrayList<>();
+        a.body().get("results").forEach(r -> out.add(r.get("id").asString()));
+        return out;
+    }
+
+    static void assertSummaryAddsUp(Answer a) {
+        JsonNode s = a.body().get("summary");
+        assertThat(s.get("succeeded").asInt() + s.get("accepted").asInt() + s.get("failed").asInt()
+                + s.get("skipped").asInt()).isEqualTo(s.get("received").asInt())
+                .isEqualTo(a.body().get("results").size());
+    }
+
+    @BeforeEach
+    void resetSimulator() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/sandbox/xtremepush")).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(204);
+    }
+
+    // ---------------------------------------------------------------- the README examples
+
+    @Test
+    void profilesExampleGivesOneResultPerRowAndReachesTheSimulator() throws Exception {
+        String body = example("xtremepush-profiles.json");
+        Answer a = postV1("/v1/destinations/xtremepush/batches", body);
+
+        assertThat(a.status()).as(a.text()).isEqualTo(200);
+        assertThat(a.header("Content-Type")).startsWith("application/json");
+        assertThat(a.header("Idempotent-Replayed")).isNull();
+        assertThat(a.body().get("syncId").asString()).isEqualTo("nightly-profiles");
+        assertThat(a.body().get("batchId").asString()).isEqualTo("2026-11-23T02:00:00Z-0001");
+        assertThat(a.body().get("destination").asString()).isEqualTo("xtremepush");
+        assertThat(a.body().get("objectType").asString()).isEqualTo("user_profiles");
+        assertThat(a.body().get("mode").asString()).isEqualTo("upsert");
+        assertThat(ids(a)).containsExactly("r1", "r2", "r3", "r4", "r5", "r6");
+
+        assertThat(result(a, "r1").get("status").asString()).isEqualTo("succeeded");
+        assertThat(result(a, "r1").has("error")).isFalse();
+        assertThat(result(a, "r2").get("status").asString()).isEqualTo("succeeded");
+        assertRowFailed(result(a, "r3"), "invalid_phone_number", "mobile_number");
+        assertRowFailed(result(a, "r4"), "missing_subscription_status", null);
+        assertRowFailed(result(a, "r5"), "rejected_by_destination", null);
+        assertThat(result(a, "r5").get("error").get("message").asString()).contains("reject-5");
+        assertRowFailed(result(a, "r6"), "missing_required_field", null);
+
+        JsonNode summary = a.body().get("summary");
+        assertThat(summary.get("received").asInt()).isEqualTo(6);
+        assertThat(summary.get("succeeded").asInt()).isEqualTo(2);
+        assertThat(summary.get("failed").asInt()).isEqualTo(4);
+        assertThat(summary.get("accepted").asInt()).isZero();
+        assertThat(summary.get("skipped").asInt()).isZero();
+        assertSummaryAddsUp(a);
+        assertThat(a.text()).doesNotContain(APP_TOKEN);
+
+        Answer profiles = get("/sandbox/xtremepush/profiles");
+        assertThat(profiles.status()).isEqualTo(200);
+        JsonNode u1 = profiles.body().get("u1");
+        assertThat(u1).as(profiles.text()).isNotNull();
+        assertThat(u1.get("user_id").asString()).isEqualTo("u1");
+        assertThat(u1.get("email").asString()).isEqualTo("ada@example.com");
+        assertThat(u1.get("email_subscription").asInt()).isEqualTo(1);
+        assertThat(u1.get("first_name").asString()).isEqualTo("Ada");
+        JsonNode u2 = profiles.body().get("u2");
+        assertThat(u2.get("mobile_number").asLong()).isEqualTo(353850123456L);
+        assertThat(u2.get("sms_subscription").asInt()).isEqualTo(1);
+        assertThat(json.readTree(u2.get("plan").asString()).get("tier").asString()).isEqualTo("gold");
+        assertThat(profiles.body().propertyNames()).containsExactlyInAnyOrder("u1", "u2");
+
+        Answer requests = get("/sandbox/xtremepush/requests");
+        assertThat(requests.text()).doesNotContain(APP_TOKEN);
+        int sent = requests.body().size();
+
+        // the same request again: the stored answer, no vendor call
+        Answer replay = postV1("/v1/destinations/xtremepush/batches", body);
+        assertThat(replay.status()).isEqualTo(200);
+        assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(replay.body()).isEqualTo(a.body());
+        assertThat(get("/sandbox/xtremepush/requests").body().size()).isEqualTo(sent);
+
+        // the same key with another payload
+        ObjectNode changed = (ObjectNode) json.readTree(body);
+        ((ArrayNode) changed.get("rows")).remove(5);
+        Answer conflict = postV1("/v1/destinations/xtremepush/batches", json.writeValueAsString(changed));
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(conflict.body().get("type").asString()).isEqualTo("urn:pushsync:problem:batch-conflict");
+        assertThat(get("/sandbox/xtremepush/requests").body().size()).isEqualTo(sent);
+    }
+
+    static void assertRowFailed(JsonNode row, String code, String field) {
+        assertThat(row.get("status").asString()).as(row.toString()).isEqualTo("failed");
+        JsonNode error = row.get("error");
+        assertThat(error.get("code").asString()).as(row.toString()).isEqualTo(code);
+        assertThat(error.get("retryable").asBoolean()).isFalse();
+        assertThat(error.get("message").asString()).isNotBlank();
+        if (field != null) {
+            assertThat(error.get("field").asString()).isEqualTo(field);
+        }
+    }
+
+    @Test
+    void listMirrorExampleAddsAndRemovesMembers() throws Exception {
+        // the list already holds the member the mirror removes, and one the mirror does not mention
+        ObjectNode seed = freshCopy("xtremepush-list-mirror.json");
+        seed.put("mode", "add");
+        ArrayNode seedRows = json.createArrayNode();
+        seedRows.add(json.readTree("{\"id\": \"s1\", \"fields\": {\"identifier\": \" Old@Example.com \"}}"));
+        seedRows.add(json.readTree("{\"id\": \"s2\", \"fields\": {\"identifier\": \"stays\"}}"));
+        seed.set("rows", seedRows);
+        Answer seeded = postV1("/v1/destinations/xtremepush/batches", json.writeValueAsString(seed));
+        assertThat(seeded.status()).as(seeded.text()).isEqualTo(200);
+        assertThat(seeded.body().get("summary").get("succeeded").asInt()).isEqualTo(2);
+        assertThat(listMembers(123)).containsExactly("old@example.com", "stays");
+
+        Answer a = postV1("/v1/destinations/xtremepush/batches", example("xtremepush-list-mirror.json"));
+        assertThat(a.status()).as(a.text()).isEqualTo(200);
+        assertThat(a.body().get("mode").asString()).isEqualTo("mirror");
+        assertThat(a.body().get("objectType").asString()).isEqualTo("list_members");
+        assertThat(ids(a)).containsExactly("m1", "m2", "m3");
+        for (JsonNode r : a.body().get("results")) {
+            assertThat(r.get("status").asString()).as(r.toString()).isEqualTo("succeeded");
+        }
+        assertSummaryAddsUp(a);
+        assertThat(a.text()).doesNotContain(APP_TOKEN);
+
+        assertThat(listMembers(123)).containsExactlyInAnyOrder("stays", "ada@example.com", "u2");
+        assertThat(listMembers(456)).isEmpty();
+    }
+
+    List<String> listMembers(long listId) throws Exception {
+        Answer list = get("/sandbox/xtremepush/lists/" + listId);
+        assertThat(list.status()).isEqualTo(200);
+        List<String> out = new ArrayList<>();
+        list.body().forEach(n -> out.add(n.asString()));
+        return out;
+    }
+
+    @Test
+    void unknownListFailsEveryRowWithDestinationNotFound() throws Exception {
+        ObjectNode batch = freshCopy("xtremepush-list-mirror.json");
+        ((ObjectNode) batch.get("options")).put("listId", 999);
+        Answer a = postV1("/v1/destinations/xtremepush/batches", json.writeValueAsString(batch));
+        assertThat(a.status()).as(a.text()).isEqualTo(200);
+        for (JsonNode r : a.body().get("results")) {
+            assertRowFailed(r, "destination_not_found", null);
+        }
+    }
+
+    @Test
+    void largeProfileBatchIsAcceptedWithATaskId() throws Exception {
+        ObjectNode batch = freshCopy("xtremepush-profiles.json");
+        ArrayNode rows = json.createArrayNode();
+        for (int i = 0; i < 150; i++) {
+            ObjectNode row = rows.addObject();
+            row.put("id", "bulk-" + i);
+            row.putObject("fields").put("user_id", "bulk-user-" + i).put("first_name", "Bulk " + i);
+        }
+        batch.set("rows", rows);
+        Answer a = postV1("/v1/destinations/xtremepush/batches", json.writeValueAsString(batch));
+
+        assertThat(a.status()).as(a.text()).isEqualTo(200);
+        assertThat(a.body().get("results").size()).isEqualTo(150);
+        assertThat(a.body().get("summary").get("accepted").asInt()).isEqualTo(150);
+        assertSummaryAddsUp(a);
+        String taskId = null;
+        for (int i = 0; i < 150; i++) {
+            JsonNode r = a.body().get("results").get(i);
+            assertThat(r.get("id").asString()).isEqualTo("bulk-" + i);
+            assertThat(r.get("status").asString()).isEqualTo("accepted");
+            assertThat(r.get("taskId").asString()).startsWith("sbx-task-");
+            if (taskId == null) {
+                taskId = r.get("taskId").asString();
+            }
+            assertThat(r.get("taskId").asString()).isEqualTo(taskId);
+        }
+        assertThat(get("/sandbox/xtremepush/profiles").body().size()).isEqualTo(150);
+    }
+
+    // ---------------------------------------------------------------- connection checks
+
+    @Test
+    void connectionCheckExampleIsOk() throws Exception {
+        Answer a = postV1("/v1/destinations/xtremepush/connection-checks", example("xtremepush-connection.json"));
+        assertThat(a.status()).as(a.text()).isEqualTo(200);
+        assertThat(a.body().get("ok").asBoolean()).isTrue();
+        assertThat(a.body().has("error")).isFalse();
+        assertThat(a.text()).doesNotContain(APP_TOKEN);
+    }
+
+    @Test
+    void connectionCheckWithAWrongTokenIsAuthFailed() throws Exception {
+        String wrong = "wrong-app-token-0123456789";
+        String body = example("xtremepush-connection.json").replace(APP_TOKEN, wrong);
+        assertThat(body).contains(wrong);
+        Answer a = postV1("/v1/destinations/xtremepush/connection-checks", body);
+        assertThat(a.status()).as(a.text()).isEqualTo(200);
+        assertThat(a.body().get("ok").asBoolean()).isFalse();
+        assertThat(a.body().get("error").get("code").asString()).isEqualTo("destination_auth_failed");
+        assertThat(a.body().get("error").get("message").asString()).isNotBlank();
+        assertThat(a.text()).doesNotContain(wrong);
+    }
+
+    @Test
+    void batchWithAWrongAppTokenFailsEveryRowWithAuthFailed() throws Exception {
+        String wrong = "wrong-app-token-9876543210";
+        ObjectNode batch = freshCopy("xtremepush-profiles.json");
+        ((ObjectNode) batch.get("connection")).put("appToken", wrong);
+        Answer a = postV1("/v1/destinations/xtremepush/batches", json.writeValueAsString(batch));
+        assertThat(a.status()).as(a.text()).isEqualTo(200);
+        assertThat(ids(a)).containsExactly("r1", "r2", "r3", "r4", "r5", "r6");
+        // rows the core or the normaliser failed keep their own reason; every row that was sent fails on auth
+        assertRowFailed(result(a, "r1"), "destination_auth_failed", null);
+        assertRowFailed(result(a, "r2"), "destination_auth_failed", null);
+        assertRowFailed(result(a, "r5"), "destination_auth_failed", null);
+        assertRowFailed(result(a, "r6"), "missing_required_field", null);
+        assertThat(a.text()).doesNotContain(wrong);
+        assertThat(get("/sandbox/xtremepush/profiles").body().size()).isZero();
+    }
+
+    @Test
+    void credentialsNeverReachTheLogs(CapturedOutput output) throws Exception {
+        String wrong = "wrong-app-token-in-the-logs-4711";
+        ObjectNode bad = freshCopy("xtremepush-profiles.json");
+        ((ObjectNode) bad.get("connection")).put("appToken", wrong);
+        assertThat(postV1("/v1/destinations/xtremepush/batches", json.writeValueAsString(bad)).status())
+                .isEqualTo(200);
+        assertThat(postV1("/v1/destinations/xtremepush/connection-checks",
+                "{\"connection\": {\"region\": \"eu\", \"appToken\": \"" + wrong + "\"}}").status())
+                .isEqualTo(200);
+        assertThat(postV1("/v1/destinations/xtremepush/batches",
+                json.writeValueAsString(freshCopy("xtremepush-profiles.json"))).status()).isEqualTo(200);
+        assertThat(post("/v1/destinations/xtremepush/batches", "{}", "caller-token-in-the-logs").status())
+                .isEqualTo(401);
+
+        assertThat(output.getAll()).contains("invalid apptoken") // the failures were logged...
+                .doesNotContain(wrong)                             // ...without the credentials
+                .doesNotContain(APP_TOKEN)
+                .doesNotContain("caller-token-in-the-logs");
+    }
+
+    // ---------------------------------------------------------------- caller authentication and errors
+
+    @Test
+    void v1NeedsTheCallerToken() throws Exception {
+        String body = json.writeValueAsString(freshCopy("xtremepush-profiles.json"));
+        for (String token : new String[] {null, "wrong"}) {
+            Answer a = post("/v1/destinations/xtremepush/batches", body, token);
+            assertThat(a.status()).isEqualTo(401);
+            assertThat(a.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(a.body().get("type").asString()).isEqualTo("urn:pushsync:problem:unauthorized");
+            assertThat(a.body().get("status").asInt()).isEqualTo(401);
+            assertThat(a.text()).doesNotContain(APP_TOKEN);
+        }
+        assertThat(get("/v1/destinations").status()).isEqualTo(401);
+        assertThat(get("/sandbox/xtremepush/requests").body().size()).isZero();
+    }
+
+    @Test
+    void catalogOverRealHttp() throws Exception {
+        Answer a = exchange(HttpRequest.newBuilder(uri("/v1/destinations/xtremepush"))
+                .header("Authorization", "Bearer " + CALLER_TOKEN).GET().build());
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.body().get("type").asString()).isEqualTo("xtremepush");
+        List<String> secret = new ArrayList<>();
+        a.body().get("connection").forEach(f -> {
+            if (f.get("secret").asBoolean()) {
+                secret.add(f.get("name").asString());
+            }
+        });
+        assertThat(secret).containsExactly("appToken");
+
+        Answer unknown = exchange(HttpRequest.newBuilder(uri("/v1/destinations/nope"))
+                .header("Authorization", "Bearer " + CALLER_TOKEN).GET().build());
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(unknown.body().get("type").asString()).isEqualTo("urn:pushsync:problem:unknown-destination");
+    }
+
+    @Test
+    void nonJsonBodyOverRealHttpIs415() throws Exception {
+        Answer a = exchange(HttpRequest.newBuilder(uri("/v1/destinations/xtremepush/batches"))
+                .header("Authorization", "Bearer " + CALLER_TOKEN).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(example("xtremepush-profiles.json"))).build());
+        assertThat(a.status()).isEqualTo(415);
+        assertThat(a.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(a.body().get("type").asString()).isEqualTo("urn:pushsync:problem:unsupported-media-type");
+        assertThat(a.text()).doesNotContain(APP_TOKEN);
+    }
+
+    // ---------------------------------------------------------------- probes and metrics
+
+    @Test
+    void probesAnswerWithoutAToken() throws Exception {
+        for (String probe : new String[] {"/actuator/health", "/actuator/health/liveness",
+                "/actuator/health/readiness"}) {
+            Answer a = get(probe);
+            assertThat(a.status()).as(probe).isEqualTo(200);
+            assertThat(a.body().get("status").asString()).as(probe).isEqualTo("UP");
+        }
+    }
+
+    @Test
+    void prometheusShowsRowCountersAfterABatch() throws Exception {
+        Answer batch = postV1("/v1/destinations/xtremepush/batches",
+                json.writeValueAsString(freshCopy("xtremepush-profiles.json")));
+        assertThat(batch.status()).isEqualTo(200);
+        double before = succeededProfileRows(get("/actuator/prometheus"));
+
+        Answer again = postV1("/v1/destinations/xtremepush/batches",
+                json.writeValueAsString(freshCopy("xtremepush-profiles.json")));
+        assertThat(again.status()).isEqualTo(200);
+        Answer metrics = get("/actuator/prometheus");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.header("Content-Type")).startsWith("text/plain");
+        assertThat(metrics.text()).contains("pushsync_rows_total{")
+                .contains("pushsync_batch_seconds")
+                .doesNotContain(APP_TOKEN)
+                .doesNotContain("nightly-profiles")
+                .doesNotContain("ada@example.com");
+        assertThat(succeededProfileRows(metrics)).isEqualTo(before + 2);
+    }
+
+    static double succeededProfileRows(Answer metrics) {
+        Pattern p = Pattern.compile("^pushsync_rows_total\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+        Matcher m = p.matcher(metrics.text());
+        while (m.find()) {
+            String tags = m.group(1);
+            if (tags.contains("destination=\"xtremepush\"") && tags.contains("object_type=\"user_profiles\"")
+                    && tags.contains("status=\"succeeded\"")) {
+                return Double.parseDouble(m.group(2));
+            }
+        }
+        throw new AssertionError("no pushsync_rows_total for succeeded xtremepush user_profiles in\n"
+                + metrics.text());
+    }
+}
