@@ -31,10 +31,11 @@ final class PhoneNumbers {
             return Optional.empty();
         }
         String region = "ZZ";
-        if (s.startsWith("00")) {
-            s = "+" + s.substring(2);
-        } else if (!s.startsWith("+")) {
-            String digits = s.replaceAll("[\\s().\\-]", "");
+        // decide on the number without separators, so that "(+353) 85..." and "(00353) 85..." are international too
+        String digits = s.replaceAll("[\\s().\\-]", "");
+        if (digits.startsWith("00")) {
+            s = "+" + digits.substring(2);
+        } else if (!digits.startsWith("+")) {
             if (digits.startsWith("0")) {
                 if (defaultRegion == null) {
                     return Optional.empty();

@@ -3,7 +3,6 @@ package io.pushsync.sync.idempotency;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.pushsync.sync.BatchResponse;
-import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
 
 /** The in-process ledger: a Caffeine cache bounded by stored rows, entries expiring {@code ttl} after they finish. */
@@ -32,22 +31,16 @@ public class InMemoryIdempotencyLedger implements IdempotencyLedger {
 
     @Override
     public Claim begin(String syncId, String batchId, String fingerprint) {
-        AtomicReference<Claim> claim = new AtomicReference<>();
-        entries.asMap().compute(new Key(syncId, batchId), (k, existing) -> {
-            if (existing == null) {
-                claim.set(new Started());
-                return new Entry(fingerprint, null);
-            }
-            if (!existing.fingerprint().equals(fingerprint)) {
-                claim.set(new Mismatch());
-            } else if (existing.response() == null) {
-                claim.set(new InProgress());
-            } else {
-                claim.set(new Replay(existing.response()));
-            }
-            return existing;
-        });
-        return claim.get();
+        // putIfAbsent, not compute: finding an entry must not count as a write, or every replay (or conflicting
+        // attempt) would restart the entry's ttl and a batch polled often enough would never expire
+        Entry existing = entries.asMap().putIfAbsent(new Key(syncId, batchId), new Entry(fingerprint, null));
+        if (existing == null) {
+            return new Started();
+        }
+        if (!existing.fingerprint().equals(fingerprint)) {
+            return new Mismatch();
+        }
+        return existing.response() == null ? new InProgress() : new Replay(existing.response());
     }
 
     @Override

@@ -1,0 +1,57 @@
+package io.pushsync;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The arrows point one way: {@code api -> sync <- destination/*}; {@code resilience} is shared by the adapters and
+ * knows none of them; {@code sandbox} is only ever reached through Spring, never imported.
+ */
+@AnalyzeClasses(packages = "io.pushsync", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule coreKnowsNoVendorNorTheHttpLayer = noClasses()
+            .that().resideInAPackage("io.pushsync.sync..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "io.pushsync.destination..", "io.pushsync.api..", "io.pushsync.sandbox..",
+                    "io.pushsync.resilience..")
+            .because("sync is the core: adapters plug into it, it never names them");
+
+    @ArchTest
+    static final ArchRule adaptersDoNotUseTheHttpLayerOrTheSandbox = noClasses()
+            .that().resideInAPackage("io.pushsync.destination..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.pushsync.api..", "io.pushsync.sandbox..")
+            .because("an adapter talks to the core through the Destination SPI only");
+
+    @ArchTest
+    static final ArchRule adaptersDoNotDependOnEachOther = slices()
+            .matching("io.pushsync.destination.(*)..")
+            .should().notDependOnEachOther()
+            .allowEmptyShould(true)
+            .because("adding a vendor means adding a folder; one adapter never imports another");
+
+    @ArchTest
+    static final ArchRule nothingImportsTheSandbox = noClasses()
+            .that().resideOutsideOfPackage("io.pushsync.sandbox..")
+            .should().dependOnClassesThat().resideInAPackage("io.pushsync.sandbox..")
+            .because("the vendor simulators exist only in the sandbox profile");
+
+    @ArchTest
+    static final ArchRule resilienceKnowsNoVendor = noClasses()
+            .that().resideInAPackage("io.pushsync.resilience..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "io.pushsync.destination..", "io.pushsync.api..", "io.pushsync.sandbox..")
+            .because("resilience is shared by every adapter");
+
+    @ArchTest
+    static final ArchRule noJackson2 = noClasses()
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "com.fasterxml.jackson.databind..", "com.fasterxml.jackson.core..")
+            .because("Boot 4 uses Jackson 3 (tools.jackson.*); only com.fasterxml.jackson.annotation is shared");
+}

@@ -1,0 +1,288 @@
+package io.pushsync.destination.xtremepush;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushsync.sync.RowError;
+import io.pushsync.sync.SyncRow;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+class ProfileNormaliserTest {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ProfileNormaliser normaliser = new ProfileNormaliser(new PhoneNumbers(""));
+
+    /** A row from a JSON object literal, as the validator would hand it over (nulls kept). */
+    private static SyncRow row(String fieldsJson) {
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        JSON.readTree(fieldsJson).properties().forEach(e -> fields.put(e.getKey(), e.getValue()));
+        return new SyncRow(0, "r1", null, fields);
+    }
+
+    private ProfileNormaliser.Normalised normalise(String fieldsJson) {
+        return normaliser.normalise(row(fieldsJson));
+    }
+
+    private static void assertFailure(ProfileNormaliser.Normalised n, String code, String field) {
+        assertThat(n.values()).isNull();
+        assertThat(n.skip()).isFalse();
+        RowError error = n.error();
+        assertThat(error).isNotNull();
+        assertThat(error.code()).isEqualTo(code);
+        assertThat(error.field()).isEqualTo(field);
+        assertThat(error.retryable()).isFalse();
+        assertThat(error.message()).isNotBlank();
+    }
+
+    @Test
+    void emailIsTrimmedAndLowerCased() {
+        var n = normalise("""
+                {"user_id": "u1", "email": "  A.B@Example.COM ", "email_subscription": true}""");
+        assertThat(n.error()).isNull();
+        assertThat(n.values().get("email")).isEqualTo(NODES.stringNode("a.b@example.com"));
+        assertThat(n.values().get("email_subscription")).isEqualTo(NODES.numberNode(1));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(textBlock = """
+            not-an-email
+            a@b
+            a b@example.com
+            a@@example.com
+            @example.com
+            a@example.com x@example.com
+            """)
+    void invalidEmailFailsWithInvalidField(String email) {
+        var n = normaliser.normalise(new SyncRow(0, "r1", null, fields(
+                "user_id", NODES.stringNode("u1"),
+                "email", NODES.stringNode(email),
+                "email_subscription", NODES.booleanNode(true))));
+        assertFailure(n, "invalid_field", "email");
+    }
+
+    @Test
+    void nonStringEmailFailsWithInvalidField() {
+        assertFailure(normalise("""
+                {"user_id": "u1", "email": 42, "email_subscription": 1}"""), "invalid_field", "email");
+    }
+
+    @Test
+    void emailWithoutSubscriptionFails() {
+        assertFailure(normalise("""
+                {"user_id": "u1", "email": "a@example.com"}"""), "missing_subscription_status", "email_subscription");
+    }
+
+    @Test
+    void mobileWithoutSubscriptionFails() {
+        assertFailure(normalise("""
+                {"user_id": "u1", "mobile_number": "+353 85 012 3456"}"""),
+                "missing_subscription_status", "sms_subscription");
+    }
+
+    @Test
+    void subscriptionOfTheOtherChannelDoesNotCount() {
+        assertFailure(normalise("""
+                {"user_id": "u1", "mobile_number": "+353850123456", "email_subscription": 1}"""),
+                "missing_subscription_status", "sms_subscription");
+    }
+
+    @Test
+    void mobileIsNormalisedToAJsonNumberOfE164Digits() {
+        var n = normalise("""
+                {"user_id": "u1", "mobile_number": "(+353) 85 012-3456", "sms_subscription": "opted_out"}""");
+        assertThat(n.error()).isNull();
+        JsonNode mobile = n.values().get("mobile_number");
+        assertThat(mobile.isIntegralNumber()).isTrue();
+        assertThat(mobile.longValue()).isEqualTo(353850123456L);
+        assertThat(n.values().get("sms_subscription")).isEqualTo(NODES.numberNode(0));
+    }
+
+    @Test
+    void numericMobileIsAccepted() {
+        var n = normalise("""
+                {"user_id": "u1", "mobile_number": 447911123456, "sms_subscription": "yes"}""");
+        assertThat(n.values().get("mobile_number").longValue()).isEqualTo(447911123456L);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(textBlock = """
+            '"12"'
+            '"not a phone"'
+            '"0850123456"'
+            'true'
+            '1.5'
+            '{"n": 1}'
+            """)
+    void invalidMobileFailsWithInvalidPhoneNumber(String mobileJson) {
+        assertFailure(normalise("{\"user_id\": \"u1\", \"mobile_number\": " + mobileJson
+                + ", \"sms_subscription\": 1}"), "invalid_phone_number", "mobile_number");
+    }
+
+    @Test
+    void objectsAndArraysBecomeJsonStrings() {
+        var n = normalise("""
+                {"user_id": "u1", "address": {"city": "Dublin", "zip": 2}, "tags": ["a", 1, true]}""");
+        assertThat(n.error()).isNull();
+        JsonNode address = n.values().get("address");
+        assertThat(address.isString()).isTrue();
+        assertThat(JSON.readTree(address.stringValue())).isEqualTo(JSON.readTree("{\"city\":\"Dublin\",\"zip\":2}"));
+        JsonNode tags = n.values().get("tags");
+        assertThat(tags.isString()).isTrue();
+        assertThat(JSON.readTree(tags.stringValue())).isEqualTo(JSON.readTree("[\"a\",1,true]"));
+    }
+
+    @Test
+    void numbersBooleansAndStringsAreUnchanged() {
+        var n = normalise("""
+                {"user_id": "u1", "score": 42, "ratio": 0.75, "vip": false, "first_name": "  Áine "}""");
+        assertThat(n.error()).isNull();
+        assertThat(n.values().get("score")).isEqualTo(NODES.numberNode(42));
+        assertThat(n.values().get("ratio").doubleValue()).isEqualTo(0.75);
+        assertThat(n.values().get("vip")).isEqualTo(NODES.booleanNode(false));
+        assertThat(n.values().get("first_name")).isEqualTo(NODES.stringNode("  Áine "));
+    }
+
+    @Test
+    void fieldOrderIsKept() {
+        var n = normalise("""
+                {"last_name": "B", "user_id": "u1", "first_name": "A"}""");
+        assertThat(n.values()).containsOnlyKeys("last_name", "user_id", "first_name");
+        assertThat(n.values().keySet()).containsExactly("last_name", "user_id", "first_name");
+    }
+
+    @Test
+    void userIdIsTrimmed() {
+        var n = normalise("""
+                {"user_id": "  u-1 ", "first_name": "A"}""");
+        assertThat(n.values().get("user_id")).isEqualTo(NODES.stringNode("u-1"));
+    }
+
+    @Test
+    void numericUserIdBecomesAString() {
+        var n = normalise("""
+                {"user_id": 12345, "first_name": "A"}""");
+        JsonNode id = n.values().get("user_id");
+        assertThat(id.isString()).isTrue();
+        assertThat(id.stringValue()).isEqualTo("12345");
+    }
+
+    @ParameterizedTest(name = "[{index}] user_id {0}")
+    @CsvSource(textBlock = """
+            'true'
+            '1.5'
+            '{"a": 1}'
+            '["u1"]'
+            """)
+    void userIdOfTheWrongTypeFails(String idJson) {
+        assertFailure(normalise("{\"user_id\": " + idJson + ", \"first_name\": \"A\"}"), "invalid_field", "user_id");
+    }
+
+    @Test
+    void deviceIdAloneIdentifiesTheProfile() {
+        var n = normalise("""
+                {"device_id": " d-9 ", "first_name": "A"}""");
+        assertThat(n.error()).isNull();
+        assertThat(n.values()).containsOnlyKeys("device_id", "first_name");
+        assertThat(n.values().get("device_id")).isEqualTo(NODES.stringNode("d-9"));
+    }
+
+    @Test
+    void blankUserIdWithoutDeviceIdFails() {
+        assertFailure(normalise("""
+                {"user_id": "   ", "first_name": "A"}"""), "missing_required_field", "user_id");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"user_id": "u1"}
+            {"device_id": "d1"}
+            {"user_id": "u1", "device_id": "d1"}
+            {"user_id": "u1", "email": "  "}
+            {"user_id": "u1", "mobile_number": ""}
+            """)
+    void identifierOnlyRowIsSkippedWithNoFields(String fieldsJson) {
+        var n = normalise(fieldsJson);
+        assertThat(n.skip()).isTrue();
+        assertThat(n.values()).isNull();
+        assertThat(n.error().code()).isEqualTo("no_fields");
+    }
+
+    @Test
+    void blankEmailIsTreatedAsAbsentSoNoSubscriptionIsNeeded() {
+        var n = normalise("""
+                {"user_id": "u1", "email": "   ", "first_name": "A"}""");
+        assertThat(n.error()).isNull();
+        assertThat(n.values()).containsOnlyKeys("user_id", "first_name");
+    }
+
+    @Test
+    void blankMobileIsTreatedAsAbsent() {
+        var n = normalise("""
+                {"user_id": "u1", "mobile_number": " ", "first_name": "A"}""");
+        assertThat(n.error()).isNull();
+        assertThat(n.values()).containsOnlyKeys("user_id", "first_name");
+    }
+
+    @Test
+    void nullValueKeptForClearingIsSentAsNull() {
+        var n = normalise("""
+                {"user_id": "u1", "first_name": null, "email": null}""");
+        assertThat(n.error()).isNull();
+        assertThat(n.values()).containsOnlyKeys("user_id", "first_name", "email");
+        assertThat(n.values().get("first_name").isNull()).isTrue();
+        assertThat(n.values().get("email").isNull()).as("clearing the e-mail needs no subscription").isTrue();
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} null")
+    @CsvSource(textBlock = """
+            email_subscription
+            sms_subscription
+            """)
+    void nullSubscriptionCannotBeCleared(String field) {
+        assertFailure(normalise("{\"user_id\": \"u1\", \"" + field + "\": null}"),
+                "invalid_subscription_status", field);
+    }
+
+    static Stream<Arguments> badSubscriptions() {
+        return Stream.of(
+                Arguments.of("email_subscription", "\"maybe\""),
+                Arguments.of("email_subscription", "2"),
+                Arguments.of("sms_subscription", "\"y\""),
+                Arguments.of("sms_subscription", "[1]"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}={1}")
+    @MethodSource("badSubscriptions")
+    void badSubscriptionValueFails(String field, String valueJson) {
+        assertFailure(normalise("{\"user_id\": \"u1\", \"email\": \"a@example.com\", \"mobile_number\": "
+                + "\"+353850123456\", \"email_subscription\": 1, \"sms_subscription\": 1, \"" + field + "\": "
+                + valueJson + "}"), "invalid_subscription_status", field);
+    }
+
+    @Test
+    void subscriptionAloneIsAField() {
+        var n = normalise("""
+                {"user_id": "u1", "email_subscription": "No"}""");
+        assertThat(n.error()).isNull();
+        assertThat(n.values().get("email_subscription")).isEqualTo(NODES.numberNode(0));
+    }
+
+    private static Map<String, JsonNode> fields(Object... kv) {
+        Map<String, JsonNode> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], (JsonNode) kv[i + 1]);
+        }
+        return m;
+    }
+}

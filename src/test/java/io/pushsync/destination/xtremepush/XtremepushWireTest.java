@@ -1,0 +1,137 @@
+package io.pushsync.destination.xtremepush;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class XtremepushWireTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static JsonNode json(String s) {
+        return JSON.readTree(s);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"data": {"task_id": "9f2c"}}                     | 9f2c
+            {"data": {"task_id": 42}}                         | 42
+            {"data": {"taskId": "t-1"}}                       | t-1
+            {"data": {"taskId": 7}}                           | 7
+            {"data": {"id": "d-1"}}                           | d-1
+            {"data": {"id": 8}}                               | 8
+            {"model": {"id": "m-1"}}                          | m-1
+            {"model": {"id": 9}}                              | 9
+            {"task_id": "top"}                                | top
+            {"task_id": 10}                                   | 10
+            {"id": "plain"}                                   | plain
+            {"id": 11}                                        | 11
+            {"success": true, "data": {"task_id": "x", "other": 1}} | x
+            """)
+    void taskIdIsFoundInEachDocumentedPosition(String body, String expected) {
+        assertThat(XtremepushWire.taskId(json(body))).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"id": "f", "task_id": "e", "model": {"id": "d"}, "data": {"id": "c", "taskId": "b", "task_id": "a"}} | a
+            {"id": "f", "task_id": "e", "model": {"id": "d"}, "data": {"id": "c", "taskId": "b"}}                 | b
+            {"id": "f", "task_id": "e", "model": {"id": "d"}, "data": {"id": "c"}}                                | c
+            {"id": "f", "task_id": "e", "model": {"id": "d"}}                                                     | d
+            {"id": "f", "task_id": "e"}                                                                           | e
+            {"id": "f", "data": {"task_id": null}}                                                                | f
+            {"id": "f", "data": {"task_id": {"nested": 1}}}                                                       | f
+            {"id": "f", "data": {"task_id": true}}                                                                | f
+            {"id": "f", "data": "scalar data"}                                                                    | f
+            """)
+    void firstPositionInDocumentedOrderWins(String body, String expected) {
+        assertThat(XtremepushWire.taskId(json(body))).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {}
+            {"success": true}
+            {"data": {}}
+            {"data": {"task_id": null}, "id": null}
+            {"id": [1, 2]}
+            {"id": false}
+            []
+            "just text"
+            """)
+    void taskIdIsNullWhenAbsent(String body) {
+        assertThat(XtremepushWire.taskId(json(body))).isNull();
+    }
+
+    @Test
+    void taskIdOfNoBodyIsNull() {
+        assertThat(XtremepushWire.taskId(null)).isNull();
+    }
+
+    @Test
+    void vendorMessageJoinsMessageAndErrorsObject() {
+        String raw = """
+                {"code": 400, "success": false, "message": "Validation failed",
+                 "errors": {"email": "invalid", "rows": ["row 2 bad", "row 3 bad"], "meta": {"n": 1}, "count": 2}}""";
+        assertThat(XtremepushWire.vendorMessage(json(raw), raw)).isEqualTo(
+                "Validation failed; email: invalid; rows: [\"row 2 bad\",\"row 3 bad\"]; meta: {\"n\":1}; count: 2");
+    }
+
+    @Test
+    void vendorMessageWithErrorsObjectOnly() {
+        String raw = "{\"errors\": {\"apptoken\": \"missing\"}}";
+        assertThat(XtremepushWire.vendorMessage(json(raw), raw)).isEqualTo("apptoken: missing");
+    }
+
+    @Test
+    void vendorMessageWithErrorsArray() {
+        String raw = "{\"message\": \"Bad request\", \"errors\": [\"columns mismatch\", \"row 1\"]}";
+        assertThat(XtremepushWire.vendorMessage(json(raw), raw))
+                .isEqualTo("Bad request; [\"columns mismatch\",\"row 1\"]");
+    }
+
+    @Test
+    void vendorMessageWithErrorsArrayOnly() {
+        String raw = "{\"errors\": [\"columns mismatch\"]}";
+        assertThat(XtremepushWire.vendorMessage(json(raw), raw)).isEqualTo("[\"columns mismatch\"]");
+    }
+
+    @Test
+    void vendorMessageWithMessageOnlyAndNullErrors() {
+        String raw = "{\"message\": \"Invalid app token\", \"errors\": null}";
+        assertThat(XtremepushWire.vendorMessage(json(raw), raw)).isEqualTo("Invalid app token");
+    }
+
+    @Test
+    void envelopeWithoutWordsFallsBackToRawText() {
+        String raw = "{\"success\": false, \"message\": 17}";
+        assertThat(XtremepushWire.vendorMessage(json(raw), raw)).isEqualTo(raw);
+    }
+
+    @Test
+    void nonJsonBodyIsReturnedRaw() {
+        assertThat(XtremepushWire.vendorMessage(null, "<html>502 Bad Gateway</html>"))
+                .isEqualTo("<html>502 Bad Gateway</html>");
+    }
+
+    @Test
+    void nonObjectJsonIsReturnedRaw() {
+        assertThat(XtremepushWire.vendorMessage(json("[\"a\"]"), "[\"a\"]")).isEqualTo("[\"a\"]");
+    }
+
+    @ParameterizedTest(name = "[{index}] ''{0}''")
+    @CsvSource(value = {"''", "'   '"})
+    void emptyBodyIsSaidToBeEmpty(String raw) {
+        assertThat(XtremepushWire.vendorMessage(null, raw)).isEqualTo("(empty body)");
+        assertThat(XtremepushWire.vendorMessage(json("{}"), raw)).isEqualTo("(empty body)");
+    }
+
+    @Test
+    void nullRawIsSaidToBeEmpty() {
+        assertThat(XtremepushWire.vendorMessage(null, null)).isEqualTo("(empty body)");
+    }
+}
