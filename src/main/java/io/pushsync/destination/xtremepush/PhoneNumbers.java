@@ -9,8 +9,9 @@ import java.util.Optional;
  * Phone numbers to E.164 digits without {@code +} (Xtremepush's format, e.g. {@code 353850123456}).
  *
  * <p>Accepted: {@code +353 85 012 3456}, {@code 00353...}, {@code 353...} (digits are taken as international when
- * there is no {@code +}/{@code 00} and no leading {@code 0}), spaces, dashes, dots and brackets. A national number
- * (leading {@code 0}) is read in {@code defaultRegion} when one is configured, and rejected otherwise.
+ * there is no {@code +}/{@code 00} and no leading {@code 0}), spaces, dashes, dots and brackets. Letters (keypad
+ * words, extensions) are rejected. A national number (leading {@code 0}) is read in {@code defaultRegion} when one
+ * is configured, and rejected otherwise.
  */
 final class PhoneNumbers {
 
@@ -28,6 +29,11 @@ final class PhoneNumbers {
         }
         String s = raw.strip();
         if (s.isEmpty() || s.length() > 40) {
+            return Optional.empty();
+        }
+        // libphonenumber would turn letters into keypad digits ("85 ABC" -> "85 222") and drop an "x" extension:
+        // in warehouse data letters mean a bad value, and a converted number would reach the wrong person
+        if (s.chars().anyMatch(Character::isLetter)) {
             return Optional.empty();
         }
         String region = "ZZ";

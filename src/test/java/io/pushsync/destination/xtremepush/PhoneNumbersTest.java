@@ -46,7 +46,8 @@ class PhoneNumbersTest {
     @ParameterizedTest(name = "[{index}] ''{0}'' is rejected")
     @ValueSource(strings = {"12", "+12", "1234", "+35385", "3538501", "+3538501234567890123", "abc", "phone",
             "n/a", "", "   ", "0", "00", "+", "+447700900900", "447700900900",
-            "0850123456", "085 012 3456", "(085) 012 3456"})
+            "0850123456", "085 012 3456", "(085) 012 3456", "+353 85 ABC 3456", "353850123456x",
+            "+353850123456 ext 12"})
     void invalidOrNationalNumbersAreRejectedWithoutDefaultRegion(String raw) {
         assertThat(noRegion.toE164Digits(raw)).isEmpty();
     }
