@@ -10,6 +10,7 @@ import io.pushsync.resilience.TransientVendorException;
 import io.pushsync.resilience.VendorCallMetrics;
 import io.pushsync.resilience.VendorResilience;
 import io.pushsync.sync.Deadline;
+import io.pushsync.sync.LogContext;
 import io.pushsync.sync.Secret;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,6 +100,7 @@ class XtremepushClient {
         String account = VendorResilience.accountName(VENDOR, token.reveal());
         byte[] payload = json.writeValueAsBytes(body);
         AtomicInteger attempts = new AtomicInteger();
+        LogContext logContext = LogContext.capture();
         Mono<XtremepushReply> once = Mono.defer(() -> {
             int attempt = attempts.incrementAndGet();
             long started = System.nanoTime();
@@ -110,15 +112,15 @@ class XtremepushClient {
                     .exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
                             .map(raw -> classify(response.statusCode().value(),
                                     response.headers().asHttpHeaders(), raw, token, operation, path, attempt,
-                                    started)))
+                                    started, logContext)))
                     .timeout(timeout)
                     .onErrorMap(e -> !(e instanceof TransientVendorException), e -> {
                         Duration took = Duration.ofNanos(System.nanoTime() - started);
                         metrics.recordRequest(VENDOR, operation, 0, took);
                         String what = e instanceof TimeoutException ? "no response within " + timeout.toSeconds() + "s"
                                 : "connection failed: " + e.getClass().getSimpleName();
-                        log.warn("xtremepush POST {} -> {} after {} ms (attempt {})", path, what, took.toMillis(),
-                                attempt);
+                        logContext.run(() -> log.warn("xtremepush POST {} -> {} after {} ms (attempt {})", path, what,
+                                took.toMillis(), attempt));
                         return new TransientVendorException(TransientVendorException.Reason.IO_ERROR, 0, null,
                                 "Xtremepush did not answer: " + what);
                     });
@@ -140,7 +142,7 @@ class XtremepushClient {
     }
 
     private XtremepushReply classify(int status, HttpHeaders headers, String raw, Secret token, String operation,
-            String path, int attempt, long started) {
+            String path, int attempt, long started, LogContext logContext) {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.recordRequest(VENDOR, operation, status, took);
         JsonNode body = parse(raw);
@@ -150,8 +152,8 @@ class XtremepushClient {
         }
         String message = redact(reply.message(), token);
         // Every non-2xx is recorded, as the vendor advises; never the request body (it holds the token).
-        log.warn("xtremepush POST {} -> {} in {} ms (attempt {}): {}", path, status, took.toMillis(), attempt,
-                truncate(message));
+        logContext.run(() -> log.warn("xtremepush POST {} -> {} in {} ms (attempt {}): {}", path, status,
+                took.toMillis(), attempt, truncate(message)));
         if (status == 429 || status >= 500) {
             TransientVendorException.Reason reason = status == 429 ? TransientVendorException.Reason.RATE_LIMITED
                     : TransientVendorException.Reason.SERVER_ERROR;
