@@ -1,0 +1,121 @@
+package io.pushsync.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Prints throughput and memory figures of whole profile batches (HTTP in, validation, normalisation, chunking,
+ * vendor calls to the in-process sandbox simulator, HTTP out). Not part of {@code verify}: run it with
+ * <pre>./mvnw -B test -Dtest=BatchThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ * It asserts only correctness (every row succeeded or accepted, in order); the figures are for people to read.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+@ActiveProfiles("sandbox")
+class BatchThroughputBenchmark {
+
+    private static final int PORT = freePort();
+    private static final int RUNS = Integer.getInteger("bench.runs", 3);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("server.port", () -> PORT);
+        // measure pushsync, not the politeness of the default vendor rate limit
+        registry.add("resilience4j.ratelimiter.configs.xtremepush.limit-for-period", () -> 10_000);
+        registry.add("logging.level.io.pushsync", () -> "WARN");
+    }
+
+    @Test
+    void profileBatches() throws Exception {
+        System.out.printf(Locale.ROOT, "%n%-10s %10s %10s %10s %12s %14s%n", "rows", "min ms", "median ms",
+                "max ms", "rows/s", "heap peak MB");
+        for (int rows : new int[] {1_000, 10_000, 100_000}) {
+            byte[] body = null;
+            List<Long> millis = new ArrayList<>();
+            resetPeaks();
+            for (int run = -1; run < RUNS; run++) { // run -1 warms up
+                body = JSON.writeValueAsBytes(batch(rows, "bench-" + rows + "-" + run));
+                long start = System.nanoTime();
+                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + PORT + "/v1/destinations/xtremepush/batches"))
+                        .header("Authorization", "Bearer sandbox-token")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                long took = (System.nanoTime() - start) / 1_000_000;
+                assertThat(response.statusCode()).isEqualTo(200);
+                JsonNode summary = JSON.readTree(response.body()).get("summary");
+                assertThat(summary.get("succeeded").asInt() + summary.get("accepted").asInt()).isEqualTo(rows);
+                if (run >= 0) {
+                    millis.add(took);
+                }
+            }
+            Collections.sort(millis);
+            long median = millis.get(millis.size() / 2);
+            System.out.printf(Locale.ROOT, "%-10d %10d %10d %10d %12.0f %14.0f%n", rows, millis.get(0), median,
+                    millis.get(millis.size() - 1), rows * 1000.0 / Math.max(1, median), peakHeapMb());
+            System.out.printf(Locale.ROOT, "           request body %.1f MB%n", body.length / 1e6);
+        }
+    }
+
+    private static ObjectNode batch(int rows, String batchId) {
+        ObjectNode b = JSON.createObjectNode();
+        b.put("syncId", "bench").put("batchId", batchId).put("objectType", "user_profiles").put("mode", "upsert");
+        b.putObject("connection").put("region", "eu").put("appToken", "sandbox-app-token");
+        ArrayNode arr = b.putArray("rows");
+        for (int i = 0; i < rows; i++) {
+            ObjectNode row = arr.addObject();
+            row.put("id", "row-" + i);
+            ObjectNode f = row.putObject("fields");
+            f.put("user_id", " user-" + i + " ");
+            f.put("email", "User." + i + "@Example.com");
+            f.put("email_subscription", i % 2 == 0 ? "yes" : "no");
+            f.put("mobile_number", "+353 85 " + String.format(Locale.ROOT, "%03d %04d", i / 10_000 % 1000, i % 10_000));
+            f.put("sms_subscription", true);
+            f.put("first_name", "Name " + i);
+            f.putObject("plan").put("tier", "gold").put("since", 2020 + i % 5);
+        }
+        return b;
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    private static double peakHeapMb() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum() / 1e6;
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
