@@ -24,6 +24,13 @@ class ArchitectureTest {
             .because("sync is the core: adapters plug into it, it never names them");
 
     @ArchTest
+    static final ArchRule httpLayerKnowsNoVendor = noClasses()
+            .that().resideInAPackage("io.pushsync.api..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "io.pushsync.destination..", "io.pushsync.resilience..", "io.pushsync.sandbox..")
+            .because("api -> sync <- destination/*: the HTTP layer reaches adapters only through the core");
+
+    @ArchTest
     static final ArchRule adaptersDoNotUseTheHttpLayerOrTheSandbox = noClasses()
             .that().resideInAPackage("io.pushsync.destination..")
             .should().dependOnClassesThat().resideInAnyPackage("io.pushsync.api..", "io.pushsync.sandbox..")

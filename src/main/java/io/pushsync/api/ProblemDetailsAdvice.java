@@ -21,6 +21,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
 
 /** Problem Details ({@code application/problem+json}) for every request-level error. Row problems are results. */
 @RestControllerAdvice
@@ -57,7 +58,15 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String detail = "the request body is not well-formed JSON";
         Throwable cause = ex.getMostSpecificCause();
-        if (cause instanceof JacksonException je && je.getLocation() != null) {
+        if (cause instanceof StreamConstraintsException sce) {
+            if (sce.getOriginalMessage() != null && sce.getOriginalMessage().contains("Document length")) {
+                ProblemDetail p = problem(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.BODY_TOO_LARGE,
+                        "Request body too large", "the request body is longer than pushsync.batch.max-body-size "
+                                + "allows: split the batch");
+                return handleExceptionInternal(ex, p, headers, HttpStatus.CONTENT_TOO_LARGE, request);
+            }
+            detail = "the request body exceeds a JSON parser limit: " + sce.getOriginalMessage();
+        } else if (cause instanceof JacksonException je && je.getLocation() != null) {
             TokenStreamLocation at = je.getLocation();
             detail += " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
         } else if (ex.getMessage() != null && ex.getMessage().contains("Required request body is missing")) {

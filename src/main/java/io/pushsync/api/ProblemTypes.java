@@ -11,6 +11,7 @@ final class ProblemTypes {
     static final String NOT_FOUND = BASE + "not-found";
     static final String BATCH_CONFLICT = BASE + "batch-conflict";
     static final String BATCH_TOO_LARGE = BASE + "batch-too-large";
+    static final String BODY_TOO_LARGE = BASE + "body-too-large";
     static final String UNSUPPORTED_MEDIA_TYPE = BASE + "unsupported-media-type";
 
     private ProblemTypes() {

@@ -32,13 +32,13 @@ public class VendorCallMetrics {
         registry.counter("pushsync_vendor_retries_total", "destination", destination, "reason", reason).increment();
     }
 
+    /** The contract's vocabulary: {@code 2xx}, {@code 4xx}, {@code 429}, {@code 5xx}, {@code io_error}. */
     static String outcome(int status) {
-        if (status == 0) {
-            return "io_error";
-        }
         if (status == 429) {
             return "429";
         }
-        return (status / 100) + "xx";
+        int family = status / 100;
+        // no answer, or one outside the vocabulary (1xx, 3xx): a protocol-level failure of the exchange
+        return family == 2 || family == 4 || family == 5 ? family + "xx" : "io_error";
     }
 }

@@ -1,5 +1,7 @@
 package io.pushsync.resilience;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
@@ -32,11 +34,25 @@ public class VendorResilience {
     private final RateLimiterRegistry rateLimiters;
     private final VendorCallMetrics metrics;
     private final Map<String, RetryConfig> retryConfigs = new ConcurrentHashMap<>();
+    /** Accounts seen recently; an idle one leaves the registries (and their meters) instead of staying forever. */
+    private final Cache<String, Boolean> accounts;
 
-    public VendorResilience(RetryRegistry retries, RateLimiterRegistry rateLimiters, VendorCallMetrics metrics) {
+    public VendorResilience(RetryRegistry retries, RateLimiterRegistry rateLimiters, VendorCallMetrics metrics,
+            ResilienceProperties properties) {
         this.retries = retries;
         this.rateLimiters = rateLimiters;
         this.metrics = metrics;
+        this.accounts = Caffeine.newBuilder()
+                .expireAfterAccess(properties.accountIdleTimeout())
+                .maximumSize(properties.maxAccounts())
+                .executor(Runnable::run) // evict on the calling thread: no background pool needed
+                .<String, Boolean>removalListener((name, v, cause) -> {
+                    if (cause.wasEvicted()) {
+                        retries.remove(name);
+                        rateLimiters.remove(name);
+                    }
+                })
+                .build();
     }
 
     /** The account's instance name: vendor plus a digest of the credential. */
@@ -51,10 +67,12 @@ public class VendorResilience {
     }
 
     public Retry retry(String vendor, String accountName) {
+        accounts.get(accountName, name -> Boolean.TRUE);
         return retries.find(accountName).orElseGet(() -> newRetry(vendor, accountName));
     }
 
     public RateLimiter rateLimiter(String vendor, String accountName) {
+        accounts.get(accountName, name -> Boolean.TRUE);
         return rateLimiters.rateLimiter(accountName, configName(rateLimiters.getConfiguration(vendor).isPresent(),
                 vendor));
     }

@@ -294,9 +294,9 @@ public class BatchValidator {
             if (e.getKey().isBlank()) {
                 return RowError.of(ErrorCode.INVALID_FIELD, e.getKey(), "a field name must not be blank");
             }
-            if (e.getValue().isString() && tooLong(e.getValue().stringValue())) {
-                return RowError.of(ErrorCode.INVALID_FIELD, e.getKey(),
-                        "string value longer than " + limits.maxStringLength().toBytes() + " bytes");
+            String problem = valueProblem(e.getValue());
+            if (problem != null) {
+                return RowError.of(ErrorCode.INVALID_FIELD, e.getKey(), problem);
             }
         }
         for (RequiredField required : objectType.requiredFields()) {
@@ -308,6 +308,67 @@ public class BatchValidator {
             }
         }
         return null;
+    }
+
+    /**
+     * What is wrong with a field value, or null: a string over the size limit; an object or array whose JSON text
+     * would be over it (adapters send such values as one string); a number that is not finite (1e400 would
+     * otherwise reach the vendor as "Infinity").
+     */
+    private String valueProblem(JsonNode value) {
+        long max = limits.maxStringLength().toBytes();
+        if (value.isString()) {
+            return tooLong(value.stringValue()) ? "string value longer than " + max + " bytes" : null;
+        }
+        if (value.isNumber()) {
+            return finite(value) ? null : "number out of range: " + value.asString();
+        }
+        if (value.isObject() || value.isArray()) {
+            long[] size = {0};
+            String nested = nestedProblem(value, size, max);
+            if (nested != null) {
+                return nested;
+            }
+            return size[0] > max ? "object or array value larger than " + max + " bytes as JSON" : null;
+        }
+        return null;
+    }
+
+    private String nestedProblem(JsonNode node, long[] size, long max) {
+        size[0] += 2;
+        if (size[0] > max) {
+            return null; // over the limit already: the caller reports the size
+        }
+        if (node.isString()) {
+            size[0] += node.stringValue().length();
+        } else if (node.isNumber()) {
+            if (!finite(node)) {
+                return "number out of range inside the value: " + node.asString();
+            }
+            size[0] += 8;
+        } else if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                size[0] += e.getKey().length();
+                String p = nestedProblem(e.getValue(), size, max);
+                if (p != null) {
+                    return p;
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode child : node) {
+                String p = nestedProblem(child, size, max);
+                if (p != null) {
+                    return p;
+                }
+            }
+        } else {
+            size[0] += 4;
+        }
+        return null;
+    }
+
+    private static boolean finite(JsonNode number) {
+        return !(number.isDouble() || number.isFloat()) || Double.isFinite(number.doubleValue());
     }
 
     private boolean tooLong(String s) {

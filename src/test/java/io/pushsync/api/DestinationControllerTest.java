@@ -76,7 +76,8 @@ import tools.jackson.databind.json.JsonMapper;
         DestinationRegistry.class, InMemoryIdempotencyLedger.class, SyncMetrics.class,
         DestinationControllerTest.FakeDestinationConfig.class})
 @EnableConfigurationProperties({BatchProperties.class, IdempotencyProperties.class, ApiTokenProperties.class})
-@TestPropertySource(properties = {"pushsync.api-tokens=test-token", "pushsync.batch.max-rows=3"})
+@TestPropertySource(properties = {"pushsync.api-tokens=test-token", "pushsync.batch.max-rows=3",
+        "pushsync.batch.max-body-size=8KB"})
 class DestinationControllerTest {
 
     static final String TOKEN = "test-token";
@@ -741,6 +742,16 @@ class DestinationControllerTest {
                 .andExpect(problem(413, "urn:pushsync:problem:batch-too-large", "Batch too large"))
                 .andExpect(jsonPath("$.detail", containsString("4 rows")))
                 .andExpect(jsonPath("$.detail", containsString("at most 3")))
+                .andExpect(noSecret());
+        assertThat(fake.callsFor((String) batch.get("batchId"))).isZero();
+    }
+
+    @Test
+    void aBodyLargerThanMaxBodySizeIs413BeforeParsing() throws Exception {
+        Map<String, Object> batch = validBatch(b -> b.put("padding", "x".repeat(9_000)));
+        send(batch)
+                .andExpect(problem(413, "urn:pushsync:problem:body-too-large", "Request body too large"))
+                .andExpect(jsonPath("$.detail", containsString("at most 8192")))
                 .andExpect(noSecret());
         assertThat(fake.callsFor((String) batch.get("batchId"))).isZero();
     }

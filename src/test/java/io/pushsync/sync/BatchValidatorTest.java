@@ -38,7 +38,8 @@ class BatchValidatorTest {
                             List.of(RequiredField.of("identifier")), List.of("identifier"))));
 
     private final BatchValidator validator =
-            new BatchValidator(new BatchProperties(5, Duration.ofMinutes(10), 4, DataSize.ofBytes(16)));
+            new BatchValidator(new BatchProperties(5, Duration.ofMinutes(10), 4, DataSize.ofBytes(16),
+                    DataSize.ofMegabytes(100)));
 
     private static ObjectNode profiles(String rowsJson) {
         return (ObjectNode) JSON.readTree("""
@@ -257,7 +258,8 @@ class BatchValidatorTest {
     // ---- row-level problems ----
 
     private final BatchValidator roomy =
-            new BatchValidator(new BatchProperties(100, Duration.ofMinutes(10), 4, DataSize.ofBytes(16)));
+            new BatchValidator(new BatchProperties(100, Duration.ofMinutes(10), 4, DataSize.ofBytes(16),
+                    DataSize.ofMegabytes(100)));
 
     @Test
     void rowProblemsFailOnlyThoseRows() {
@@ -295,6 +297,27 @@ class BatchValidatorTest {
         assertThat(batch.rowFailures().get(8)).as("9 characters, 18 UTF-8 bytes")
                 .extracting(RowError::code, RowError::field).containsExactly("invalid_field", "note");
         assertThat(batch.rowFailures().get(9).code()).isEqualTo("invalid_field");
+    }
+
+    @Test
+    void nonFiniteNumbersAndOversizedNestedValuesFailTheirRow() {
+        PreparedBatch batch = roomy.prepare(XTREMEPUSH, profiles("""
+                [{"id": "inf", "fields": {"user_id": "u1", "score": 1e400}},
+                 {"id": "nested-inf", "fields": {"user_id": "u2", "plan": {"score": -1e400}}},
+                 {"id": "nested-long", "fields": {"user_id": "u3", "plan": {"note": "12345678901234567"}}},
+                 {"id": "wide-array", "fields": {"user_id": "u4", "tags": [1, 2, 3, 4, 5, 6, 7, 8]}},
+                 {"id": "small-nested", "fields": {"user_id": "u5", "plan": {"a": 1}}},
+                 {"id": "big-int", "fields": {"user_id": "u6", "n": 123456789012345678901234567890}}]"""));
+
+        assertThat(batch.request().rows()).extracting(SyncRow::id).containsExactly("small-nested", "big-int");
+        assertThat(batch.rowFailures().get(0)).extracting(RowError::code, RowError::field)
+                .containsExactly("invalid_field", "score");
+        assertThat(batch.rowFailures().get(0).message()).contains("out of range");
+        assertThat(batch.rowFailures().get(1)).extracting(RowError::code, RowError::field)
+                .containsExactly("invalid_field", "plan");
+        assertThat(batch.rowFailures().get(2).message()).contains("larger than 16 bytes");
+        assertThat(batch.rowFailures().get(3)).extracting(RowError::code, RowError::field)
+                .containsExactly("invalid_field", "tags");
     }
 
     @Test

@@ -9,14 +9,17 @@ import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /**
- * Delivers one chunk of rows and records every row's outcome. A chunk the vendor rejects (400 and other non-auth
- * 4xx) is split in halves and re-sent until the rejected rows are isolated, within
+ * Delivers one chunk of rows and records every row's outcome. A chunk the vendor rejects (400, 413, 422) is split
+ * in halves and re-sent until the rejected rows are isolated, within
  * {@code maxRequestsPerChunk} requests (the first included); rows still unresolved then fail with the vendor's
- * message. 401/403/404 stop the whole batch ({@link BatchStoppedException}).
+ * message. 401/403/404 and other statuses that no split can cure stop the whole batch ({@link BatchStoppedException}).
  *
  * @param <T> a row as the wire needs it; {@code index} gives its position in the batch
  */
 final class ChunkDelivery<T> {
+
+    /** The statuses that blame the request's content, so that splitting the chunk can isolate the bad rows. */
+    private static final java.util.Set<Integer> ISOLATING_STATUSES = java.util.Set.of(400, 413, 422);
 
     sealed interface Outcome permits Confirmed, Rejected, Stop, Failed {
     }
@@ -140,6 +143,14 @@ final class ChunkDelivery<T> {
         if (status == 404) {
             return new Stop(RowError.of(ErrorCode.DESTINATION_NOT_FOUND, message));
         }
-        return new Rejected(message);
+        if (ISOLATING_STATUSES.contains(status)) {
+            return new Rejected(message);
+        }
+        // Other 4xx (405, 410, ...) say the endpoint refuses every request, not some rows: splitting cannot help
+        // and every further chunk would get the same. Anything else (3xx, 1xx) means a misconfigured base URL or a
+        // proxy in the way: the vendor never saw the rows, so retrying them later can help.
+        ErrorCode code = status >= 400 && status < 500 ? ErrorCode.REJECTED_BY_DESTINATION
+                : ErrorCode.DESTINATION_UNAVAILABLE;
+        return new Stop(RowError.of(code, message));
     }
 }

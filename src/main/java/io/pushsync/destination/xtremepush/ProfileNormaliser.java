@@ -59,6 +59,9 @@ final class ProfileNormaliser {
             String name = e.getKey();
             JsonNode value = e.getValue();
             if (value.isNull()) {
+                if (USER_ID.equals(name) || DEVICE_ID.equals(name)) {
+                    continue; // an identifier is never cleared: it says which profile the row is
+                }
                 if (EMAIL_SUBSCRIPTION.equals(name) || SMS_SUBSCRIPTION.equals(name)) {
                     return Normalised.fail(ErrorCode.INVALID_SUBSCRIPTION_STATUS, name,
                             name + " cannot be cleared: it must be 1 or 0 (or true/false, yes/no, opted_in/opted_out)");

@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -43,6 +44,9 @@ class XtremepushClient {
     private static final Logger log = LoggerFactory.getLogger(XtremepushClient.class);
     private static final int MAX_LOGGED_MESSAGE = 300;
     private static final int MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+    /** Vendor words kept in a row's error: enough to act on, bounded because every row of a chunk carries them. */
+    private static final int MAX_ROW_MESSAGE = 1000;
+    private static final String OVERSIZED_BODY = "(response body larger than " + MAX_RESPONSE_BYTES + " bytes)";
 
     private final Map<String, WebClient> clients;
     private final VendorResilience resilience;
@@ -110,6 +114,8 @@ class XtremepushClient {
                     .accept(MediaType.APPLICATION_JSON)
                     .bodyValue(payload)
                     .exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
+                            // an oversized body must not turn a vendor's answer into a retry: the status decides
+                            .onErrorResume(DataBufferLimitException.class, e -> Mono.just(OVERSIZED_BODY))
                             .map(raw -> classify(response.statusCode().value(),
                                     response.headers().asHttpHeaders(), raw, token, operation, path, attempt,
                                     started, logContext)))
@@ -146,25 +152,22 @@ class XtremepushClient {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.recordRequest(VENDOR, operation, status, took);
         JsonNode body = parse(raw);
-        XtremepushReply reply = new XtremepushReply(status, body, raw);
-        if (reply.isSuccess()) {
-            return reply;
+        if (status >= 200 && status < 300) {
+            return new XtremepushReply(status, body, "");
         }
-        String message = redact(reply.message(), token);
+        // Redact the decoded text: a vendor echoing the token JSON-escaped ("abc\/def") is caught as well.
+        String message = truncate(redact(XtremepushWire.vendorMessage(body, raw), token), MAX_ROW_MESSAGE);
         // Every non-2xx is recorded, as the vendor advises; never the request body (it holds the token).
         logContext.run(() -> log.warn("xtremepush POST {} -> {} in {} ms (attempt {}): {}", path, status,
-                took.toMillis(), attempt, truncate(message)));
+                took.toMillis(), attempt, truncate(message, MAX_LOGGED_MESSAGE)));
         if (status == 429 || status >= 500) {
             TransientVendorException.Reason reason = status == 429 ? TransientVendorException.Reason.RATE_LIMITED
                     : TransientVendorException.Reason.SERVER_ERROR;
             throw new TransientVendorException(reason, status,
                     RetryAfter.parse(headers.getFirst(HttpHeaders.RETRY_AFTER), clock).orElse(null),
-                    "Xtremepush answered " + status + ": " + truncate(message));
+                    "Xtremepush answered " + status + ": " + truncate(message, MAX_LOGGED_MESSAGE));
         }
-        // The row error's message is taken from the parsed body: parse the redacted text, so that a vendor message
-        // echoing the app token (e.g. "Invalid apptoken ...") cannot carry it into the batch response.
-        String redacted = redact(raw, token);
-        return new XtremepushReply(status, parse(redacted), redacted);
+        return new XtremepushReply(status, null, message);
     }
 
     private static CallFailure failure(Throwable e, int attempts) {
@@ -206,7 +209,7 @@ class XtremepushClient {
         return text == null ? null : text.replace(token.reveal(), "****");
     }
 
-    private static String truncate(String s) {
-        return s.length() <= MAX_LOGGED_MESSAGE ? s : s.substring(0, MAX_LOGGED_MESSAGE) + "...";
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "...";
     }
 }

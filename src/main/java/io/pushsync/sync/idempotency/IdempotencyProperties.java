@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param ttl how long a finished batch can be replayed
  * @param maxStoredRows bound of the in-process ledger, in stored result rows (a batch weighs its row count + 1);
- *     least recently used batches are evicted beyond it
+ *     beyond it the oldest finished batches are forgotten first (the newest is always kept)
  */
 @ConfigurationProperties("pushsync.idempotency")
 public record IdempotencyProperties(

@@ -2,55 +2,102 @@ package io.pushsync.sync.idempotency;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
 import io.pushsync.sync.BatchResponse;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 
-/** The in-process ledger: a Caffeine cache bounded by stored rows, entries expiring {@code ttl} after they finish. */
+/**
+ * The in-process ledger.
+ *
+ * <ul>
+ *   <li>Claims of running batches live in a plain map that never evicts: a claim must hold until the batch ends,
+ *       or a concurrent duplicate would run the batch twice.</li>
+ *   <li>Finished batches live in a Caffeine cache expiring {@code ttl} after completion. The store is bounded by
+ *       result rows ({@code max-stored-rows}); beyond it the <em>oldest finished</em> batches go first. (Caffeine's
+ *       own size bound is frequency-based and may drop a batch that just finished, the one most likely to be
+ *       replayed by an orchestrator that timed out.)</li>
+ * </ul>
+ */
 @Component
 public class InMemoryIdempotencyLedger implements IdempotencyLedger {
 
     private record Key(String syncId, String batchId) {
     }
 
-    /** {@code response == null} while the batch runs. */
-    private record Entry(String fingerprint, BatchResponse response) {
-        int weight() {
-            return response == null ? 1 : response.results().size() + 1;
+    private record Finished(String fingerprint, BatchResponse response) {
+        long weight() {
+            return response.results().size() + 1L;
         }
     }
 
-    private final Cache<Key, Entry> entries;
+    private final Map<Key, String> running = new ConcurrentHashMap<>();
+    private final Cache<Key, Finished> finished;
+    private final Policy.FixedExpiration<Key, Finished> byAge;
+    private final AtomicLong storedRows = new AtomicLong();
+    private final long maxStoredRows;
 
     public InMemoryIdempotencyLedger(IdempotencyProperties properties) {
-        this.entries = Caffeine.newBuilder()
+        this.maxStoredRows = properties.maxStoredRows();
+        this.finished = Caffeine.newBuilder()
                 .expireAfterWrite(properties.ttl())
-                .maximumWeight(properties.maxStoredRows())
-                .<Key, Entry>weigher((k, e) -> e.weight())
+                .executor(Runnable::run) // removal bookkeeping on the calling thread, so the row count stays exact
+                .<Key, Finished>removalListener((k, v, cause) -> {
+                    if (v != null) {
+                        storedRows.addAndGet(-v.weight());
+                    }
+                })
                 .build();
+        this.byAge = finished.policy().expireAfterWrite().orElseThrow();
     }
 
     @Override
-    public Claim begin(String syncId, String batchId, String fingerprint) {
-        // putIfAbsent, not compute: finding an entry must not count as a write, or every replay (or conflicting
-        // attempt) would restart the entry's ttl and a batch polled often enough would never expire
-        Entry existing = entries.asMap().putIfAbsent(new Key(syncId, batchId), new Entry(fingerprint, null));
-        if (existing == null) {
+    public synchronized Claim begin(String syncId, String batchId, String fingerprint) {
+        Key key = new Key(syncId, batchId);
+        // a read, not a write: looking must not restart the ttl of a finished batch
+        Finished done = finished.getIfPresent(key);
+        if (done != null) {
+            return done.fingerprint().equals(fingerprint) ? new Replay(done.response()) : new Mismatch();
+        }
+        String claimed = running.putIfAbsent(key, fingerprint);
+        if (claimed == null) {
             return new Started();
         }
-        if (!existing.fingerprint().equals(fingerprint)) {
-            return new Mismatch();
+        return claimed.equals(fingerprint) ? new InProgress() : new Mismatch();
+    }
+
+    @Override
+    public synchronized void complete(String syncId, String batchId, String fingerprint, BatchResponse response) {
+        Key key = new Key(syncId, batchId);
+        Finished entry = new Finished(fingerprint, response);
+        finished.put(key, entry);
+        storedRows.addAndGet(entry.weight());
+        running.remove(key, fingerprint);
+        evictOldestBeyondBound();
+    }
+
+    @Override
+    public synchronized void abandon(String syncId, String batchId, String fingerprint) {
+        running.remove(new Key(syncId, batchId), fingerprint);
+    }
+
+    /** Rows held by finished batches (for tests and diagnostics). */
+    long storedRows() {
+        finished.cleanUp();
+        return storedRows.get();
+    }
+
+    private void evictOldestBeyondBound() {
+        finished.cleanUp();
+        // the newest batch is kept even if it alone exceeds the bound
+        while (storedRows.get() > maxStoredRows && finished.estimatedSize() > 1) {
+            Key oldest = byAge.oldest(1).keySet().stream().findFirst().orElse(null);
+            if (oldest == null) {
+                return;
+            }
+            finished.invalidate(oldest);
         }
-        return existing.response() == null ? new InProgress() : new Replay(existing.response());
-    }
-
-    @Override
-    public void complete(String syncId, String batchId, String fingerprint, BatchResponse response) {
-        entries.put(new Key(syncId, batchId), new Entry(fingerprint, response));
-    }
-
-    @Override
-    public void abandon(String syncId, String batchId, String fingerprint) {
-        entries.asMap().computeIfPresent(new Key(syncId, batchId),
-                (k, e) -> e.fingerprint().equals(fingerprint) && e.response() == null ? null : e);
     }
 }

@@ -244,6 +244,14 @@ class ProfileNormaliserTest {
         assertThat(n.values().get("email").isNull()).as("clearing the e-mail needs no subscription").isTrue();
     }
 
+    @Test
+    void aNullIdentifierIsNeverSentEvenWhenClearing() {
+        var n = normalise("""
+                {"user_id": null, "device_id": "d2", "plan": "x"}""");
+        assertThat(n.error()).isNull();
+        assertThat(n.values()).containsOnlyKeys("device_id", "plan");
+    }
+
     @ParameterizedTest(name = "[{index}] {0} null")
     @CsvSource(textBlock = """
             email_subscription

@@ -102,7 +102,7 @@ class InMemoryIdempotencyLedgerTest {
     }
 
     @Test
-    void storedRowsAreBoundedByWeight() {
+    void beyondTheBoundTheOldestFinishedBatchGoesFirst() {
         // each completed batch of 5 rows weighs 6: two of them exceed a bound of 10
         InMemoryIdempotencyLedger small =
                 new InMemoryIdempotencyLedger(new IdempotencyProperties(Duration.ofHours(1), 10));
@@ -111,19 +111,50 @@ class InMemoryIdempotencyLedgerTest {
         small.begin("sync", "b", "fp");
         small.complete("sync", "b", "fp", response("b", 5));
 
-        // eviction runs in Caffeine's maintenance, possibly asynchronously
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() ->
-                small.begin("sync", "a", "fp") instanceof Started || small.begin("sync", "b", "fp") instanceof Started);
+        assertThat(small.begin("sync", "b", "fp")).isInstanceOf(Replay.class);
+        assertThat(small.begin("sync", "a", "fp")).isInstanceOf(Started.class);
+        assertThat(small.storedRows()).isEqualTo(6);
     }
 
     @Test
-    void aBatchHeavierThanTheBoundIsNotKept() {
+    void aJustFinishedBatchIsAlwaysReplayableAndTheBoundHolds() {
+        for (int i = 0; i < 200; i++) {
+            String batchId = "b" + i;
+            assertThat(ledger.begin("sync", batchId, "fp")).isInstanceOf(Started.class);
+            ledger.complete("sync", batchId, "fp", response(batchId, 99));
+            assertThat(ledger.begin("sync", batchId, "fp")).as("batch %d right after completion", i)
+                    .isInstanceOf(Replay.class);
+            assertThat(ledger.storedRows()).isLessThanOrEqualTo(1_000);
+        }
+        // the ten newest batches (10 x 100 rows) are the ones kept
+        assertThat(ledger.begin("sync", "b190", "fp")).isInstanceOf(Replay.class);
+        assertThat(ledger.begin("sync", "b189", "fp")).isInstanceOf(Started.class);
+    }
+
+    @Test
+    void runningClaimsAreNeverEvicted() {
         InMemoryIdempotencyLedger small =
                 new InMemoryIdempotencyLedger(new IdempotencyProperties(Duration.ofHours(1), 10));
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(small.begin("sync", "run" + i, "fp")).isInstanceOf(Started.class);
+        }
+        small.begin("sync", "done", "fp");
+        small.complete("sync", "done", "fp", response("done", 50));
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(small.begin("sync", "run" + i, "fp")).isInstanceOf(InProgress.class);
+        }
+    }
+
+    @Test
+    void theNewestBatchIsKeptEvenWhenItAloneExceedsTheBound() {
+        InMemoryIdempotencyLedger small =
+                new InMemoryIdempotencyLedger(new IdempotencyProperties(Duration.ofHours(1), 10));
+        small.begin("sync", "old", "fp");
+        small.complete("sync", "old", "fp", response("old", 3));
         small.begin("sync", "big", "fp");
         small.complete("sync", "big", "fp", response("big", 50));
 
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
-                assertThat(small.begin("sync", "big", "fp")).isInstanceOf(Started.class));
+        assertThat(small.begin("sync", "big", "fp")).isInstanceOf(Replay.class);
+        assertThat(small.begin("sync", "old", "fp")).isInstanceOf(Started.class);
     }
 }

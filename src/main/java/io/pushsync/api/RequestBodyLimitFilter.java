@@ -1,0 +1,51 @@
+package io.pushsync.api;
+
+import io.pushsync.sync.BatchProperties;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Refuses a {@code /v1} body whose declared length exceeds {@code pushsync.batch.max-body-size} with 413 before
+ * anything reads it. A body without a length (chunked) is bounded while parsing (see {@link JsonLimitsConfig}).
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class RequestBodyLimitFilter extends OncePerRequestFilter {
+
+    private final long maxBytes;
+
+    RequestBodyLimitFilter(BatchProperties properties) {
+        this.maxBytes = properties.maxBodySize().toBytes();
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !request.getRequestURI().startsWith("/v1/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        long length = request.getContentLengthLong();
+        if (length > maxBytes) {
+            response.setStatus(413);
+            response.setContentType("application/problem+json");
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+            response.setHeader("Connection", "close");
+            response.getWriter().write("{\"type\":\"" + ProblemTypes.BODY_TOO_LARGE + "\",\"title\":\"Request body too "
+                    + "large\",\"status\":413,\"detail\":\"the request body has " + length + " bytes; at most "
+                    + maxBytes + " are accepted (pushsync.batch.max-body-size): split the batch\",\"instance\":\""
+                    + request.getRequestURI().replace("\"", "") + "\"}");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+}

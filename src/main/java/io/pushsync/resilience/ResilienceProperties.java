@@ -1,0 +1,17 @@
+package io.pushsync.resilience;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code pushsync.resilience.*}: lifetime of the per-account Retry and RateLimiter instances.
+ *
+ * @param accountIdleTimeout an account unused this long leaves the registries (its limiter starts afresh)
+ * @param maxAccounts accounts held at once; beyond it the least used leave first
+ */
+@ConfigurationProperties("pushsync.resilience")
+public record ResilienceProperties(
+        @DefaultValue("1h") Duration accountIdleTimeout,
+        @DefaultValue("10000") long maxAccounts) {
+}

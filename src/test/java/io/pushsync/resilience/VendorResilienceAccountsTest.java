@@ -1,0 +1,65 @@
+package io.pushsync.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Per-account instances do not pile up: idle or surplus accounts leave both registries. */
+class VendorResilienceAccountsTest {
+
+    private final RetryRegistry retries = RetryRegistry.of(Map.of("xtremepush", RetryConfig.ofDefaults()));
+    private final RateLimiterRegistry limiters =
+            RateLimiterRegistry.of(Map.of("xtremepush", RateLimiterConfig.ofDefaults()));
+
+    private VendorResilience resilience(Duration idle, long max) {
+        return new VendorResilience(retries, limiters, new VendorCallMetrics(new SimpleMeterRegistry()),
+                new ResilienceProperties(idle, max));
+    }
+
+    @Test
+    void anIdleAccountLeavesTheRegistries() {
+        VendorResilience r = resilience(Duration.ofMillis(50), 100);
+        r.retry("xtremepush", "xtremepush-aaa");
+        r.rateLimiter("xtremepush", "xtremepush-aaa");
+        assertThat(retries.find("xtremepush-aaa")).isPresent();
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            r.retry("xtremepush", "xtremepush-bbb"); // any use runs the cache's upkeep
+            assertThat(retries.find("xtremepush-aaa")).isEmpty();
+            assertThat(limiters.find("xtremepush-aaa")).isEmpty();
+        });
+    }
+
+    @Test
+    void anAccountInUseKeepsItsInstances() {
+        VendorResilience r = resilience(Duration.ofHours(1), 100);
+        var first = r.rateLimiter("xtremepush", "xtremepush-aaa");
+        for (int i = 0; i < 50; i++) {
+            r.retry("xtremepush", "xtremepush-other-" + i);
+        }
+        assertThat(r.rateLimiter("xtremepush", "xtremepush-aaa")).isSameAs(first);
+        assertThat(r.retry("xtremepush", "xtremepush-aaa")).isSameAs(r.retry("xtremepush", "xtremepush-aaa"));
+    }
+
+    @Test
+    void theNumberOfAccountsIsBounded() {
+        VendorResilience r = resilience(Duration.ofHours(1), 10);
+        for (int i = 0; i < 200; i++) {
+            r.retry("xtremepush", "xtremepush-" + i);
+            r.rateLimiter("xtremepush", "xtremepush-" + i);
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            r.retry("xtremepush", "xtremepush-last");
+            assertThat(retries.getAllRetries().size()).isLessThanOrEqualTo(11);
+            assertThat(limiters.getAllRateLimiters().size()).isLessThanOrEqualTo(11);
+        });
+    }
+}
