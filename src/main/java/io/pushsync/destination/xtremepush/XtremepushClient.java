@@ -43,22 +43,22 @@ class XtremepushClient {
     static final String VENDOR = "xtremepush";
     private static final Logger log = LoggerFactory.getLogger(XtremepushClient.class);
     private static final int MAX_LOGGED_MESSAGE = 300;
-    private static final int MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
     /** Vendor words kept in a row's error: enough to act on, bounded because every row of a chunk carries them. */
     private static final int MAX_ROW_MESSAGE = 1000;
-    private static final String OVERSIZED_BODY = "(response body larger than " + MAX_RESPONSE_BYTES + " bytes)";
 
     private final Map<String, WebClient> clients;
     private final VendorResilience resilience;
     private final VendorCallMetrics metrics;
     private final JsonMapper json;
     private final Clock clock = Clock.systemUTC();
+    private final int maxResponseBytes;
 
     XtremepushClient(XtremepushProperties properties, WebClient.Builder builder, VendorResilience resilience,
             VendorCallMetrics metrics, JsonMapper json) {
         this.resilience = resilience;
         this.metrics = metrics;
         this.json = json;
+        this.maxResponseBytes = (int) Math.min(Integer.MAX_VALUE, properties.maxResponseSize().toBytes());
         HttpClient http = HttpClient.create()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis());
         this.clients = properties.regions().entrySet().stream().collect(Collectors.toUnmodifiableMap(
@@ -67,7 +67,7 @@ class XtremepushClient {
                         .baseUrl(e.getValue().baseUrl())
                         .clientConnector(new ReactorClientHttpConnector(http))
                         // vendor answers are small envelopes; the bound keeps a runaway body from eating memory
-                        .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
+                        .codecs(c -> c.defaultCodecs().maxInMemorySize(maxResponseBytes))
                         .build()));
     }
 
@@ -115,7 +115,8 @@ class XtremepushClient {
                     .bodyValue(payload)
                     .exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
                             // an oversized body must not turn a vendor's answer into a retry: the status decides
-                            .onErrorResume(DataBufferLimitException.class, e -> Mono.just(OVERSIZED_BODY))
+                            .onErrorResume(DataBufferLimitException.class, e -> Mono.just(
+                                    "(response body larger than " + maxResponseBytes + " bytes)"))
                             .map(raw -> classify(response.statusCode().value(),
                                     response.headers().asHttpHeaders(), raw, token, operation, path, attempt,
                                     started, logContext)))

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@code pushsync.xtremepush.*}.
@@ -17,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connectTimeout TCP connect timeout
  * @param defaultPhoneRegion ISO region (e.g. {@code IE}) for phone numbers in national format (leading 0);
  *     empty: such numbers are rejected
+ * @param maxResponseSize vendor answers are small envelopes: a larger body is not read (its status still decides)
  * @param isolation bisecting a chunk the vendor rejected with 400
  */
 @ConfigurationProperties("pushsync.xtremepush")
@@ -28,6 +30,7 @@ public record XtremepushProperties(
         @DefaultValue("120s") Duration listTimeout,
         @DefaultValue("10s") Duration connectTimeout,
         @DefaultValue("") String defaultPhoneRegion,
+        @DefaultValue("2MB") DataSize maxResponseSize,
         @DefaultValue Isolation isolation) {
 
     public XtremepushProperties {
