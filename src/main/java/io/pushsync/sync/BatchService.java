@@ -2,6 +2,9 @@ package io.pushsync.sync;
 
 import io.pushsync.sync.idempotency.IdempotencyLedger;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -14,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Runs one batch: validation, idempotent replay, the adapter under a deadline, one result per row. */
 @Service
@@ -27,9 +31,11 @@ public class BatchService {
     private final BatchProperties properties;
     private final SyncMetrics metrics;
     private final Clock clock;
+    private final JsonMapper json;
 
     public BatchService(DestinationRegistry registry, BatchValidator validator, IdempotencyLedger ledger,
-            BatchProperties properties, SyncMetrics metrics) {
+            BatchProperties properties, SyncMetrics metrics, JsonMapper json) {
+        this.json = json;
         this.registry = registry;
         this.validator = validator;
         this.ledger = ledger;
@@ -113,14 +119,17 @@ public class BatchService {
                 request.mode(), summary, list, took.toMillis());
     }
 
-    private static String fingerprint(String type, JsonNode body) {
+    /** SHA-256 of the type and the body, streamed into the digest (a 100,000-row body is never copied). */
+    private String fingerprint(String type, JsonNode body) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(type.getBytes(StandardCharsets.UTF_8));
             sha.update((byte) 0);
-            sha.update(body.toString().getBytes(StandardCharsets.UTF_8));
+            try (DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), sha)) {
+                json.writeValue(out, body);
+            }
             return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException | IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -31,7 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <pre>./mvnw -B test -Dtest=BatchThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
  * It asserts only correctness (every row succeeded or accepted, in order); the figures are for people to read.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
+        properties = "logging.level.io.pushsync=WARN")
 @ActiveProfiles("sandbox")
 class BatchThroughputBenchmark {
 
@@ -45,7 +46,6 @@ class BatchThroughputBenchmark {
         registry.add("server.port", () -> PORT);
         // measure pushsync, not the politeness of the default vendor rate limit
         registry.add("resilience4j.ratelimiter.configs.xtremepush.limit-for-period", () -> 10_000);
-        registry.add("logging.level.io.pushsync", () -> "WARN");
     }
 
     @Test
