@@ -198,6 +198,10 @@ class SandboxEndToEndTest {
         Answer requests = get("/sandbox/xtremepush/requests");
         assertThat(requests.text()).doesNotContain(APP_TOKEN);
         int sent = requests.body().size();
+        // as the README tells it: r1 and r5 (same columns) in one request, refused, then split; r2 on its own
+        List<String> seen = new java.util.ArrayList<>();
+        requests.body().forEach(r -> seen.add(r.get("items").asInt() + ":" + r.get("status").asInt()));
+        assertThat(seen).containsExactly("2:400", "1:200", "1:400", "1:200");
 
         // the same request again: the stored answer, no vendor call
         Answer replay = postV1("/v1/destinations/xtremepush/batches", body);

@@ -65,14 +65,25 @@ public class BatchService {
             throw new BatchConflictException("batch '" + request.batchId() + "' of sync '" + request.syncId()
                     + "' was already received with a different payload; use a new batchId for a new batch");
         }
-        try {
-            BatchResponse response = run(destination, batch);
-            ledger.complete(request.syncId(), request.batchId(), fingerprint, response);
-            return new Execution(response, false);
+        try (MDC.MDCCloseable a = MDC.putCloseable("syncId", request.syncId());
+                MDC.MDCCloseable b = MDC.putCloseable("batchId", request.batchId());
+                MDC.MDCCloseable c = MDC.putCloseable("destination", request.destination())) {
+            Run run = run(destination, batch);
+            if (run.clean()) {
+                ledger.complete(request.syncId(), request.batchId(), fingerprint, run.response());
+            } else {
+                // an answer shaped by an internal error is not stored: resending the batch runs it again
+                ledger.abandon(request.syncId(), request.batchId(), fingerprint);
+            }
+            return new Execution(run.response(), false);
         } catch (RuntimeException | Error e) {
             ledger.abandon(request.syncId(), request.batchId(), fingerprint);
             throw e;
         }
+    }
+
+    /** A batch's answer; {@code clean} is false when an internal error, not the vendor, decided some rows. */
+    private record Run(BatchResponse response, boolean clean) {
     }
 
     public ConnectionCheckResult checkConnection(String type, JsonNode body) {
@@ -83,7 +94,7 @@ public class BatchService {
         return destination.checkConnection(connection, Deadline.after(budget, clock));
     }
 
-    private BatchResponse run(Destination destination, PreparedBatch batch) {
+    private Run run(Destination destination, PreparedBatch batch) {
         SyncRequest request = batch.request();
         long started = System.nanoTime();
         RowResults results = new RowResults(batch.ids());
@@ -91,13 +102,13 @@ public class BatchService {
             results.failed(failure.getKey(), failure.getValue());
         }
         Deadline deadline = Deadline.after(properties.deadline(), clock);
-        try (MDC.MDCCloseable a = MDC.putCloseable("syncId", request.syncId());
-                MDC.MDCCloseable b = MDC.putCloseable("batchId", request.batchId());
-                MDC.MDCCloseable c = MDC.putCloseable("destination", request.destination())) {
+        boolean clean = true;
+        try {
             if (!request.rows().isEmpty()) {
                 destination.sync(request, deadline, results);
             }
         } catch (RuntimeException e) {
+            clean = false;
             log.error("destination {} failed on batch {} of sync {}; unconfirmed rows fail as retryable",
                     request.destination(), request.batchId(), request.syncId(), e);
             results.failUnset(RowError.of(ErrorCode.DESTINATION_UNAVAILABLE,
@@ -107,6 +118,7 @@ public class BatchService {
                 ? RowError.of(ErrorCode.DEADLINE_EXCEEDED, "the batch's time budget ran out before this row was sent")
                 : RowError.of(ErrorCode.DESTINATION_UNAVAILABLE, "no outcome was recorded for this row"));
         if (unset > 0 && !deadline.isExpired()) {
+            clean = false;
             log.error("destination {} left {} rows without an outcome", request.destination(), unset);
         }
         List<RowResult> list = results.snapshot();
@@ -115,8 +127,8 @@ public class BatchService {
         metrics.recordBatch(request.destination(), request.objectType(), summary, took);
         log.info("batch {} of sync {} to {} {}: {}", request.batchId(), request.syncId(), request.destination(),
                 request.objectType(), summary);
-        return new BatchResponse(request.syncId(), request.batchId(), request.destination(), request.objectType(),
-                request.mode(), summary, list, took.toMillis());
+        return new Run(new BatchResponse(request.syncId(), request.batchId(), request.destination(),
+                request.objectType(), request.mode(), summary, list, took.toMillis()), clean);
     }
 
     /** SHA-256 of the type and the body, streamed into the digest (a 100,000-row body is never copied). */

@@ -4,6 +4,7 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Phone numbers to E.164 digits without {@code +} (Xtremepush's format, e.g. {@code 353850123456}).
@@ -16,6 +17,7 @@ import java.util.Optional;
 final class PhoneNumbers {
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s().\\-]");
 
     private final String defaultRegion;
 
@@ -38,7 +40,7 @@ final class PhoneNumbers {
         }
         String region = "ZZ";
         // decide on the number without separators, so that "(+353) 85..." and "(00353) 85..." are international too
-        String digits = s.replaceAll("[\\s().\\-]", "");
+        String digits = SEPARATORS.matcher(s).replaceAll("");
         if (digits.startsWith("00")) {
             s = "+" + digits.substring(2);
         } else if (!digits.startsWith("+")) {

@@ -185,7 +185,7 @@ class XtremepushClient {
         }
         if (t instanceof TimeoutException || t.getCause() instanceof TimeoutException) {
             return new CallFailure(CallFailure.Kind.DEADLINE,
-                    "the batch's time budget ran out while this row was being sent");
+                    "the batch's time budget ran out before the vendor confirmed this row");
         }
         throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
     }
