@@ -9,9 +9,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param accountIdleTimeout an account unused this long leaves the registries (its limiter starts afresh)
  * @param maxAccounts accounts held at once; beyond it the least used leave first
+ * @param adaptiveRate whether a 429 slows the account's rate limiter down (halves it)
+ * @param quietPeriod time without a 429 after which a slowed-down rate climbs back one step
  */
 @ConfigurationProperties("pushsync.resilience")
 public record ResilienceProperties(
         @DefaultValue("1h") Duration accountIdleTimeout,
-        @DefaultValue("10000") long maxAccounts) {
+        @DefaultValue("10000") long maxAccounts,
+        @DefaultValue("true") boolean adaptiveRate,
+        @DefaultValue("30s") Duration quietPeriod) {
 }

@@ -26,14 +26,22 @@ import org.springframework.stereotype.Component;
  * <p>On top of the YAML policy, the retry (1) retries only {@link TransientVendorException}, (2) makes the first
  * retry immediate and backs off from the second on (the vendors' advice), and (3) never waits less than the
  * {@code Retry-After} the vendor gave.
+ *
+ * <p>The rate limiter adapts: a 429 halves the account's rate, and after {@code pushsync.resilience.quiet-period}
+ * without one it climbs back by a quarter of the configured rate per quiet period.
  */
 @Component
 public class VendorResilience {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VendorResilience.class);
 
     private final RetryRegistry retries;
     private final RateLimiterRegistry rateLimiters;
     private final VendorCallMetrics metrics;
     private final Map<String, RetryConfig> retryConfigs = new ConcurrentHashMap<>();
+    private final Map<String, RateAdaptation> adaptations = new ConcurrentHashMap<>();
+    private final boolean adaptive;
+    private final java.time.Duration quietPeriod;
     /** Accounts seen recently; an idle one leaves the registries (and their meters) instead of staying forever. */
     private final Cache<String, Boolean> accounts;
 
@@ -42,6 +50,8 @@ public class VendorResilience {
         this.retries = retries;
         this.rateLimiters = rateLimiters;
         this.metrics = metrics;
+        this.adaptive = properties.adaptiveRate();
+        this.quietPeriod = properties.quietPeriod();
         this.accounts = Caffeine.newBuilder()
                 .expireAfterAccess(properties.accountIdleTimeout())
                 .maximumSize(properties.maxAccounts())
@@ -50,6 +60,7 @@ public class VendorResilience {
                     if (cause.wasEvicted()) {
                         retries.remove(name);
                         rateLimiters.remove(name);
+                        adaptations.remove(name);
                     }
                 })
                 .build();
@@ -80,6 +91,95 @@ public class VendorResilience {
     /** The retry policy in force for a vendor: its YAML config plus the rules above. */
     public RetryConfig retryConfig(String vendor) {
         return retryConfigs.computeIfAbsent(vendor, this::buildRetryConfig);
+    }
+
+    /**
+     * A 429 from the account: its limiter's rate is halved (at most once per refresh period, so a burst of 429s from
+     * concurrent calls halves it once, and never below one request per period).
+     */
+    public void onRateLimited(String vendor, String accountName) {
+        if (!adaptive) {
+            return;
+        }
+        RateLimiter limiter = rateLimiter(vendor, accountName);
+        RateAdaptation a = adaptations.computeIfAbsent(accountName, k -> new RateAdaptation(
+                rateLimiters.getConfiguration(vendor).orElseThrow().getLimitForPeriod(),
+                limiter.getRateLimiterConfig().getLimitRefreshPeriod()));
+        int changed = a.slowDown(System.nanoTime());
+        if (changed > 0) {
+            limiter.changeLimitForPeriod(changed);
+            log.warn("{}: rate limited by the vendor; the account's limit drops to {} per {}", accountName, changed,
+                    limiter.getRateLimiterConfig().getLimitRefreshPeriod());
+        }
+    }
+
+    /** A 2xx from the account: after a quiet period without 429s its rate climbs back, step by step. */
+    public void onSuccess(String vendor, String accountName) {
+        RateAdaptation a = adaptations.get(accountName);
+        if (a == null) {
+            return;
+        }
+        int changed = a.recover(System.nanoTime(), quietPeriod.toNanos());
+        if (changed > 0) {
+            rateLimiter(vendor, accountName).changeLimitForPeriod(changed);
+            log.info("{}: no 429 for {}; the account's limit climbs to {}", accountName, quietPeriod, changed);
+        }
+        if (a.isRecovered()) {
+            adaptations.remove(accountName, a);
+        }
+    }
+
+    /** The limit currently in force for the account (the configured one unless slowed down). */
+    public int currentLimitForPeriod(String vendor, String accountName) {
+        return rateLimiter(vendor, accountName).getRateLimiterConfig().getLimitForPeriod();
+    }
+
+    /** The state of one slowed-down account. */
+    private static final class RateAdaptation {
+        private final int configured;
+        private final long refreshNanos;
+        private int current;
+        private long last429;
+        private long lastHalving;
+        private long lastChange;
+        private boolean halvedOnce;
+
+        RateAdaptation(int configured, java.time.Duration refresh) {
+            this.configured = configured;
+            this.current = configured;
+            this.refreshNanos = refresh.toNanos();
+        }
+
+        /** Returns the new limit, or 0 when unchanged. */
+        synchronized int slowDown(long now) {
+            last429 = now;
+            if (halvedOnce && now - lastHalving < refreshNanos) {
+                return 0; // the 429s of one burst of concurrent calls halve the rate once
+            }
+            int next = Math.max(1, current / 2);
+            halvedOnce = true;
+            lastHalving = now;
+            if (next == current) {
+                return 0;
+            }
+            current = next;
+            lastChange = now;
+            return current;
+        }
+
+        /** Returns the new limit, or 0 when unchanged. */
+        synchronized int recover(long now, long quietNanos) {
+            if (current >= configured || now - last429 < quietNanos || now - lastChange < quietNanos) {
+                return 0;
+            }
+            current = Math.min(configured, current + Math.max(1, configured / 4));
+            lastChange = now;
+            return current;
+        }
+
+        synchronized boolean isRecovered() {
+            return current >= configured;
+        }
     }
 
     private synchronized Retry newRetry(String vendor, String accountName) {

@@ -21,7 +21,7 @@ class VendorResilienceAccountsTest {
 
     private VendorResilience resilience(Duration idle, long max) {
         return new VendorResilience(retries, limiters, new VendorCallMetrics(new SimpleMeterRegistry()),
-                new ResilienceProperties(idle, max));
+                new ResilienceProperties(idle, max, true, Duration.ofSeconds(30)));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.pushsync.destination.xtremepush;
 
+import io.pushsync.resilience.VendorCallFailure;
+import io.pushsync.resilience.VendorReply;
 import io.pushsync.sync.Deadline;
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.RowError;
@@ -118,12 +120,12 @@ final class ChunkDelivery<T> {
         }
     }
 
-    /** The outcome of an Xtremepush call, by status; a {@link XtremepushClient.CallFailure} becomes {@link Failed}. */
-    static Outcome classify(java.util.function.Supplier<XtremepushReply> call) {
-        XtremepushReply reply;
+    /** The outcome of an Xtremepush call, by status; a {@link VendorCallFailure} becomes {@link Failed}. */
+    static Outcome classify(java.util.function.Supplier<VendorReply> call) {
+        VendorReply reply;
         try {
             reply = call.get();
-        } catch (XtremepushClient.CallFailure f) {
+        } catch (VendorCallFailure f) {
             ErrorCode code = switch (f.kind()) {
                 case RATE_LIMITED -> ErrorCode.RATE_LIMITED;
                 case UNAVAILABLE -> ErrorCode.DESTINATION_UNAVAILABLE;

@@ -1,0 +1,37 @@
+package io.pushsync.resilience;
+
+import io.pushsync.sync.Secret;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpMethod;
+
+/**
+ * One vendor call.
+ *
+ * @param vendor destination type, for metrics, logs and the resilience configs
+ * @param account the account's instance name ({@link VendorResilience#accountName})
+ * @param operation metrics tag ({@code import_profile}, {@code subscription_sync}, ...)
+ * @param method HTTP method
+ * @param path path (and query) relative to the client's base URL
+ * @param body JSON body or {@code null}
+ * @param secretHeaders headers whose values are credentials (never logged)
+ * @param secrets every credential of the call: redacted from vendor messages
+ * @param timeout response timeout of one attempt
+ */
+public record VendorRequest(
+        String vendor,
+        String account,
+        String operation,
+        HttpMethod method,
+        String path,
+        byte[] body,
+        Map<String, Secret> secretHeaders,
+        List<Secret> secrets,
+        Duration timeout) {
+
+    @Override
+    public String toString() {
+        return "VendorRequest[" + vendor + " " + method + " " + path + "]";
+    }
+}
