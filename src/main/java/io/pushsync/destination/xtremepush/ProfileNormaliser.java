@@ -1,5 +1,6 @@
 package io.pushsync.destination.xtremepush;
 
+import io.pushsync.sync.values.PhoneNumbers;
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.SyncRow;

@@ -1,5 +1,6 @@
 package io.pushsync.destination.xtremepush;
 
+import io.pushsync.sync.values.PhoneNumbers;
 import io.pushsync.sync.Connection;
 import io.pushsync.sync.ConnectionCheckResult;
 import io.pushsync.sync.Deadline;

@@ -1,5 +1,6 @@
 package io.pushsync.destination.xtremepush;
 
+import io.pushsync.sync.values.PhoneNumbers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushsync.sync.RowError;

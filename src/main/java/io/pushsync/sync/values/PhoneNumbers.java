@@ -1,4 +1,4 @@
-package io.pushsync.destination.xtremepush;
+package io.pushsync.sync.values;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
@@ -7,25 +7,31 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Phone numbers to E.164 digits without {@code +} (Xtremepush's format, e.g. {@code 353850123456}).
+ * Phone numbers to E.164, with or without the {@code +} (Xtremepush wants digits only, e.g. {@code 353850123456}).
  *
  * <p>Accepted: {@code +353 85 012 3456}, {@code 00353...}, {@code 353...} (digits are taken as international when
  * there is no {@code +}/{@code 00} and no leading {@code 0}), spaces, dashes, dots and brackets. Letters (keypad
  * words, extensions) are rejected. A national number (leading {@code 0}) is read in {@code defaultRegion} when one
  * is configured, and rejected otherwise.
  */
-final class PhoneNumbers {
+public final class PhoneNumbers {
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final Pattern SEPARATORS = Pattern.compile("[\\s().\\-]");
 
     private final String defaultRegion;
 
-    PhoneNumbers(String defaultRegion) {
+    public PhoneNumbers(String defaultRegion) {
         this.defaultRegion = defaultRegion == null || defaultRegion.isBlank() ? null : defaultRegion.trim().toUpperCase();
     }
 
-    Optional<String> toE164Digits(String raw) {
+    /** E.164 with its {@code +}, e.g. {@code +353850123456}. */
+    public Optional<String> toE164(String raw) {
+        return toE164Digits(raw).map(d -> "+" + d);
+    }
+
+    /** E.164 digits without {@code +}, e.g. {@code 353850123456}. */
+    public Optional<String> toE164Digits(String raw) {
         if (raw == null) {
             return Optional.empty();
         }

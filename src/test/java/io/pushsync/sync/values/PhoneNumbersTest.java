@@ -1,4 +1,4 @@
-package io.pushsync.destination.xtremepush;
+package io.pushsync.sync.values;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -88,5 +88,11 @@ class PhoneNumbersTest {
     @Test
     void overlongInputIsRejectedBeforeParsing() {
         assertThat(noRegion.toE164Digits("+353 85 012 3456" + " ".repeat(30) + "7")).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void e164KeepsThePlusWhereAVendorWantsIt() {
+        assertThat(noRegion.toE164("00353 85 012 3456")).contains("+353850123456");
+        assertThat(noRegion.toE164("12")).isEmpty();
     }
 }
