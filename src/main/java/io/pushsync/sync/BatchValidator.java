@@ -146,6 +146,10 @@ public class BatchValidator {
                 v.add(pointer, "connection field '" + f.name() + "' must be one of " + f.allowedValues());
                 continue;
             }
+            if (f.pattern() != null && !s.matches(f.pattern())) {
+                v.add(pointer, "connection field '" + f.name() + "' must match " + f.pattern());
+                continue;
+            }
             if (f.secret()) {
                 secrets.put(f.name(), io.pushsync.sync.Secret.of(s));
             } else {

@@ -3,15 +3,27 @@ package io.pushsync.sync.catalog;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
-/** A field of a destination's {@code connection}; {@code secret} ones never leave the service. */
+/**
+ * A field of a destination's {@code connection}; {@code secret} ones never leave the service. A value must be one of
+ * {@code allowedValues} when there are any, and match {@code pattern} (a Java regex) when there is one.
+ */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record ConnectionField(String name, String label, boolean secret, boolean required, List<String> allowedValues) {
+public record ConnectionField(String name, String label, boolean secret, boolean required, List<String> allowedValues,
+        String pattern) {
+
+    public ConnectionField(String name, String label, boolean secret, boolean required, List<String> allowedValues) {
+        this(name, label, secret, required, allowedValues, null);
+    }
 
     public static ConnectionField secret(String name, String label) {
-        return new ConnectionField(name, label, true, true, List.of());
+        return new ConnectionField(name, label, true, true, List.of(), null);
     }
 
     public static ConnectionField plain(String name, String label, List<String> allowedValues) {
-        return new ConnectionField(name, label, false, true, allowedValues);
+        return new ConnectionField(name, label, false, true, allowedValues, null);
+    }
+
+    public static ConnectionField matching(String name, String label, String pattern) {
+        return new ConnectionField(name, label, false, true, List.of(), pattern);
     }
 }

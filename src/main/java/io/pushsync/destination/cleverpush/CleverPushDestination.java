@@ -1,0 +1,234 @@
+package io.pushsync.destination.cleverpush;
+
+import io.pushsync.resilience.VendorCallFailure;
+import io.pushsync.resilience.VendorReply;
+import io.pushsync.sync.Connection;
+import io.pushsync.sync.ConnectionCheckResult;
+import io.pushsync.sync.Deadline;
+import io.pushsync.sync.Destination;
+import io.pushsync.sync.ErrorCode;
+import io.pushsync.sync.RowError;
+import io.pushsync.sync.RowResults;
+import io.pushsync.sync.Secret;
+import io.pushsync.sync.SyncRequest;
+import io.pushsync.sync.SyncRow;
+import io.pushsync.sync.catalog.ConnectionField;
+import io.pushsync.sync.catalog.DestinationDescriptor;
+import io.pushsync.sync.catalog.ObjectTypeDescriptor;
+import io.pushsync.sync.catalog.RequiredField;
+import io.pushsync.sync.values.PhoneNumbers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpMethod;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The CleverPush destination: {@code subscriptions} and {@code tags}.
+ *
+ * <p>A batch first checks the channel and key ({@code GET /channel/{id}}: one request, so a refused key or an
+ * unknown channel fails the batch before any row is sent). Then every row becomes one call (a subscription) or one
+ * call per tag, run with at most {@code pushsync.cleverpush.concurrency} in flight; results land by row index, so
+ * they come back in input order whatever order the calls finish in. A 401/403 (or a 404 on the channel) stops the
+ * batch: calls not yet started are not sent, so at most one concurrency window of requests goes out after it.
+ */
+@Component
+public class CleverPushDestination implements Destination {
+
+    private static final Logger log = LoggerFactory.getLogger(CleverPushDestination.class);
+
+    static final String TYPE = "cleverpush";
+    static final String CHANNEL_ID = "channelId";
+    static final String API_KEY = "apiKey";
+    static final String SUBSCRIPTIONS = "subscriptions";
+    static final String TAGS = "tags";
+    /** Channel ids go into URL paths: only characters that need no encoding. */
+    static final String CHANNEL_ID_PATTERN = "[A-Za-z0-9_-]{1,128}";
+
+    private static final DestinationDescriptor DESCRIPTOR = new DestinationDescriptor(TYPE, "CleverPush",
+            List.of(ConnectionField.matching(CHANNEL_ID, "Channel ID (Channel Settings > API; case-sensitive)",
+                            CHANNEL_ID_PATTERN),
+                    ConnectionField.secret(API_KEY, "Private API key")),
+            List.of(new ObjectTypeDescriptor(SUBSCRIPTIONS, "Subscriptions (attributes)",
+                            List.of("upsert", "add", "remove", "mirror"), List.of(),
+                            List.of(RequiredField.of(CleverPushRows.SUBSCRIPTION_ID)),
+                            List.of("subscription_id", "email", "phone", "topics", "country", "language")),
+                    new ObjectTypeDescriptor(TAGS, "Tags", List.of("add", "remove", "mirror", "upsert"), List.of(),
+                            List.of(RequiredField.of(CleverPushRows.SUBSCRIPTION_ID),
+                                    RequiredField.of(CleverPushRows.TAGS)),
+                            List.of("subscription_id", "tags"))));
+
+    private final CleverPushClient client;
+    private final CleverPushProperties properties;
+    private final CleverPushRows rows;
+
+    CleverPushDestination(CleverPushClient client, CleverPushProperties properties) {
+        this.client = client;
+        this.properties = properties;
+        this.rows = new CleverPushRows(new PhoneNumbers(properties.defaultPhoneRegion()));
+    }
+
+    @Override
+    public DestinationDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public ConnectionCheckResult checkConnection(Connection connection, Deadline deadline) {
+        RowError problem = checkChannel(connection, deadline);
+        return problem == null ? ConnectionCheckResult.success()
+                : new ConnectionCheckResult(false, new ConnectionCheckResult.CheckError(problem.code(),
+                        problem.message()));
+    }
+
+    @Override
+    public void sync(SyncRequest request, Deadline deadline, RowResults results) {
+        RowError channelProblem = checkChannel(request.connection(), deadline);
+        if (channelProblem != null) {
+            results.failUnset(channelProblem);
+            return;
+        }
+        String channelId = request.connection().value(CHANNEL_ID);
+        List<Call> calls = plan(request, channelId, results);
+        CallTracker tracker = new CallTracker(calls, results);
+        AtomicReference<RowError> stop = new AtomicReference<>();
+        Secret apiKey = request.connection().secret(API_KEY);
+        Flux.fromIterable(calls)
+                .flatMap(call -> Mono.defer(() -> {
+                    RowError stopped = stop.get();
+                    if (stopped != null) {
+                        return Mono.just(Optional.of(stopped)); // the batch stopped: this call is never sent
+                    }
+                    return client.call(channelId, apiKey, call.operation(), HttpMethod.POST, call.path(), call.body(),
+                                    deadline)
+                            .map(reply -> outcome(call, reply, stop))
+                            .onErrorResume(VendorCallFailure.class, f -> Mono.just(Optional.of(failure(f))));
+                }).doOnNext(error -> tracker.record(call, error.orElse(null))),
+                        properties.concurrency())
+                .then()
+                .block();
+        if (stop.get() != null) {
+            log.warn("cleverpush batch {} of sync {} stopped: {}", request.batchId(), request.syncId(),
+                    stop.get().message());
+            results.failUnset(stop.get());
+        }
+    }
+
+    /** One vendor call of a row; {@code tag} is set for tag calls. */
+    record Call(int rowIndex, String tag, String operation, String path, tools.jackson.databind.node.ObjectNode body,
+            boolean channelInPath) {
+    }
+
+    private List<Call> plan(SyncRequest request, String channelId, RowResults results) {
+        List<Call> calls = new ArrayList<>(request.rows().size());
+        boolean tags = TAGS.equals(request.objectType());
+        for (SyncRow row : request.rows()) {
+            String subscriptionId = CleverPushRows.subscriptionId(row);
+            if (subscriptionId == null) {
+                results.failed(row.index(), RowError.of(ErrorCode.INVALID_FIELD, CleverPushRows.SUBSCRIPTION_ID,
+                        "subscription_id must be a non-blank string or an integer"));
+                continue;
+            }
+            boolean removal = row.isRemoval(request.mode());
+            if (tags) {
+                CleverPushRows.Mapped<List<String>> mapped = CleverPushRows.tags(row);
+                if (!record(mapped, row, results)) {
+                    continue;
+                }
+                for (String tag : mapped.value()) {
+                    calls.add(new Call(row.index(), tag, removal ? "tag_remove" : "tag_add",
+                            removal ? CleverPushWire.TAG_REMOVE_PATH : CleverPushWire.TAG_ADD_PATH,
+                            CleverPushWire.tag(channelId, subscriptionId, tag), false));
+                }
+            } else if (removal) {
+                calls.add(new Call(row.index(), null, "unsubscribe", CleverPushWire.UNSUBSCRIBE_PATH,
+                        CleverPushWire.unsubscribe(channelId, subscriptionId), false));
+            } else {
+                CleverPushRows.Mapped<CleverPushRows.Subscription> mapped = rows.subscription(row);
+                if (!record(mapped, row, results)) {
+                    continue;
+                }
+                calls.add(new Call(row.index(), null, "subscription_sync", CleverPushWire.syncPath(channelId),
+                        CleverPushWire.subscriptionSync(channelId, mapped.value().topLevel(),
+                                mapped.value().customAttributes()), true));
+            }
+        }
+        return calls;
+    }
+
+    /** Records a row's mapping failure; true when the row goes on to the vendor. */
+    private static boolean record(CleverPushRows.Mapped<?> mapped, SyncRow row, RowResults results) {
+        if (mapped.error() == null) {
+            return true;
+        }
+        if (mapped.skip()) {
+            results.skipped(row.index(), mapped.error());
+        } else {
+            results.failed(row.index(), mapped.error());
+        }
+        return false;
+    }
+
+    /** The call's error, empty for a success. */
+    private static Optional<RowError> outcome(Call call, VendorReply reply, AtomicReference<RowError> stop) {
+        return Optional.ofNullable(error(call, reply, stop));
+    }
+
+    private static RowError error(Call call, VendorReply reply, AtomicReference<RowError> stop) {
+        int status = reply.status();
+        if (reply.isSuccess()) {
+            String error = CleverPushWire.errorOfSuccess(reply.json());
+            return error == null ? null : RowError.of(ErrorCode.REJECTED_BY_DESTINATION, "CleverPush: " + error);
+        }
+        String message = "CleverPush answered " + status + ": " + reply.message();
+        if (status == 401 || status == 403) {
+            RowError auth = RowError.of(ErrorCode.DESTINATION_AUTH_FAILED, message);
+            stop.compareAndSet(null, auth);
+            return auth;
+        }
+        if (status == 404) {
+            RowError notFound = RowError.of(ErrorCode.DESTINATION_NOT_FOUND, message);
+            if (call.channelInPath()) {
+                stop.compareAndSet(null, notFound); // the channel itself is unknown
+            }
+            return notFound;
+        }
+        return RowError.of(ErrorCode.REJECTED_BY_DESTINATION, message);
+    }
+
+    private static RowError failure(VendorCallFailure f) {
+        ErrorCode code = switch (f.kind()) {
+            case RATE_LIMITED -> ErrorCode.RATE_LIMITED;
+            case UNAVAILABLE -> ErrorCode.DESTINATION_UNAVAILABLE;
+            case DEADLINE -> ErrorCode.DEADLINE_EXCEEDED;
+        };
+        return RowError.of(code, f.getMessage());
+    }
+
+    /** {@code GET /channel/{id}}: null when the key and channel are fine, else the error every row gets. */
+    private RowError checkChannel(Connection connection, Deadline deadline) {
+        String channelId = connection.value(CHANNEL_ID);
+        try {
+            VendorReply reply = client.call(channelId, connection.secret(API_KEY), "channel_check", HttpMethod.GET,
+                    CleverPushWire.channelPath(channelId), null, deadline).block();
+            if (reply.isSuccess()) {
+                return null;
+            }
+            String message = "CleverPush answered " + reply.status() + " to the channel check: " + reply.message();
+            if (reply.status() == 401 || reply.status() == 403) {
+                return RowError.of(ErrorCode.DESTINATION_AUTH_FAILED, message);
+            }
+            if (reply.status() == 404) {
+                return RowError.of(ErrorCode.DESTINATION_NOT_FOUND, message);
+            }
+            return RowError.of(ErrorCode.REJECTED_BY_DESTINATION, message);
+        } catch (VendorCallFailure f) {
+            return failure(f);
+        }
+    }
+}

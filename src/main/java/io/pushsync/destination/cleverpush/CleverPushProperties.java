@@ -1,0 +1,32 @@
+package io.pushsync.destination.cleverpush;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * {@code pushsync.cleverpush.*}.
+ *
+ * @param baseUrl the API's base URL; only from configuration, never from a request
+ * @param concurrency calls in flight at once per batch (the channel's rate limiter caps all batches together)
+ * @param requestTimeout response timeout of one call
+ * @param connectTimeout TCP connect timeout
+ * @param maxResponseSize a larger answer is not read (its HTTP status still decides)
+ * @param defaultPhoneRegion ISO region for national phone numbers (leading 0); empty: such numbers are rejected
+ */
+@ConfigurationProperties("pushsync.cleverpush")
+public record CleverPushProperties(
+        @DefaultValue("https://api.cleverpush.com") String baseUrl,
+        @DefaultValue("8") int concurrency,
+        @DefaultValue("30s") Duration requestTimeout,
+        @DefaultValue("10s") Duration connectTimeout,
+        @DefaultValue("1MB") DataSize maxResponseSize,
+        @DefaultValue("") String defaultPhoneRegion) {
+
+    public CleverPushProperties {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("pushsync.cleverpush.concurrency must be positive, was " + concurrency);
+        }
+    }
+}
