@@ -144,6 +144,81 @@ class SandboxEndToEndTest {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/sandbox/xtremepush")).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(204);
+        HttpResponse<String> c = http.send(HttpRequest.newBuilder(uri("/sandbox/cleverpush")).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(c.statusCode()).isBetween(200, 204);
+    }
+
+    // ---------------------------------------------------------------- CleverPush README examples
+
+    @Test
+    void cleverPushSubscriptionsExampleSyncsAndUnsubscribes() throws Exception {
+        Answer a = postV1("/v1/destinations/cleverpush/batches", freshCopy("cleverpush-subscriptions.json").toString());
+
+        assertThat(a.status()).as(a.text()).isEqualTo(200);
+        assertThat(ids(a)).containsExactly("s1", "s2", "s3", "s4", "s5");
+        assertSummaryAddsUp(a);
+        assertThat(result(a, "s1").get("status").asString()).isEqualTo("succeeded");
+        assertThat(result(a, "s2").get("status").asString()).isEqualTo("succeeded");
+        assertRowFailed(result(a, "s3"), "rejected_by_destination", null);
+        assertThat(result(a, "s3").get("error").get("message").asString()).contains("favourite_colour");
+        assertRowFailed(result(a, "s4"), "invalid_phone_number", "phone");
+        assertThat(result(a, "s5").get("status").asString()).isEqualTo("succeeded");
+
+        JsonNode subscriptions = get("/sandbox/cleverpush/subscriptions").body();
+        JsonNode ada = null;
+        for (JsonNode sub : subscriptions) {
+            if ("crm-1".equals(sub.path("customAttributes").path("user_id").asString(""))) {
+                ada = sub;
+            }
+        }
+        assertThat(ada).as(subscriptions.toString()).isNotNull();
+        assertThat(ada.get("email").asString()).isEqualTo("ada@example.com");
+        assertThat(ada.get("topics").toString()).isEqualTo("[\"news\",\"offers\"]");
+        assertThat(ada.get("customAttributes").get("plan").asString()).isEqualTo("gold");
+        assertThat(subscriptions.get("sub-1003").get("unsubscribed").asBoolean()).isTrue();
+        assertThat(get("/sandbox/cleverpush/requests").text()).doesNotContain("sandbox-api-key");
+    }
+
+    @Test
+    void cleverPushTagsExampleSendsOneCallPerTagAndNamesTheFailedTags() throws Exception {
+        Answer a = postV1("/v1/destinations/cleverpush/batches", freshCopy("cleverpush-tags.json").toString());
+
+        assertThat(a.status()).as(a.text()).isEqualTo(200);
+        assertThat(ids(a)).containsExactly("t1", "t2", "t3", "t4");
+        assertThat(result(a, "t1").get("status").asString()).isEqualTo("succeeded");
+        assertThat(result(a, "t2").get("status").asString()).isEqualTo("succeeded");
+        assertRowFailed(result(a, "t3"), "rejected_by_destination", "tags");
+        assertThat(result(a, "t3").get("error").get("message").asString()).contains("no-such-tag")
+                .doesNotContain("vip (");
+        assertRowFailed(result(a, "t4"), "destination_not_found", "tags");
+
+        JsonNode subscriptions = get("/sandbox/cleverpush/subscriptions").body();
+        List<String> first = new ArrayList<>();
+        subscriptions.get("sub-1001").get("tags").forEach(t -> first.add(t.asString()));
+        assertThat(first).containsExactlyInAnyOrder("vip", "newsletter");
+        List<String> tags = new ArrayList<>();
+        subscriptions.get("sub-1002").get("tags").forEach(t -> tags.add(t.asString()));
+        assertThat(tags).containsExactlyInAnyOrder("beta", "vip"); // calls finish in any order
+        // 1 channel check + t1: 2 tags, t2: 2 (duplicate dropped), t3: 2, t4: 1
+        assertThat(get("/sandbox/cleverpush/requests").body().size()).isEqualTo(8);
+    }
+
+    @Test
+    void cleverPushConnectionCheckAndARefusedKey() throws Exception {
+        Answer ok = postV1("/v1/destinations/cleverpush/connection-checks", example("cleverpush-connection.json"));
+        assertThat(ok.body().get("ok").asBoolean()).as(ok.text()).isTrue();
+
+        int before = get("/sandbox/cleverpush/requests").body().size();
+        ObjectNode batch = freshCopy("cleverpush-tags.json");
+        ((ObjectNode) batch.get("connection")).put("apiKey", "wrong-key");
+        Answer refused = postV1("/v1/destinations/cleverpush/batches", batch.toString());
+        for (JsonNode row : refused.body().get("results")) {
+            assertRowFailed(row, "destination_auth_failed", null);
+        }
+        // the refused key cost one request: the channel check
+        assertThat(get("/sandbox/cleverpush/requests").body().size()).isEqualTo(before + 1);
+        assertThat(refused.text()).doesNotContain("wrong-key");
     }
 
     // ---------------------------------------------------------------- the README examples
