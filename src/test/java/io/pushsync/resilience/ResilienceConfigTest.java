@@ -146,4 +146,31 @@ class ResilienceConfigTest {
         assertThat(VendorResilience.accountName(VENDOR, "a")).isNotEqualTo(VendorResilience.accountName(VENDOR, "b"))
                 .matches("xtremepush-[0-9a-f]{12}");
     }
+
+    @Test
+    void cleverPushYamlPoliciesAreInForce() {
+        RetryConfig retry = resilience.retry("cleverpush", VendorResilience.accountName("cleverpush", "channel-a"))
+                .getRetryConfig();
+        assertThat(retry.getMaxAttempts()).as("3 retries").isEqualTo(4);
+        assertThat(interval(retry, 1, serverError())).isZero();
+        assertThat(interval(retry, 2, serverError())).isBetween(250L, 750L);
+
+        RateLimiter limiter = resilience.rateLimiter("cleverpush", VendorResilience.accountName("cleverpush", "channel-a"));
+        assertThat(limiter.getRateLimiterConfig().getLimitForPeriod()).isEqualTo(20);
+        assertThat(limiter.getRateLimiterConfig().getLimitRefreshPeriod()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(limiter.getRateLimiterConfig().getTimeoutDuration()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void a429HalvesTheAccountsRateOncePerBurstAndNeverBelowOne() {
+        String account = VendorResilience.accountName("cleverpush", "channel-slowed");
+        assertThat(resilience.currentLimitForPeriod("cleverpush", account)).isEqualTo(20);
+
+        resilience.onRateLimited("cleverpush", account);
+        resilience.onRateLimited("cleverpush", account); // same burst: no second halving
+        assertThat(resilience.currentLimitForPeriod("cleverpush", account)).isEqualTo(10);
+
+        resilience.onSuccess("cleverpush", account); // not quiet long enough (30s) to climb back
+        assertThat(resilience.currentLimitForPeriod("cleverpush", account)).isEqualTo(10);
+    }
 }

@@ -62,4 +62,35 @@ class VendorResilienceAccountsTest {
             assertThat(limiters.getAllRateLimiters().size()).isLessThanOrEqualTo(11);
         });
     }
+
+    @Test
+    void aSlowedDownRateClimbsBackStepByStepAfterQuietPeriods() {
+        VendorResilience r = new VendorResilience(retries, limiters, new VendorCallMetrics(new SimpleMeterRegistry()),
+                new ResilienceProperties(Duration.ofHours(1), 100, true, Duration.ofMillis(50)));
+        int configured = RateLimiterConfig.ofDefaults().getLimitForPeriod();
+        r.onRateLimited("xtremepush", "xtremepush-acc");
+        int slowed = r.currentLimitForPeriod("xtremepush", "xtremepush-acc");
+        assertThat(slowed).isEqualTo(configured / 2);
+
+        java.util.List<Integer> seen = new java.util.ArrayList<>();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
+            r.onSuccess("xtremepush", "xtremepush-acc");
+            int now = r.currentLimitForPeriod("xtremepush", "xtremepush-acc");
+            if (seen.isEmpty() || seen.get(seen.size() - 1) != now) {
+                seen.add(now);
+            }
+            assertThat(now).isEqualTo(configured);
+        });
+        // gradual: more than one step from the slowed rate back to the configured one, never above it
+        assertThat(seen).hasSizeGreaterThan(2).allMatch(v -> v <= configured).isSorted();
+    }
+
+    @Test
+    void withoutAdaptationA429LeavesTheRateAlone() {
+        VendorResilience r = new VendorResilience(retries, limiters, new VendorCallMetrics(new SimpleMeterRegistry()),
+                new ResilienceProperties(Duration.ofHours(1), 100, false, Duration.ofMillis(50)));
+        r.onRateLimited("xtremepush", "xtremepush-fixed");
+        assertThat(r.currentLimitForPeriod("xtremepush", "xtremepush-fixed"))
+                .isEqualTo(RateLimiterConfig.ofDefaults().getLimitForPeriod());
+    }
 }
