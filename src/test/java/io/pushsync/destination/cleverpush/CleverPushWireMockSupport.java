@@ -1,0 +1,264 @@
+package io.pushsync.destination.cleverpush;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
+import org.wiremock.spring.ConfigureWireMock;
+import org.wiremock.spring.EnableWireMock;
+import org.wiremock.spring.InjectWireMock;
+import org.wiremock.spring.WireMockConfigurationCustomizer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A WireMock server on 127.0.0.1 plays CleverPush; the real HTTP API is driven through MockMvc. Every test starts
+ * with a default (lowest priority) 200 for the channel preflight and for every row call, so a test only stubs what
+ * it is about. Subclasses add their own {@code @TestPropertySource} overrides (which shadow the ones here).
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+@EnableWireMock(@ConfigureWireMock(name = CleverPushWireMockSupport.MOCK, portProperties = "test.cleverpush-mock.port",
+        configurationCustomizers = CleverPushWireMockSupport.Loopback.class))
+@TestPropertySource(properties = {
+        "pushsync.api-tokens=test-token",
+        "pushsync.cleverpush.base-url=http://127.0.0.1:${test.cleverpush-mock.port}",
+        // keep the suite fast: backoff from 10ms (Retry-After still wins), no local rate limiting in the way
+        "resilience4j.retry.configs.cleverpush.wait-duration=10ms",
+        "resilience4j.ratelimiter.configs.cleverpush.limit-for-period=100000",
+})
+abstract class CleverPushWireMockSupport {
+
+    static final String MOCK = "cleverpush";
+    static final String CHANNEL = "chanWire01";
+    static final String API_KEY = "cp-private-key-5b1e93d7-SECRET";
+    static final String UNSUBSCRIBE_PATH = "/subscription/unsubscribe";
+    static final String TAG_ADD_PATH = "/subscription/tag/add";
+    static final String TAG_REMOVE_PATH = "/subscription/tag/remove";
+    static final int CONFIGURED_LIMIT = 100000;
+
+    /** Binds WireMock to the loopback address only. */
+    public static class Loopback implements WireMockConfigurationCustomizer {
+        @Override
+        public void customize(WireMockConfiguration configuration, ConfigureWireMock options) {
+            configuration.bindAddress("127.0.0.1");
+        }
+    }
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @InjectWireMock(MOCK)
+    WireMockServer wireMock;
+
+    @Autowired
+    MockMvc mvc;
+
+    @BeforeEach
+    void resetWireMock() {
+        wireMock.resetAll();
+        wireMock.stubFor(get(urlPathMatching("/channel/.*")).atPriority(100)
+                .willReturn(okJson("{\"_id\":\"channel\",\"name\":\"Test channel\"}")));
+        wireMock.stubFor(post(urlPathMatching("/subscription/.*")).atPriority(100)
+                .willReturn(okJson("{\"success\":true}")));
+    }
+
+    static String syncPath(String channelId) {
+        return "/subscription/sync/" + channelId;
+    }
+
+    static String channelPath(String channelId) {
+        return "/channel/" + channelId;
+    }
+
+    /** A channel id of its own, so that per-channel state (rate limiter, retries) starts fresh. */
+    static String freshChannel(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    // ---- requests to pushsync ----
+
+    static ObjectNode batch(String objectType, String mode, String channelId, List<ObjectNode> rows) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("syncId", "cleverpush-wiremock-tests");
+        body.put("batchId", "batch-" + UUID.randomUUID());
+        ObjectNode connection = body.putObject("connection");
+        connection.put("channelId", channelId);
+        connection.put("apiKey", API_KEY);
+        body.put("objectType", objectType);
+        body.put("mode", mode);
+        ArrayNode arr = body.putArray("rows");
+        rows.forEach(arr::add);
+        return body;
+    }
+
+    static ObjectNode subscriptions(List<ObjectNode> rows) {
+        return batch("subscriptions", "upsert", CHANNEL, rows);
+    }
+
+    /** A subscription row with a custom attribute {@code plan}, so that it is not skipped for having no field. */
+    static ObjectNode subscription(String id, String change, String subscriptionId) {
+        ObjectNode row = JSON.createObjectNode();
+        row.put("id", id);
+        if (change != null) {
+            row.put("change", change);
+        }
+        ObjectNode fields = row.putObject("fields");
+        fields.put("subscription_id", subscriptionId);
+        fields.put("plan", "plan of " + subscriptionId);
+        return row;
+    }
+
+    /** Rows {@code <idPrefix>i} with subscription ids {@code s-i}. */
+    static List<ObjectNode> subscriptions(int n, String idPrefix) {
+        List<ObjectNode> rows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            rows.add(subscription(idPrefix + i, null, "s-" + i));
+        }
+        return rows;
+    }
+
+    static ObjectNode tagRow(String id, String change, String subscriptionId, JsonNode tags) {
+        ObjectNode row = JSON.createObjectNode();
+        row.put("id", id);
+        if (change != null) {
+            row.put("change", change);
+        }
+        ObjectNode fields = row.putObject("fields");
+        fields.put("subscription_id", subscriptionId);
+        fields.set("tags", tags);
+        return row;
+    }
+
+    static ObjectNode tagRow(String id, String change, String subscriptionId, String tags) {
+        return tagRow(id, change, subscriptionId, JSON.getNodeFactory().stringNode(tags));
+    }
+
+    String postBatchRaw(ObjectNode body) throws Exception {
+        return mvc.perform(MockMvcRequestBuilders.post("/v1/destinations/cleverpush/batches")
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer test-token")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(JSON.writeValueAsBytes(body)))
+                .andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+    }
+
+    /** Posts a batch, checks the invariants every answer keeps (one result per row, in order) and returns it. */
+    JsonNode postBatch(ObjectNode body) throws Exception {
+        String raw = postBatchRaw(body);
+        assertThat(raw).as("the API key never appears in a response").doesNotContain(API_KEY);
+        JsonNode response = JSON.readTree(raw);
+        JsonNode rows = body.get("rows");
+        JsonNode results = response.get("results");
+        assertThat(results.size()).as("one result per row").isEqualTo(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(results.get(i).get("id").asString()).as("result %d in input order", i)
+                    .isEqualTo(rows.get(i).get("id").asString());
+        }
+        JsonNode summary = response.get("summary");
+        assertThat(summary.get("received").asInt()).isEqualTo(rows.size());
+        assertThat(summary.get("succeeded").asInt() + summary.get("accepted").asInt() + summary.get("failed").asInt()
+                + summary.get("skipped").asInt()).as("summary adds up").isEqualTo(rows.size());
+        return response;
+    }
+
+    // ---- what WireMock saw ----
+
+    /** POST requests to {@code path}, oldest first. */
+    List<LoggedRequest> requestsTo(String path) {
+        List<LoggedRequest> requests = new ArrayList<>(wireMock.findAll(postRequestedFor(urlEqualTo(path))));
+        requests.sort(Comparator.comparing(LoggedRequest::getLoggedDate));
+        return requests;
+    }
+
+    /** The channel preflights ({@code GET /channel/{id}}) WireMock saw. */
+    int channelChecks(String channelId) {
+        return wireMock.findAll(getRequestedFor(urlEqualTo(channelPath(channelId)))).size();
+    }
+
+    /** Every row call (anything under {@code /subscription/}). */
+    int rowCalls() {
+        return wireMock.findAll(postRequestedFor(urlPathMatching("/subscription/.*"))).size();
+    }
+
+    /** Serve events of POSTs to {@code path}, oldest first. */
+    List<ServeEvent> serveEventsTo(String path) {
+        List<ServeEvent> events = new ArrayList<>();
+        for (ServeEvent e : wireMock.getAllServeEvents()) {
+            if (e.getRequest().getUrl().equals(path) && e.getRequest().getMethod().getName().equals("POST")) {
+                events.add(e);
+            }
+        }
+        events.sort(Comparator.comparing(e -> e.getRequest().getLoggedDate()));
+        return events;
+    }
+
+    static long startMillis(ServeEvent e) {
+        return e.getRequest().getLoggedDate().getTime();
+    }
+
+    /** When WireMock finished sending the answer (after any configured delay). */
+    static long endMillis(ServeEvent e) {
+        return startMillis(e) + e.getTiming().getTotalTime();
+    }
+
+    static JsonNode bodyOf(LoggedRequest request) {
+        return JSON.readTree(request.getBodyAsString());
+    }
+
+    // ---- assertions on results ----
+
+    static void assertSucceeded(JsonNode result) {
+        assertThat(result.get("status").asString()).as("status of %s", result).isEqualTo("succeeded");
+    }
+
+    static void assertFailed(JsonNode result, String code, boolean retryable) {
+        assertThat(result.get("status").asString()).as("status of %s", result).isEqualTo("failed");
+        assertThat(result.get("error").get("code").asString()).as("code of %s", result).isEqualTo(code);
+        assertThat(result.get("error").get("retryable").asBoolean()).as("retryable of %s", result)
+                .isEqualTo(retryable);
+    }
+
+    static void assertAllFailed(JsonNode response, String code, boolean retryable) {
+        for (JsonNode result : response.get("results")) {
+            assertFailed(result, code, retryable);
+        }
+        assertThat(response.get("summary").get("failed").asInt()).isEqualTo(response.get("results").size());
+    }
+
+    static void assertAllSucceeded(JsonNode response) {
+        for (JsonNode result : response.get("results")) {
+            assertSucceeded(result);
+        }
+        assertThat(response.get("summary").get("succeeded").asInt()).isEqualTo(response.get("results").size());
+    }
+
+    static String message(JsonNode result) {
+        return result.get("error").get("message").asString();
+    }
+}
