@@ -141,12 +141,13 @@ public class VendorExchange {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.recordRequest(request.vendor(), request.operation(), status, took);
         JsonNode body = parse(raw);
+        // Redact the decoded text: a vendor echoing a credential JSON-escaped ("abc\/def") is caught as well.
+        // A 2xx gets its message too: some vendors report a row's failure inside a 2xx body.
+        String message = truncate(redact(messageReader.apply(body, raw), request), MAX_ROW_MESSAGE);
         if (status >= 200 && status < 300) {
             resilience.onSuccess(request.vendor(), request.account());
-            return new VendorReply(status, body, "");
+            return new VendorReply(status, body, message);
         }
-        // Redact the decoded text: a vendor echoing a credential JSON-escaped ("abc\/def") is caught as well.
-        String message = truncate(redact(messageReader.apply(body, raw), request), MAX_ROW_MESSAGE);
         // Every non-2xx is recorded, as the vendors advise; never the request body or a credential.
         logContext.run(() -> log.warn("{} {} {} -> {} in {} ms (attempt {}): {}", request.vendor(), request.method(),
                 request.path(), status, took.toMillis(), attempt, truncate(message, MAX_LOGGED_MESSAGE)));

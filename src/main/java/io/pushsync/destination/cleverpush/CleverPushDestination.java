@@ -106,7 +106,7 @@ public class CleverPushDestination implements Destination {
                     }
                     return client.call(channelId, apiKey, call.operation(), HttpMethod.POST, call.path(), call.body(),
                                     deadline)
-                            .map(reply -> outcome(call, reply, stop, apiKey))
+                            .map(reply -> outcome(call, reply, stop))
                             .onErrorResume(VendorCallFailure.class, f -> Mono.just(Optional.of(failure(f))));
                 }).doOnNext(error -> tracker.record(call, error.orElse(null))),
                         properties.concurrency())
@@ -175,18 +175,16 @@ public class CleverPushDestination implements Destination {
     }
 
     /** The call's error, empty for a success. */
-    private static Optional<RowError> outcome(Call call, VendorReply reply, AtomicReference<RowError> stop,
-            Secret apiKey) {
-        return Optional.ofNullable(error(call, reply, stop, apiKey));
+    private static Optional<RowError> outcome(Call call, VendorReply reply, AtomicReference<RowError> stop) {
+        return Optional.ofNullable(error(call, reply, stop));
     }
 
-    private static RowError error(Call call, VendorReply reply, AtomicReference<RowError> stop, Secret apiKey) {
+    private static RowError error(Call call, VendorReply reply, AtomicReference<RowError> stop) {
         int status = reply.status();
         if (reply.isSuccess()) {
-            String error = CleverPushWire.errorOfSuccess(reply.json());
-            // the exchange redacts only non-2xx messages: a 2xx body echoing the key must not reach the response
-            return error == null ? null : RowError.of(ErrorCode.REJECTED_BY_DESTINATION,
-                    "CleverPush: " + redact(error, apiKey));
+            // a 2xx carrying an error: the message is that error, redacted and truncated by the exchange
+            return CleverPushWire.errorOfSuccess(reply.json()) == null ? null
+                    : RowError.of(ErrorCode.REJECTED_BY_DESTINATION, "CleverPush: " + reply.message());
         }
         String message = "CleverPush answered " + status + ": " + reply.message();
         if (status == 401 || status == 403) {
@@ -202,10 +200,6 @@ public class CleverPushDestination implements Destination {
             return notFound;
         }
         return RowError.of(ErrorCode.REJECTED_BY_DESTINATION, message);
-    }
-
-    private static String redact(String text, Secret secret) {
-        return secret.reveal().isEmpty() ? text : text.replace(secret.reveal(), "****");
     }
 
     private static RowError failure(VendorCallFailure f) {
