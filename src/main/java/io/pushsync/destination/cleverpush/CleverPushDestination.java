@@ -21,12 +21,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The CleverPush destination: {@code subscriptions} and {@code tags}.
@@ -104,8 +106,8 @@ public class CleverPushDestination implements Destination {
                     if (stopped != null) {
                         return Mono.just(Optional.of(stopped)); // the batch stopped: this call is never sent
                     }
-                    return client.call(channelId, apiKey, call.operation(), HttpMethod.POST, call.path(), call.body(),
-                                    deadline)
+                    return client.call(channelId, apiKey, call.operation(), HttpMethod.POST, call.path(),
+                                    call.body().get(), deadline)
                             .map(reply -> outcome(call, reply, stop))
                             .onErrorResume(VendorCallFailure.class, f -> Mono.just(Optional.of(failure(f))));
                 }).doOnNext(error -> tracker.record(call, error.orElse(null))),
@@ -120,7 +122,11 @@ public class CleverPushDestination implements Destination {
     }
 
     /** One vendor call of a row; {@code tag} is set for tag calls. */
-    record Call(int rowIndex, String tag, String operation, String path, tools.jackson.databind.node.ObjectNode body,
+    /**
+     * One vendor call of a row; {@code tag} is set for tag calls. The body is built when the call is sent, so a
+     * 100,000-row tags batch does not hold 300,000 request bodies at once.
+     */
+    record Call(int rowIndex, String tag, String operation, String path, Supplier<ObjectNode> body,
             boolean channelInPath) {
     }
 
@@ -143,19 +149,20 @@ public class CleverPushDestination implements Destination {
                 for (String tag : mapped.value()) {
                     calls.add(new Call(row.index(), tag, removal ? "tag_remove" : "tag_add",
                             removal ? CleverPushWire.TAG_REMOVE_PATH : CleverPushWire.TAG_ADD_PATH,
-                            CleverPushWire.tag(channelId, subscriptionId, tag), false));
+                            () -> CleverPushWire.tag(channelId, subscriptionId, tag), false));
                 }
             } else if (removal) {
                 calls.add(new Call(row.index(), null, "unsubscribe", CleverPushWire.UNSUBSCRIBE_PATH,
-                        CleverPushWire.unsubscribe(channelId, subscriptionId), false));
+                        () -> CleverPushWire.unsubscribe(channelId, subscriptionId), false));
             } else {
                 CleverPushRows.Mapped<CleverPushRows.Subscription> mapped = rows.subscription(row);
                 if (!record(mapped, row, results)) {
                     continue;
                 }
+                CleverPushRows.Subscription subscription = mapped.value();
                 calls.add(new Call(row.index(), null, "subscription_sync", CleverPushWire.syncPath(channelId),
-                        CleverPushWire.subscriptionSync(channelId, mapped.value().topLevel(),
-                                mapped.value().customAttributes()), true));
+                        () -> CleverPushWire.subscriptionSync(channelId, subscription.topLevel(),
+                                subscription.customAttributes()), true));
             }
         }
         return calls;
