@@ -46,6 +46,7 @@ class BatchThroughputBenchmark {
         registry.add("server.port", () -> PORT);
         // measure pushsync, not the politeness of the default vendor rate limit
         registry.add("resilience4j.ratelimiter.configs.xtremepush.limit-for-period", () -> 10_000);
+        registry.add("resilience4j.ratelimiter.configs.cleverpush.limit-for-period", () -> 100_000);
     }
 
     @Test
@@ -78,6 +79,45 @@ class BatchThroughputBenchmark {
             System.out.printf(Locale.ROOT, "%-10d %10d %10d %10d %12.0f %14.0f%n", rows, millis.get(0), median,
                     millis.get(millis.size() - 1), rows * 1000.0 / Math.max(1, median), peakHeapMb());
             System.out.printf(Locale.ROOT, "           request body %.1f MB%n", body.length / 1e6);
+        }
+    }
+
+    @Test
+    void cleverPushSubscriptionBatches() throws Exception {
+        System.out.printf(Locale.ROOT, "%n%-24s %10s %10s %12s %14s%n", "cleverpush subscriptions", "min ms",
+                "median ms", "calls/s", "heap peak MB");
+        for (int rows : new int[] {1_000, 10_000}) {
+            List<Long> millis = new ArrayList<>();
+            resetPeaks();
+            for (int run = -1; run < RUNS; run++) {
+                ObjectNode b = JSON.createObjectNode();
+                b.put("syncId", "bench-cp").put("batchId", "cp-" + rows + "-" + run)
+                        .put("objectType", "subscriptions").put("mode", "upsert");
+                b.putObject("connection").put("channelId", "sandbox-channel").put("apiKey", "sandbox-api-key");
+                ArrayNode arr = b.putArray("rows");
+                for (int i = 0; i < rows; i++) {
+                    ObjectNode f = arr.addObject().put("id", "row-" + i).putObject("fields");
+                    f.put("subscription_id", "crm-" + i).put("email", "User." + i + "@Example.com")
+                            .put("topics", "news, offers").put("plan", "gold");
+                }
+                long start = System.nanoTime();
+                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + PORT + "/v1/destinations/cleverpush/batches"))
+                        .header("Authorization", "Bearer sandbox-token")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(b))).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                long took = (System.nanoTime() - start) / 1_000_000;
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(JSON.readTree(response.body()).get("summary").get("succeeded").asInt()).isEqualTo(rows);
+                if (run >= 0) {
+                    millis.add(took);
+                }
+            }
+            Collections.sort(millis);
+            long median = millis.get(millis.size() / 2);
+            System.out.printf(Locale.ROOT, "%-24d %10d %10d %12.0f %14.0f%n", rows, millis.get(0), median,
+                    rows * 1000.0 / Math.max(1, median), peakHeapMb());
         }
     }
 
