@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -22,6 +23,7 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.JsonNode;
@@ -43,6 +45,7 @@ public class VendorExchange {
     private static final int MAX_LOGGED_MESSAGE = 300;
     /** Vendor words kept in a row's error: enough to act on, bounded because every row of a chunk carries them. */
     private static final int MAX_ROW_MESSAGE = 1000;
+    private static final Duration STOP_POLL = Duration.ofMillis(10);
 
     private final VendorResilience resilience;
     private final VendorCallMetrics metrics;
@@ -71,26 +74,34 @@ public class VendorExchange {
     /** Blocks for {@link #exchange}. */
     public VendorReply exchangeBlocking(WebClient client, VendorRequest request,
             BiFunction<JsonNode, String, String> messageReader, Deadline deadline) {
-        return exchange(client, request, messageReader, deadline).block();
+        return exchange(client, request, messageReader, deadline, Mono.never()).block();
     }
 
     /**
      * The call, lazily: nothing is sent until subscription, and the deadline is read then.
      *
      * @param messageReader the vendor's words from its parsed body (may be null) and its raw text
-     * @return the reply, or an error {@link VendorCallFailure}
+     * @param stop when it emits (the batch stopped), the call gives up as soon as no request is in flight: a wait
+     *     for the rate limiter or between retries is cut short and the call completes <em>empty</em>; an attempt
+     *     already sent is allowed to finish, so an answer the vendor gave is never lost
+     * @return the reply, or an error {@link VendorCallFailure}, or empty after {@code stop}
      */
     public Mono<VendorReply> exchange(WebClient client, VendorRequest request,
-            BiFunction<JsonNode, String, String> messageReader, Deadline deadline) {
+            BiFunction<JsonNode, String, String> messageReader, Deadline deadline, Mono<?> stop) {
         return Mono.defer(() -> {
             if (deadline.isExpired()) {
                 return Mono.error(new VendorCallFailure(VendorCallFailure.Kind.DEADLINE,
                         "the batch's time budget ran out before this row was sent"));
             }
             AtomicInteger attempts = new AtomicInteger();
+            AtomicBoolean inFlight = new AtomicBoolean();
             LogContext logContext = LogContext.capture();
-            Mono<VendorReply> once = Mono.defer(() -> attempt(client, request, messageReader, attempts.incrementAndGet(),
-                    logContext));
+            Mono<VendorReply> once = Mono.defer(() -> {
+                inFlight.set(true);
+                return attempt(client, request, messageReader, attempts.incrementAndGet(), logContext);
+            }).doFinally(signal -> inFlight.set(false));
+            Mono<?> stopWhenIdle = stop.then(Mono.defer(() -> Flux.interval(Duration.ZERO, STOP_POLL)
+                    .filter(tick -> !inFlight.get()).next()));
             return once
                     .onErrorMap(TransientVendorException.class, e -> e.retryAfter()
                             .filter(wait -> wait.compareTo(deadline.remaining()) > 0)
@@ -102,7 +113,8 @@ public class VendorExchange {
                             resilience.rateLimiter(request.vendor(), request.account())))
                     .transformDeferred(RetryOperator.of(resilience.retry(request.vendor(), request.account())))
                     .timeout(deadline.remaining())
-                    .onErrorMap(e -> !(e instanceof VendorCallFailure), e -> failure(e, attempts.get()));
+                    .onErrorMap(e -> !(e instanceof VendorCallFailure), e -> failure(e, attempts.get()))
+                    .takeUntilOther(stopWhenIdle);
         });
     }
 

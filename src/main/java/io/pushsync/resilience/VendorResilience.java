@@ -102,30 +102,17 @@ public class VendorResilience {
             return;
         }
         RateLimiter limiter = rateLimiter(vendor, accountName);
-        RateAdaptation a = adaptations.computeIfAbsent(accountName, k -> new RateAdaptation(
-                rateLimiters.getConfiguration(vendor).orElseThrow().getLimitForPeriod(),
-                limiter.getRateLimiterConfig().getLimitRefreshPeriod()));
-        int changed = a.slowDown(System.nanoTime());
-        if (changed > 0) {
-            limiter.changeLimitForPeriod(changed);
-            log.warn("{}: rate limited by the vendor; the account's limit drops to {} per {}", accountName, changed,
-                    limiter.getRateLimiterConfig().getLimitRefreshPeriod());
-        }
+        adaptations.computeIfAbsent(accountName, k -> new RateAdaptation(
+                        rateLimiters.getConfiguration(vendor).orElseThrow().getLimitForPeriod(),
+                        limiter.getRateLimiterConfig().getLimitRefreshPeriod()))
+                .slowDown(System.nanoTime(), limiter);
     }
 
     /** A 2xx from the account: after a quiet period without 429s its rate climbs back, step by step. */
     public void onSuccess(String vendor, String accountName) {
         RateAdaptation a = adaptations.get(accountName);
-        if (a == null) {
-            return;
-        }
-        int changed = a.recover(System.nanoTime(), quietPeriod.toNanos());
-        if (changed > 0) {
-            rateLimiter(vendor, accountName).changeLimitForPeriod(changed);
-            log.info("{}: no 429 for {}; the account's limit climbs to {}", accountName, quietPeriod, changed);
-        }
-        if (a.isRecovered()) {
-            adaptations.remove(accountName, a);
+        if (a != null) {
+            a.recover(System.nanoTime(), quietPeriod.toNanos(), rateLimiter(vendor, accountName));
         }
     }
 
@@ -134,7 +121,10 @@ public class VendorResilience {
         return rateLimiter(vendor, accountName).getRateLimiterConfig().getLimitForPeriod();
     }
 
-    /** The state of one slowed-down account. */
+    /**
+     * The adapted rate of one account. The state change and the limiter change happen under one lock, so a
+     * concurrent 429 and recovery cannot reach the limiter in the wrong order. Kept until the account is evicted.
+     */
     private static final class RateAdaptation {
         private final int configured;
         private final long refreshNanos;
@@ -150,35 +140,31 @@ public class VendorResilience {
             this.refreshNanos = refresh.toNanos();
         }
 
-        /** Returns the new limit, or 0 when unchanged. */
-        synchronized int slowDown(long now) {
+        synchronized void slowDown(long now, RateLimiter limiter) {
             last429 = now;
             if (halvedOnce && now - lastHalving < refreshNanos) {
-                return 0; // the 429s of one burst of concurrent calls halve the rate once
+                return; // the 429s of one burst of concurrent calls halve the rate once
             }
-            int next = Math.max(1, current / 2);
             halvedOnce = true;
             lastHalving = now;
-            if (next == current) {
-                return 0;
+            int next = Math.max(1, current / 2);
+            if (next != current) {
+                current = next;
+                lastChange = now;
+                limiter.changeLimitForPeriod(current);
+                log.warn("{}: rate limited by the vendor; the account's limit drops to {} per {}", limiter.getName(),
+                        current, limiter.getRateLimiterConfig().getLimitRefreshPeriod());
             }
-            current = next;
-            lastChange = now;
-            return current;
         }
 
-        /** Returns the new limit, or 0 when unchanged. */
-        synchronized int recover(long now, long quietNanos) {
+        synchronized void recover(long now, long quietNanos, RateLimiter limiter) {
             if (current >= configured || now - last429 < quietNanos || now - lastChange < quietNanos) {
-                return 0;
+                return;
             }
             current = Math.min(configured, current + Math.max(1, configured / 4));
             lastChange = now;
-            return current;
-        }
-
-        synchronized boolean isRecovered() {
-            return current >= configured;
+            limiter.changeLimitForPeriod(current);
+            log.info("{}: no 429 for a quiet period; the account's limit climbs to {}", limiter.getName(), current);
         }
     }
 

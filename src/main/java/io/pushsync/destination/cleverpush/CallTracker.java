@@ -3,16 +3,17 @@ package io.pushsync.destination.cleverpush;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.RowResults;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.Collectors;
 
 /**
  * Turns call outcomes into row outcomes. A row with one call takes its outcome; a tags row succeeds only when all
  * its tag calls did, and otherwise fails with an error naming each failed tag and why. Thread-safe: calls finish on
- * I/O threads in any order.
+ * I/O threads in any order. Holds an int per row and a list only for rows with a failed call.
  */
 final class CallTracker {
 
@@ -20,36 +21,39 @@ final class CallTracker {
     }
 
     private final RowResults results;
-    private final Map<Integer, AtomicInteger> remaining = new HashMap<>();
-    private final Map<Integer, List<TagFailure>> failures = new HashMap<>();
+    private final AtomicIntegerArray remaining;
+    private final Map<Integer, List<TagFailure>> failures = new ConcurrentHashMap<>();
 
-    CallTracker(List<CleverPushDestination.Call> calls, RowResults results) {
+    CallTracker(RowResults results) {
         this.results = results;
-        for (CleverPushDestination.Call call : calls) {
-            remaining.computeIfAbsent(call.rowIndex(), k -> new AtomicInteger()).incrementAndGet();
-            failures.computeIfAbsent(call.rowIndex(), k -> new ArrayList<>());
-        }
+        this.remaining = new AtomicIntegerArray(results.total());
+    }
+
+    /** Called before a row's calls are sent. */
+    void expect(int row, int calls) {
+        remaining.set(row, calls);
     }
 
     /** {@code error} null means the call succeeded. */
     void record(CleverPushDestination.Call call, RowError error) {
         int row = call.rowIndex();
-        List<TagFailure> rowFailures = failures.get(row);
         if (error != null) {
-            synchronized (rowFailures) {
-                rowFailures.add(new TagFailure(call.tag(), error));
-            }
+            failures.computeIfAbsent(row, k -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(new TagFailure(call.tag(), error));
         }
-        if (remaining.get(row).decrementAndGet() > 0) {
+        if (remaining.decrementAndGet(row) > 0) {
+            return;
+        }
+        List<TagFailure> rowFailures = failures.remove(row);
+        if (rowFailures == null) {
+            results.succeeded(row);
             return;
         }
         List<TagFailure> all;
         synchronized (rowFailures) {
             all = List.copyOf(rowFailures);
         }
-        if (all.isEmpty()) {
-            results.succeeded(row);
-        } else if (call.tag() == null) {
+        if (call.tag() == null) {
             results.failed(row, all.get(0).error());
         } else {
             results.failed(row, tagsError(all));

@@ -43,12 +43,15 @@ class CleverPushClient {
         return VendorResilience.accountName(VENDOR, channelId);
     }
 
-    /** A lazy call: nothing is sent before subscription. Errors with {@code VendorCallFailure}. */
+    /**
+     * A lazy call: nothing is sent before subscription. Errors with {@code VendorCallFailure}; completes empty when
+     * {@code stop} emitted before an answer (see {@link VendorExchange#exchange}).
+     */
     Mono<VendorReply> call(String channelId, Secret apiKey, String operation, HttpMethod method, String path,
-            ObjectNode body, Deadline deadline) {
+            ObjectNode body, Deadline deadline, Mono<?> stop) {
         VendorRequest request = new VendorRequest(VENDOR, account(channelId), operation, method, path,
                 body == null ? null : json.writeValueAsBytes(body), Map.of(CleverPushWire.AUTH_HEADER, apiKey),
                 List.of(apiKey), properties.requestTimeout());
-        return exchange.exchange(client, request, CleverPushWire::vendorMessage, deadline);
+        return exchange.exchange(client, request, CleverPushWire::vendorMessage, deadline, stop);
     }
 }

@@ -28,6 +28,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -55,7 +56,8 @@ public class CleverPushDestination implements Destination {
     private static final DestinationDescriptor DESCRIPTOR = new DestinationDescriptor(TYPE, "CleverPush",
             List.of(ConnectionField.matching(CHANNEL_ID, "Channel ID (Channel Settings > API; case-sensitive)",
                             CHANNEL_ID_PATTERN),
-                    ConnectionField.secret(API_KEY, "Private API key")),
+                    // the key is a header value: visible ASCII only, so a pasted newline is a 400, not a retry
+                    new ConnectionField(API_KEY, "Private API key", true, true, List.of(), "[\\x21-\\x7E]{1,512}")),
             List.of(new ObjectTypeDescriptor(SUBSCRIPTIONS, "Subscriptions (attributes)",
                             List.of("upsert", "add", "remove", "mirror"), List.of(),
                             List.of(RequiredField.of(CleverPushRows.SUBSCRIPTION_ID)),
@@ -96,21 +98,17 @@ public class CleverPushDestination implements Destination {
             return;
         }
         String channelId = request.connection().value(CHANNEL_ID);
-        List<Call> calls = plan(request, channelId, results);
-        CallTracker tracker = new CallTracker(calls, results);
-        AtomicReference<RowError> stop = new AtomicReference<>();
         Secret apiKey = request.connection().secret(API_KEY);
-        Flux.fromIterable(calls)
-                .flatMap(call -> Mono.defer(() -> {
-                    RowError stopped = stop.get();
-                    if (stopped != null) {
-                        return Mono.just(Optional.of(stopped)); // the batch stopped: this call is never sent
-                    }
-                    return client.call(channelId, apiKey, call.operation(), HttpMethod.POST, call.path(),
-                                    call.body().get(), deadline)
-                            .map(reply -> outcome(call, reply, stop))
-                            .onErrorResume(VendorCallFailure.class, f -> Mono.just(Optional.of(failure(f))));
-                }).doOnNext(error -> tracker.record(call, error.orElse(null))),
+        String syncPath = CleverPushWire.syncPath(channelId);
+        CallTracker tracker = new CallTracker(results);
+        AtomicReference<RowError> stop = new AtomicReference<>();
+        Sinks.One<Boolean> stopSignal = Sinks.one();
+        // Calls are planned lazily, row by row, as the concurrency window asks for more: a 100,000-row tags batch
+        // never holds all its calls at once.
+        Flux.fromIterable(request.rows())
+                .concatMapIterable(row -> callsOf(row, request, channelId, syncPath, results, tracker))
+                .flatMap(call -> send(call, channelId, apiKey, deadline, stop, stopSignal)
+                                .doOnNext(error -> tracker.record(call, error.orElse(null))),
                         properties.concurrency())
                 .then()
                 .block();
@@ -121,50 +119,70 @@ public class CleverPushDestination implements Destination {
         }
     }
 
-    /** One vendor call of a row; {@code tag} is set for tag calls. */
     /**
-     * One vendor call of a row; {@code tag} is set for tag calls. The body is built when the call is sent, so a
-     * 100,000-row tags batch does not hold 300,000 request bodies at once.
+     * One call, or the stop error without sending when the batch has stopped. A stop also cuts short the waits of
+     * calls under way (rate limiter, retry backoff): after a 401/403 nothing more goes out, while an answer already
+     * on its way is still taken.
+     */
+    private Mono<Optional<RowError>> send(Call call, String channelId, Secret apiKey, Deadline deadline,
+            AtomicReference<RowError> stop, Sinks.One<Boolean> stopSignal) {
+        return Mono.defer(() -> {
+            RowError stopped = stop.get();
+            if (stopped != null) {
+                return Mono.just(Optional.of(stopped)); // the batch stopped: this call is never sent
+            }
+            return client.call(channelId, apiKey, call.operation(), HttpMethod.POST, call.path(), call.body().get(),
+                            deadline, stopSignal.asMono())
+                    .map(reply -> outcome(call, reply, stop, stopSignal))
+                    .onErrorResume(VendorCallFailure.class, f -> Mono.just(Optional.of(failure(f))))
+                    // empty: the batch stopped while this call waited (rate limiter, retry): it is unconfirmed
+                    .switchIfEmpty(Mono.fromSupplier(() -> Optional.of(stop.get())));
+        });
+    }
+
+    /**
+     * One vendor call of a row; {@code tag} is set for tag calls. The body is built when the call is sent.
      */
     record Call(int rowIndex, String tag, String operation, String path, Supplier<ObjectNode> body,
             boolean channelInPath) {
     }
 
-    private List<Call> plan(SyncRequest request, String channelId, RowResults results) {
-        List<Call> calls = new ArrayList<>(request.rows().size());
-        boolean tags = TAGS.equals(request.objectType());
-        for (SyncRow row : request.rows()) {
-            String subscriptionId = CleverPushRows.subscriptionId(row);
-            if (subscriptionId == null) {
-                results.failed(row.index(), RowError.of(ErrorCode.INVALID_FIELD, CleverPushRows.SUBSCRIPTION_ID,
-                        "subscription_id must be a non-blank string or an integer"));
-                continue;
-            }
-            boolean removal = row.isRemoval(request.mode());
-            if (tags) {
-                CleverPushRows.Mapped<List<String>> mapped = CleverPushRows.tags(row);
-                if (!record(mapped, row, results)) {
-                    continue;
-                }
-                for (String tag : mapped.value()) {
-                    calls.add(new Call(row.index(), tag, removal ? "tag_remove" : "tag_add",
-                            removal ? CleverPushWire.TAG_REMOVE_PATH : CleverPushWire.TAG_ADD_PATH,
-                            () -> CleverPushWire.tag(channelId, subscriptionId, tag), false));
-                }
-            } else if (removal) {
-                calls.add(new Call(row.index(), null, "unsubscribe", CleverPushWire.UNSUBSCRIBE_PATH,
-                        () -> CleverPushWire.unsubscribe(channelId, subscriptionId), false));
-            } else {
-                CleverPushRows.Mapped<CleverPushRows.Subscription> mapped = rows.subscription(row);
-                if (!record(mapped, row, results)) {
-                    continue;
-                }
-                CleverPushRows.Subscription subscription = mapped.value();
-                calls.add(new Call(row.index(), null, "subscription_sync", CleverPushWire.syncPath(channelId),
-                        () -> CleverPushWire.subscriptionSync(channelId, subscription.topLevel(),
-                                subscription.customAttributes()), true));
-            }
+    /** The calls of one row (recording its failure instead when it cannot be sent). */
+    private List<Call> callsOf(SyncRow row, SyncRequest request, String channelId, String syncPath,
+            RowResults results, CallTracker tracker) {
+        String subscriptionId = CleverPushRows.subscriptionId(row);
+        if (subscriptionId == null) {
+            results.failed(row.index(), RowError.of(ErrorCode.INVALID_FIELD, CleverPushRows.SUBSCRIPTION_ID,
+                    "subscription_id must be a non-blank string or an integer"));
+            return List.of();
         }
+        boolean removal = row.isRemoval(request.mode());
+        List<Call> calls;
+        if (TAGS.equals(request.objectType())) {
+            CleverPushRows.Mapped<List<String>> mapped = CleverPushRows.tags(row, properties.maxTagsPerRow());
+            if (!record(mapped, row, results)) {
+                return List.of();
+            }
+            calls = new ArrayList<>(mapped.value().size());
+            for (String tag : mapped.value()) {
+                calls.add(new Call(row.index(), tag, removal ? "tag_remove" : "tag_add",
+                        removal ? CleverPushWire.TAG_REMOVE_PATH : CleverPushWire.TAG_ADD_PATH,
+                        () -> CleverPushWire.tag(channelId, subscriptionId, tag), false));
+            }
+        } else if (removal) {
+            calls = List.of(new Call(row.index(), null, "unsubscribe", CleverPushWire.UNSUBSCRIBE_PATH,
+                    () -> CleverPushWire.unsubscribe(channelId, subscriptionId), false));
+        } else {
+            CleverPushRows.Mapped<CleverPushRows.Subscription> mapped = rows.subscription(row);
+            if (!record(mapped, row, results)) {
+                return List.of();
+            }
+            CleverPushRows.Subscription subscription = mapped.value();
+            calls = List.of(new Call(row.index(), null, "subscription_sync", syncPath,
+                    () -> CleverPushWire.subscriptionSync(channelId, subscription.topLevel(),
+                            subscription.customAttributes()), true));
+        }
+        tracker.expect(row.index(), calls.size());
         return calls;
     }
 
@@ -182,8 +200,13 @@ public class CleverPushDestination implements Destination {
     }
 
     /** The call's error, empty for a success. */
-    private static Optional<RowError> outcome(Call call, VendorReply reply, AtomicReference<RowError> stop) {
-        return Optional.ofNullable(error(call, reply, stop));
+    private static Optional<RowError> outcome(Call call, VendorReply reply, AtomicReference<RowError> stop,
+            Sinks.One<Boolean> stopSignal) {
+        RowError error = error(call, reply, stop);
+        if (stop.get() != null) {
+            stopSignal.tryEmitValue(Boolean.TRUE);
+        }
+        return Optional.ofNullable(error);
     }
 
     private static RowError error(Call call, VendorReply reply, AtomicReference<RowError> stop) {
@@ -223,7 +246,7 @@ public class CleverPushDestination implements Destination {
         String channelId = connection.value(CHANNEL_ID);
         try {
             VendorReply reply = client.call(channelId, connection.secret(API_KEY), "channel_check", HttpMethod.GET,
-                    CleverPushWire.channelPath(channelId), null, deadline).block();
+                    CleverPushWire.channelPath(channelId), null, deadline, Mono.never()).block();
             if (reply.isSuccess()) {
                 return null;
             }

@@ -14,6 +14,7 @@ import org.springframework.util.unit.DataSize;
  * @param connectTimeout TCP connect timeout
  * @param maxResponseSize a larger answer is not read (its HTTP status still decides)
  * @param defaultPhoneRegion ISO region for national phone numbers (leading 0); empty: such numbers are rejected
+ * @param maxTagsPerRow a tags row naming more tags fails with {@code invalid_field} (each tag is one call)
  */
 @ConfigurationProperties("pushsync.cleverpush")
 public record CleverPushProperties(
@@ -22,7 +23,8 @@ public record CleverPushProperties(
         @DefaultValue("30s") Duration requestTimeout,
         @DefaultValue("10s") Duration connectTimeout,
         @DefaultValue("1MB") DataSize maxResponseSize,
-        @DefaultValue("") String defaultPhoneRegion) {
+        @DefaultValue("") String defaultPhoneRegion,
+        @DefaultValue("100") int maxTagsPerRow) {
 
     public CleverPushProperties {
         if (concurrency < 1) {

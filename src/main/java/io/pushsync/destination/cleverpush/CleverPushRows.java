@@ -85,6 +85,10 @@ final class CleverPushRows {
             if (name.equals(SUBSCRIPTION_ID)) {
                 continue;
             }
+            if (name.equals(CleverPushWire.USER_ID_ATTRIBUTE)) {
+                return Mapped.fail(ErrorCode.INVALID_FIELD, name, "user_id is reserved: the row's subscription_id "
+                        + "is sent as the custom attribute user_id");
+            }
             if (!CleverPushWire.TOP_LEVEL_FIELDS.contains(name)) {
                 attributes.put(name, value);
                 continue;
@@ -112,8 +116,8 @@ final class CleverPushRows {
         return Mapped.ok(new Subscription(top, attributes));
     }
 
-    /** The row's tag ids, trimmed, duplicates dropped, in order. */
-    static Mapped<List<String>> tags(SyncRow row) {
+    /** The row's tag ids, trimmed, duplicates dropped, in order; more than {@code maxTags} fails the row. */
+    static Mapped<List<String>> tags(SyncRow row, int maxTags) {
         JsonNode n = row.fields().get(TAGS);
         Set<String> tags = new LinkedHashSet<>();
         if (n != null && n.isString()) {
@@ -138,6 +142,10 @@ final class CleverPushRows {
         }
         if (tags.isEmpty()) {
             return Mapped.skip("the row names no tag");
+        }
+        if (tags.size() > maxTags) {
+            return Mapped.fail(ErrorCode.INVALID_FIELD, TAGS, "the row names " + tags.size()
+                    + " tags; at most " + maxTags + " are accepted (pushsync.cleverpush.max-tags-per-row)");
         }
         return Mapped.ok(new ArrayList<>(tags));
     }

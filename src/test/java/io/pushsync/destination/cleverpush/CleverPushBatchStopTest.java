@@ -59,6 +59,28 @@ class CleverPushBatchStopTest extends CleverPushWireMockSupport {
     }
 
     @Test
+    void aStopCutsShortTheCallsStillRetryingSoTheirRowsFailAsAuthAndNothingMoreIsSent() throws Exception {
+        String channel = freshChannel("stopretry");
+        wireMock.stubFor(post(urlEqualTo(syncPath(channel))).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.customAttributes.user_id", matching("s-0")))
+                .willReturn(aResponse().withStatus(401).withBody("{\"error\":\"API key revoked\"}")
+                        .withFixedDelay(300)));
+        wireMock.stubFor(post(urlEqualTo(syncPath(channel))).atPriority(10)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")));
+
+        long started = System.nanoTime();
+        JsonNode response = postBatch(batch("subscriptions", "upsert", channel, subscriptions(20, "r")));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        for (JsonNode result : response.get("results")) {
+            assertFailed(result, "destination_auth_failed", false);
+        }
+        // the first window only: no retry of the 429'd calls after the stop, no wait for their Retry-After
+        assertThat(requestsTo(syncPath(channel)).size()).isLessThanOrEqualTo(CONCURRENCY);
+        assertThat(millis).isLessThan(1_900);
+    }
+
+    @Test
     void aChannel404OnSyncMidBatchStopsIt() throws Exception {
         String channel = freshChannel("stop404");
         stubFirstRowsOkThen(channel, 404, "Channel not found");

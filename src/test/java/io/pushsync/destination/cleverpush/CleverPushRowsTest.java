@@ -85,19 +85,19 @@ class CleverPushRowsTest {
     @ParameterizedTest
     @ValueSource(strings = {"\"vip, beta,vip , \"", "[\"vip\", \" beta\", \"vip\", \"\"]"})
     void tagsAreSplitTrimmedAndDeduplicated(String tags) {
-        var mapped = CleverPushRows.tags(row("{\"subscription_id\": \"s\", \"tags\": " + tags + "}"));
+        var mapped = CleverPushRows.tags(row("{\"subscription_id\": \"s\", \"tags\": " + tags + "}"), 100);
         assertThat(mapped.value()).isEqualTo(List.of("vip", "beta"));
     }
 
     @Test
     void integerTagIdsAreAccepted() {
-        assertThat(CleverPushRows.tags(row("{\"tags\": [12, \"x\"]}")).value()).isEqualTo(List.of("12", "x"));
+        assertThat(CleverPushRows.tags(row("{\"tags\": [12, \"x\"]}"), 100).value()).isEqualTo(List.of("12", "x"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"\" , ,\"", "[]", "[\" \"]"})
     void noTagIsASkip(String tags) {
-        var mapped = CleverPushRows.tags(row("{\"tags\": " + tags + "}"));
+        var mapped = CleverPushRows.tags(row("{\"tags\": " + tags + "}"), 100);
         assertThat(mapped.skip()).isTrue();
         assertThat(mapped.error().code()).isEqualTo("no_fields");
     }
@@ -105,9 +105,26 @@ class CleverPushRowsTest {
     @ParameterizedTest
     @ValueSource(strings = {"5", "true", "{\"a\": 1}", "[{\"a\": 1}]", "[true]"})
     void tagsOfTheWrongShapeFail(String tags) {
-        var mapped = CleverPushRows.tags(row("{\"tags\": " + tags + "}"));
+        var mapped = CleverPushRows.tags(row("{\"tags\": " + tags + "}"), 100);
         assertThat(mapped.skip()).isFalse();
         assertThat(mapped.error().code()).isEqualTo("invalid_field");
         assertThat(mapped.error().field()).isEqualTo("tags");
+    }
+
+    @Test
+    void moreTagsThanTheLimitFailTheRow() {
+        var mapped = CleverPushRows.tags(row("{\"tags\": \"a,b,c\"}"), 2);
+        assertThat(mapped.skip()).isFalse();
+        assertThat(mapped.error().code()).isEqualTo("invalid_field");
+        assertThat(mapped.error().message()).contains("3 tags", "at most 2");
+    }
+
+    @Test
+    void aUserIdFieldCannotOverrideTheSubscriptionId() {
+        var mapped = rows.subscription(row("""
+                {"subscription_id": "crm-1", "user_id": "crm-999", "plan": "x"}"""));
+        assertThat(mapped.value()).isNull();
+        assertThat(mapped.error().code()).isEqualTo("invalid_field");
+        assertThat(mapped.error().field()).isEqualTo("user_id");
     }
 }
