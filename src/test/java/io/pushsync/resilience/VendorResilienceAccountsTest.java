@@ -93,4 +93,35 @@ class VendorResilienceAccountsTest {
         assertThat(r.currentLimitForPeriod("xtremepush", "xtremepush-fixed"))
                 .isEqualTo(RateLimiterConfig.ofDefaults().getLimitForPeriod());
     }
+
+    @Test
+    void concurrent429sAndSuccessesNeverLeaveTheRateStuckLow() throws Exception {
+        RateLimiterRegistry fast = RateLimiterRegistry.of(Map.of("cleverpush", RateLimiterConfig.custom()
+                .limitForPeriod(16).limitRefreshPeriod(Duration.ofNanos(1000)).build()));
+        VendorResilience r = new VendorResilience(RetryRegistry.of(Map.of("cleverpush", RetryConfig.ofDefaults())),
+                fast, new VendorCallMetrics(new SimpleMeterRegistry()),
+                new ResilienceProperties(Duration.ofHours(1), 10_000, true, Duration.ofNanos(1000)));
+        for (int round = 0; round < 40; round++) {
+            String account = "cleverpush-race-" + round;
+            Thread slower = new Thread(() -> {
+                for (int i = 0; i < 5_000; i++) {
+                    r.onRateLimited("cleverpush", account);
+                }
+            });
+            Thread recoverer = new Thread(() -> {
+                for (int i = 0; i < 5_000; i++) {
+                    r.onSuccess("cleverpush", account);
+                }
+            });
+            slower.start();
+            recoverer.start();
+            slower.join();
+            recoverer.join();
+            // the 429s have stopped: successes after quiet periods bring the configured rate back
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).untilAsserted(() -> {
+                r.onSuccess("cleverpush", account);
+                assertThat(r.currentLimitForPeriod("cleverpush", account)).isEqualTo(16);
+            });
+        }
+    }
 }
