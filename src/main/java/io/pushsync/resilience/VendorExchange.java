@@ -88,6 +88,16 @@ public class VendorExchange {
      */
     public Mono<VendorReply> exchange(WebClient client, VendorRequest request,
             BiFunction<JsonNode, String, String> messageReader, Deadline deadline, Mono<?> stop) {
+        return exchange(client, request, messageReader, deadline, stop, LogContext.capture());
+    }
+
+    /**
+     * As above, logging with {@code logContext}: calls subscribed on I/O threads (as under a concurrency window)
+     * pass the batch's context captured on the request thread.
+     */
+    public Mono<VendorReply> exchange(WebClient client, VendorRequest request,
+            BiFunction<JsonNode, String, String> messageReader, Deadline deadline, Mono<?> stop,
+            LogContext logContext) {
         return Mono.defer(() -> {
             if (deadline.isExpired()) {
                 return Mono.error(new VendorCallFailure(VendorCallFailure.Kind.DEADLINE,
@@ -95,7 +105,6 @@ public class VendorExchange {
             }
             AtomicInteger attempts = new AtomicInteger();
             AtomicBoolean inFlight = new AtomicBoolean();
-            LogContext logContext = LogContext.capture();
             Mono<VendorReply> once = Mono.defer(() -> {
                 inFlight.set(true);
                 return attempt(client, request, messageReader, attempts.incrementAndGet(), logContext);

@@ -5,6 +5,7 @@ import io.pushsync.resilience.VendorReply;
 import io.pushsync.resilience.VendorRequest;
 import io.pushsync.resilience.VendorResilience;
 import io.pushsync.sync.Deadline;
+import io.pushsync.sync.LogContext;
 import io.pushsync.sync.Secret;
 import java.util.List;
 import java.util.Map;
@@ -48,10 +49,10 @@ class CleverPushClient {
      * {@code stop} emitted before an answer (see {@link VendorExchange#exchange}).
      */
     Mono<VendorReply> call(String channelId, Secret apiKey, String operation, HttpMethod method, String path,
-            ObjectNode body, Deadline deadline, Mono<?> stop) {
+            ObjectNode body, Deadline deadline, Mono<?> stop, LogContext logContext) {
         VendorRequest request = new VendorRequest(VENDOR, account(channelId), operation, method, path,
                 body == null ? null : json.writeValueAsBytes(body), Map.of(CleverPushWire.AUTH_HEADER, apiKey),
                 List.of(apiKey), properties.requestTimeout());
-        return exchange.exchange(client, request, CleverPushWire::vendorMessage, deadline, stop);
+        return exchange.exchange(client, request, CleverPushWire::vendorMessage, deadline, stop, logContext);
     }
 }

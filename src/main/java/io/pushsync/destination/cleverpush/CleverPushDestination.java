@@ -6,6 +6,7 @@ import io.pushsync.sync.Connection;
 import io.pushsync.sync.ConnectionCheckResult;
 import io.pushsync.sync.Deadline;
 import io.pushsync.sync.Destination;
+import io.pushsync.sync.LogContext;
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.RowResults;
@@ -103,11 +104,12 @@ public class CleverPushDestination implements Destination {
         CallTracker tracker = new CallTracker(results);
         AtomicReference<RowError> stop = new AtomicReference<>();
         Sinks.One<Boolean> stopSignal = Sinks.one();
+        LogContext logContext = LogContext.capture(); // calls are subscribed on I/O threads: keep the batch's context
         // Calls are planned lazily, row by row, as the concurrency window asks for more: a 100,000-row tags batch
         // never holds all its calls at once.
         Flux.fromIterable(request.rows())
                 .concatMapIterable(row -> callsOf(row, request, channelId, syncPath, results, tracker))
-                .flatMap(call -> send(call, channelId, apiKey, deadline, stop, stopSignal)
+                .flatMap(call -> send(call, channelId, apiKey, deadline, stop, stopSignal, logContext)
                                 .doOnNext(error -> tracker.record(call, error.orElse(null))),
                         properties.concurrency())
                 .then()
@@ -125,14 +127,14 @@ public class CleverPushDestination implements Destination {
      * on its way is still taken.
      */
     private Mono<Optional<RowError>> send(Call call, String channelId, Secret apiKey, Deadline deadline,
-            AtomicReference<RowError> stop, Sinks.One<Boolean> stopSignal) {
+            AtomicReference<RowError> stop, Sinks.One<Boolean> stopSignal, LogContext logContext) {
         return Mono.defer(() -> {
             RowError stopped = stop.get();
             if (stopped != null) {
                 return Mono.just(Optional.of(stopped)); // the batch stopped: this call is never sent
             }
             return client.call(channelId, apiKey, call.operation(), HttpMethod.POST, call.path(), call.body().get(),
-                            deadline, stopSignal.asMono())
+                            deadline, stopSignal.asMono(), logContext)
                     .map(reply -> outcome(call, reply, stop, stopSignal))
                     .onErrorResume(VendorCallFailure.class, f -> Mono.just(Optional.of(failure(f))))
                     // empty: the batch stopped while this call waited (rate limiter, retry): it is unconfirmed
@@ -246,7 +248,7 @@ public class CleverPushDestination implements Destination {
         String channelId = connection.value(CHANNEL_ID);
         try {
             VendorReply reply = client.call(channelId, connection.secret(API_KEY), "channel_check", HttpMethod.GET,
-                    CleverPushWire.channelPath(channelId), null, deadline, Mono.never()).block();
+                    CleverPushWire.channelPath(channelId), null, deadline, Mono.never(), LogContext.capture()).block();
             if (reply.isSuccess()) {
                 return null;
             }
