@@ -26,6 +26,7 @@ import org.wiremock.spring.ConfigureWireMock;
 import org.wiremock.spring.EnableWireMock;
 import org.wiremock.spring.InjectWireMock;
 import org.wiremock.spring.WireMockConfigurationCustomizer;
+import io.pushsync.testsupport.BatchAssertions;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -155,17 +156,7 @@ abstract class XtremepushWireMockSupport {
     /** Posts a batch, checks the invariants every answer keeps (one result per row, in order) and returns it. */
     JsonNode postBatch(ObjectNode body) throws Exception {
         JsonNode response = JSON.readTree(postBatchRaw(body));
-        JsonNode rows = body.get("rows");
-        JsonNode results = response.get("results");
-        assertThat(results.size()).as("one result per row").isEqualTo(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            assertThat(results.get(i).get("id").asString()).as("result %d in input order", i)
-                    .isEqualTo(rows.get(i).get("id").asString());
-        }
-        JsonNode summary = response.get("summary");
-        assertThat(summary.get("received").asInt()).isEqualTo(rows.size());
-        assertThat(summary.get("succeeded").asInt() + summary.get("accepted").asInt() + summary.get("failed").asInt()
-                + summary.get("skipped").asInt()).as("summary adds up").isEqualTo(rows.size());
+        BatchAssertions.assertOneResultPerRowInOrder(body, response);
         return response;
     }
 
@@ -201,26 +192,22 @@ abstract class XtremepushWireMockSupport {
         return JSON.readTree(request.getBodyAsString());
     }
 
-    // ---- assertions on results ----
+    // ---- assertions on results (shared: io.pushsync.testsupport.BatchAssertions) ----
+
+    static void assertSucceeded(JsonNode result) {
+        BatchAssertions.assertSucceeded(result);
+    }
 
     static void assertFailed(JsonNode result, String code, boolean retryable) {
-        assertThat(result.get("status").asString()).as("status of %s", result).isEqualTo("failed");
-        assertThat(result.get("error").get("code").asString()).as("code of %s", result).isEqualTo(code);
-        assertThat(result.get("error").get("retryable").asBoolean()).as("retryable of %s", result)
-                .isEqualTo(retryable);
+        BatchAssertions.assertFailed(result, code, retryable);
     }
 
     static void assertAllFailed(JsonNode response, String code, boolean retryable) {
-        for (JsonNode result : response.get("results")) {
-            assertFailed(result, code, retryable);
-        }
-        assertThat(response.get("summary").get("failed").asInt()).isEqualTo(response.get("results").size());
+        BatchAssertions.assertAllFailed(response, code, retryable);
     }
 
     static void assertAllSucceeded(JsonNode response) {
-        for (JsonNode result : response.get("results")) {
-            assertThat(result.get("status").asString()).as("status of %s", result).isEqualTo("succeeded");
-        }
+        BatchAssertions.assertAllSucceeded(response);
     }
 
     static String envelope(int code, String message) {
