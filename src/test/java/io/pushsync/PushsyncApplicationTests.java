@@ -2,19 +2,22 @@ package io.pushsync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushsync.sync.DestinationRegistry;
+import io.pushsync.sync.catalog.DestinationDescriptor;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.ApplicationContext;
 
+/** The application starts with its default configuration and registers every destination. */
 @SpringBootTest
 class PushsyncApplicationTests {
 
     @Autowired
-    ApplicationContext context;
+    DestinationRegistry registry;
 
     @Test
-    void contextStarts() {
-        assertThat(context.getBeanDefinitionCount()).isPositive();
+    void bothDestinationsAreRegistered() {
+        assertThat(registry.catalog()).extracting(DestinationDescriptor::type)
+                .containsExactly("cleverpush", "xtremepush");
     }
 }

@@ -29,7 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Prints throughput and memory figures of whole profile batches (HTTP in, validation, normalisation, chunking,
  * vendor calls to the in-process sandbox simulator, HTTP out). Not part of {@code verify}: run it with
  * <pre>./mvnw -B test -Dtest=BatchThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
- * It asserts only correctness (every row succeeded or accepted, in order); the figures are for people to read.
+ * It asserts only correctness (every row succeeded or accepted); the figures are for people to read.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
         properties = "logging.level.io.pushsync=WARN")

@@ -53,7 +53,9 @@ class CleverPushRateLimitTest extends CleverPushWireMockSupport {
         assertThat(requestsTo(syncPath(channel))).hasSize(2);
         assertThat(resilience.currentLimitForPeriod("cleverpush", account)).isEqualTo(CONFIGURED_LIMIT / 2);
         // another channel is not affected
-        assertThat(resilience.currentLimitForPeriod("cleverpush", CleverPushClient.account(CHANNEL)))
+        String other = freshChannel("rl-other");
+        assertAllSucceeded(postBatch(batch("subscriptions", "upsert", other, subscriptions(1, "r"))));
+        assertThat(resilience.currentLimitForPeriod("cleverpush", CleverPushClient.account(other)))
                 .isEqualTo(CONFIGURED_LIMIT);
     }
 

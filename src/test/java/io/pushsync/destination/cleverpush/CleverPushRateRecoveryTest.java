@@ -17,7 +17,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /** After a short quiet period without 429s, successes bring the channel's limit back step by step. */
-@TestPropertySource(properties = "pushsync.resilience.quiet-period=200ms")
+@TestPropertySource(properties = "pushsync.resilience.quiet-period=1s")
 class CleverPushRateRecoveryTest extends CleverPushWireMockSupport {
 
     @Autowired
