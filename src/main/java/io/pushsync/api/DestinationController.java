@@ -6,7 +6,14 @@ import io.pushsync.sync.ConnectionCheckResult;
 import io.pushsync.sync.DestinationRegistry;
 import io.pushsync.sync.catalog.DestinationDescriptor;
 import java.util.List;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,6 +24,9 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 /** The catalog, connection checks and synchronous batches of {@code /v1/destinations}. */
+@Tag(name = "destinations", description = "catalog, connection checks and synchronous batches")
+@ApiResponse(responseCode = "401", description = "caller token missing or wrong", content = @Content(
+        mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
 @RestController
 @RequestMapping(path = "/v1/destinations", produces = MediaType.APPLICATION_JSON_VALUE)
 public class DestinationController {
@@ -31,11 +41,17 @@ public class DestinationController {
         this.batches = batches;
     }
 
+    @Operation(summary = "Every registered destination type: connection fields (secret ones flagged), object "
+            + "types, modes, options, required and default fields")
     @GetMapping
     public List<DestinationDescriptor> catalog() {
         return registry.catalog();
     }
 
+    @Operation(summary = "One entry of the catalog")
+    @ApiResponse(responseCode = "200", description = "the destination's catalog entry")
+    @ApiResponse(responseCode = "404", description = "unknown destination type", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @GetMapping("/{type}")
     public DestinationDescriptor destination(@PathVariable String type) {
         return registry.get(type).descriptor();
@@ -43,12 +59,47 @@ public class DestinationController {
 
     @PostMapping(path = "/{type}/connection-checks",
             consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
-    public ConnectionCheckResult checkConnection(@PathVariable String type, @RequestBody JsonNode body) {
+    @Operation(summary = "Check a connection against the vendor: {\"ok\": true} or {\"ok\": false, \"error\"}",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = ApiDocs.ConnectionCheckRequest.class),
+                    examples = @ExampleObject(value = ApiDocs.CONNECTION_CHECK_EXAMPLE))))
+    @ApiResponse(responseCode = "200", description = "the check's outcome (a refused key is ok: false, not an error)")
+    @ApiResponse(responseCode = "400", description = "malformed JSON or invalid connection fields", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "unknown destination type", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "415", description = "the body is not JSON", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    public ConnectionCheckResult checkConnection(@PathVariable String type,
+            @io.swagger.v3.oas.annotations.Parameter(hidden = true) @RequestBody JsonNode body) {
         return batches.checkConnection(type, body);
     }
 
     @PostMapping(path = "/{type}/batches", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
-    public ResponseEntity<BatchResponse> batch(@PathVariable String type, @RequestBody JsonNode body) {
+    @Operation(summary = "Sync one batch synchronously; the answer has one result per row, in input order",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = ApiDocs.BatchRequest.class),
+                    examples = @ExampleObject(value = ApiDocs.BATCH_EXAMPLE))))
+    @ApiResponse(responseCode = "200", description = "per-row results (also when rows failed); header "
+            + "Idempotent-Replayed: true when this is a stored answer")
+    @ApiResponse(responseCode = "400", description = "malformed JSON; invalid syncId, batchId, connection, "
+            + "objectType, mode, options; duplicate row ids; change missing in mirror mode or present outside it "
+            + "(errors[] with JSON Pointers)", content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "unknown destination type", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "409", description = "same syncId+batchId with a different payload, or still in "
+            + "progress", content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "413", description = "more rows than pushsync.batch.max-rows, or a body larger than "
+            + "pushsync.batch.max-body-size", content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "415", description = "the body is not JSON", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    public ResponseEntity<BatchResponse> batch(@PathVariable String type,
+            @io.swagger.v3.oas.annotations.Parameter(hidden = true) @RequestBody JsonNode body) {
         BatchService.Execution execution = batches.execute(type, body);
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
         if (execution.replayed()) {
