@@ -9,7 +9,6 @@ import io.pushsync.sync.LogContext;
 import io.pushsync.sync.Secret;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -232,10 +231,5 @@ public class VendorExchange {
 
     private static String truncate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max) + "...";
-    }
-
-    /** Convenience for adapters: a request without credential headers. */
-    public static Map<String, Secret> noHeaders() {
-        return Map.of();
     }
 }

@@ -29,14 +29,6 @@ public final class RowResults {
         return done.get();
     }
 
-    public boolean isSet(int index) {
-        return slots.get(index) != null;
-    }
-
-    public String id(int index) {
-        return ids.get(index);
-    }
-
     public boolean succeeded(int index) {
         return set(index, RowResult.succeeded(ids.get(index)));
     }
