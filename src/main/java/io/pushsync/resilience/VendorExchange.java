@@ -1,6 +1,8 @@
 package io.pushsync.resilience;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.ratelimiter.operator.RateLimiterOperator;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.netty.channel.ChannelOption;
@@ -119,6 +121,9 @@ public class VendorExchange {
                             .orElse(e))
                     .transformDeferred(RateLimiterOperator.of(
                             resilience.rateLimiter(request.vendor(), request.account())))
+                    // outside the limiter: an open circuit fails the call without taking a permit
+                    .transformDeferred(CircuitBreakerOperator.of(
+                            resilience.circuitBreaker(request.vendor(), request.account())))
                     .transformDeferred(RetryOperator.of(resilience.retry(request.vendor(), request.account())))
                     .timeout(deadline.remaining())
                     .onErrorMap(e -> !(e instanceof VendorCallFailure), e -> failure(e, attempts.get()))
@@ -190,6 +195,11 @@ public class VendorExchange {
         }
         if (e instanceof TransientVendorException tve) {
             return new VendorCallFailure(kindOf(tve), tve.getMessage() + " (after " + attempts + " attempts)");
+        }
+        if (e instanceof CallNotPermittedException) {
+            return new VendorCallFailure(VendorCallFailure.Kind.UNAVAILABLE, "the account's circuit is open: the vendor "
+                    + "failed repeatedly, so it is not called for a while (" + (attempts > 0 ? attempts
+                    + " attempts made" : "not called") + ")");
         }
         if (e instanceof RequestNotPermitted) {
             return new VendorCallFailure(VendorCallFailure.Kind.RATE_LIMITED,

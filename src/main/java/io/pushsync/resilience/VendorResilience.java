@@ -2,6 +2,9 @@ package io.pushsync.resilience;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
@@ -17,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * One Retry and one RateLimiter per vendor account, built from the vendor's YAML config
+ * One Retry, one RateLimiter and one CircuitBreaker per vendor account, built from the vendor's YAML config
  * ({@code resilience4j.retry.configs.<vendor>}, {@code resilience4j.ratelimiter.configs.<vendor>}).
  *
  * <p>Instance names are {@code <vendor>-<account digest>}: a short SHA-256 digest of the credential, so that
@@ -39,14 +42,17 @@ public class VendorResilience {
     private final RateLimiterRegistry rateLimiters;
     private final VendorCallMetrics metrics;
     private final Map<String, RetryConfig> retryConfigs = new ConcurrentHashMap<>();
+    private final Map<String, CircuitBreakerConfig> breakerConfigs = new ConcurrentHashMap<>();
+    private final CircuitBreakerRegistry breakers;
     private final Map<String, RateAdaptation> adaptations = new ConcurrentHashMap<>();
     private final boolean adaptive;
     private final java.time.Duration quietPeriod;
     /** Accounts seen recently; an idle one leaves the registries (and their meters) instead of staying forever. */
     private final Cache<String, Boolean> accounts;
 
-    public VendorResilience(RetryRegistry retries, RateLimiterRegistry rateLimiters, VendorCallMetrics metrics,
-            ResilienceProperties properties) {
+    public VendorResilience(RetryRegistry retries, RateLimiterRegistry rateLimiters,
+            CircuitBreakerRegistry breakers, VendorCallMetrics metrics, ResilienceProperties properties) {
+        this.breakers = breakers;
         this.retries = retries;
         this.rateLimiters = rateLimiters;
         this.metrics = metrics;
@@ -58,6 +64,7 @@ public class VendorResilience {
                 .executor(Runnable::run) // evict on the calling thread: no background pool needed
                 .<String, Boolean>removalListener((name, v, cause) -> {
                     if (cause.wasEvicted()) {
+                        breakers.remove(name);
                         retries.remove(name);
                         rateLimiters.remove(name);
                         adaptations.remove(name);
@@ -86,6 +93,20 @@ public class VendorResilience {
         accounts.get(accountName, name -> Boolean.TRUE);
         return rateLimiters.rateLimiter(accountName, configName(rateLimiters.getConfiguration(vendor).isPresent(),
                 vendor));
+    }
+
+    /**
+     * The account's circuit breaker ({@code resilience4j.circuitbreaker.configs.<vendor>}). Only transient failures
+     * (429, 5xx, timeouts, connection failures) count against it; a vendor refusing a row is a working vendor.
+     */
+    public CircuitBreaker circuitBreaker(String vendor, String accountName) {
+        accounts.get(accountName, name -> Boolean.TRUE);
+        return breakers.find(accountName).orElseGet(() -> breakers.circuitBreaker(accountName,
+                breakerConfigs.computeIfAbsent(vendor, v -> CircuitBreakerConfig.from(breakers.getConfiguration(v)
+                                .orElseThrow(() -> new IllegalStateException(
+                                        "no circuit breaker config resilience4j.circuitbreaker.configs." + v)))
+                        .recordException(t -> t instanceof TransientVendorException)
+                        .build())));
     }
 
     /** The retry policy in force for a vendor: its YAML config plus the rules above. */

@@ -173,4 +173,19 @@ class ResilienceConfigTest {
         resilience.onSuccess("cleverpush", account); // not quiet long enough (30s) to climb back
         assertThat(resilience.currentLimitForPeriod("cleverpush", account)).isEqualTo(10);
     }
+
+    @Test
+    void circuitBreakerYamlPoliciesAreInForce() {
+        var xp = resilience.circuitBreaker("xtremepush", VendorResilience.accountName("xtremepush", "cb-a"))
+                .getCircuitBreakerConfig();
+        assertThat(xp.getSlidingWindowSize()).isEqualTo(20);
+        assertThat(xp.getMinimumNumberOfCalls()).isEqualTo(10);
+        assertThat(xp.getFailureRateThreshold()).isEqualTo(50f);
+        assertThat(xp.getRecordExceptionPredicate().test(serverError())).isTrue();
+        assertThat(xp.getRecordExceptionPredicate().test(new IllegalStateException("x"))).isFalse();
+        var cp = resilience.circuitBreaker("cleverpush", VendorResilience.accountName("cleverpush", "cb-b"))
+                .getCircuitBreakerConfig();
+        assertThat(cp.getSlidingWindowSize()).isEqualTo(50);
+        assertThat(cp.getMinimumNumberOfCalls()).isEqualTo(20);
+    }
 }

@@ -3,6 +3,7 @@ package io.pushsync.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -15,12 +16,13 @@ import org.junit.jupiter.api.Test;
 /** Per-account instances do not pile up: idle or surplus accounts leave both registries. */
 class VendorResilienceAccountsTest {
 
+    private static final CircuitBreakerRegistry BREAKERS = CircuitBreakerRegistry.ofDefaults();
     private final RetryRegistry retries = RetryRegistry.of(Map.of("xtremepush", RetryConfig.ofDefaults()));
     private final RateLimiterRegistry limiters =
             RateLimiterRegistry.of(Map.of("xtremepush", RateLimiterConfig.ofDefaults()));
 
     private VendorResilience resilience(Duration idle, long max) {
-        return new VendorResilience(retries, limiters, new VendorCallMetrics(new SimpleMeterRegistry()),
+        return new VendorResilience(retries, limiters, BREAKERS, new VendorCallMetrics(new SimpleMeterRegistry()),
                 new ResilienceProperties(idle, max, true, Duration.ofSeconds(30)));
     }
 
@@ -65,7 +67,7 @@ class VendorResilienceAccountsTest {
 
     @Test
     void aSlowedDownRateClimbsBackStepByStepAfterQuietPeriods() {
-        VendorResilience r = new VendorResilience(retries, limiters, new VendorCallMetrics(new SimpleMeterRegistry()),
+        VendorResilience r = new VendorResilience(retries, limiters, BREAKERS, new VendorCallMetrics(new SimpleMeterRegistry()),
                 new ResilienceProperties(Duration.ofHours(1), 100, true, Duration.ofMillis(50)));
         int configured = RateLimiterConfig.ofDefaults().getLimitForPeriod();
         r.onRateLimited("xtremepush", "xtremepush-acc");
@@ -87,7 +89,7 @@ class VendorResilienceAccountsTest {
 
     @Test
     void withoutAdaptationA429LeavesTheRateAlone() {
-        VendorResilience r = new VendorResilience(retries, limiters, new VendorCallMetrics(new SimpleMeterRegistry()),
+        VendorResilience r = new VendorResilience(retries, limiters, BREAKERS, new VendorCallMetrics(new SimpleMeterRegistry()),
                 new ResilienceProperties(Duration.ofHours(1), 100, false, Duration.ofMillis(50)));
         r.onRateLimited("xtremepush", "xtremepush-fixed");
         assertThat(r.currentLimitForPeriod("xtremepush", "xtremepush-fixed"))
@@ -99,7 +101,7 @@ class VendorResilienceAccountsTest {
         RateLimiterRegistry fast = RateLimiterRegistry.of(Map.of("cleverpush", RateLimiterConfig.custom()
                 .limitForPeriod(16).limitRefreshPeriod(Duration.ofNanos(1000)).build()));
         VendorResilience r = new VendorResilience(RetryRegistry.of(Map.of("cleverpush", RetryConfig.ofDefaults())),
-                fast, new VendorCallMetrics(new SimpleMeterRegistry()),
+                fast, BREAKERS, new VendorCallMetrics(new SimpleMeterRegistry()),
                 new ResilienceProperties(Duration.ofHours(1), 10_000, true, Duration.ofNanos(1000)));
         for (int round = 0; round < 40; round++) {
             String account = "cleverpush-race-" + round;

@@ -50,6 +50,10 @@ import tools.jackson.databind.node.ObjectNode;
         // keep the suite fast: backoff from 10ms (Retry-After still wins), no local rate limiting in the way
         "resilience4j.retry.configs.xtremepush.wait-duration=10ms",
         "resilience4j.ratelimiter.configs.xtremepush.limit-for-period=100000",
+        // the circuit breaker has its own tests; here a persistent failure must show the retry budget, not an open
+        // circuit (1000 calls of window per account is small enough for the many accounts these tests create)
+        "resilience4j.circuitbreaker.configs.xtremepush.sliding-window-size=1000",
+        "resilience4j.circuitbreaker.configs.xtremepush.minimum-number-of-calls=1000",
 })
 abstract class XtremepushWireMockSupport {
 
