@@ -122,9 +122,7 @@ final class CleverPushRows {
         Set<String> tags = new LinkedHashSet<>();
         if (n != null && n.isString()) {
             for (String t : n.stringValue().split(",")) {
-                if (!t.isBlank()) {
-                    tags.add(t.trim());
-                }
+                addTrimmed(tags, t);
             }
         } else if (n != null && n.isArray()) {
             for (JsonNode t : n) {
@@ -132,9 +130,7 @@ final class CleverPushRows {
                     return Mapped.fail(ErrorCode.INVALID_FIELD, TAGS,
                             "tags must be strings or integers, found " + t.getNodeType().name().toLowerCase(Locale.ROOT));
                 }
-                if (!t.asString().isBlank()) {
-                    tags.add(t.asString().trim());
-                }
+                addTrimmed(tags, t.asString());
             }
         } else {
             return Mapped.fail(ErrorCode.INVALID_FIELD, TAGS,
@@ -183,18 +179,14 @@ final class CleverPushRows {
         Set<String> topics = new LinkedHashSet<>();
         if (value.isString()) {
             for (String t : value.stringValue().split(",")) {
-                if (!t.isBlank()) {
-                    topics.add(t.trim());
-                }
+                addTrimmed(topics, t);
             }
         } else if (value.isArray()) {
             for (JsonNode t : value) {
                 if (!t.isString()) {
                     return Mapped.fail(ErrorCode.INVALID_FIELD, "topics", "topics must be strings");
                 }
-                if (!t.stringValue().isBlank()) {
-                    topics.add(t.stringValue().trim());
-                }
+                addTrimmed(topics, t.stringValue());
             }
         } else {
             return Mapped.fail(ErrorCode.INVALID_FIELD, "topics",
@@ -209,6 +201,14 @@ final class CleverPushRows {
         }
         String s = value.stringValue().trim();
         return Mapped.ok(s.isEmpty() ? null : NODES.stringNode(s));
+    }
+
+    /** Adds {@code value} trimmed (spaces and control characters), unless nothing is left. */
+    private static void addTrimmed(Set<String> into, String value) {
+        String t = value.trim();
+        if (!t.isEmpty()) {
+            into.add(t);
+        }
     }
 
     private static String clip(String s) {
