@@ -96,8 +96,8 @@ public class VendorResilience {
     }
 
     /**
-     * The account's circuit breaker ({@code resilience4j.circuitbreaker.configs.<vendor>}). Only transient failures
-     * (429, 5xx, timeouts, connection failures) count against it; a vendor refusing a row is a working vendor.
+     * The account's circuit breaker ({@code resilience4j.circuitbreaker.configs.<vendor>}). Only 5xx, timeouts and
+     * connection failures count against it; a vendor refusing a row, or throttling (429), is a working vendor.
      */
     public CircuitBreaker circuitBreaker(String vendor, String accountName) {
         accounts.get(accountName, name -> Boolean.TRUE);
@@ -105,7 +105,9 @@ public class VendorResilience {
                 breakerConfigs.computeIfAbsent(vendor, v -> CircuitBreakerConfig.from(breakers.getConfiguration(v)
                                 .orElseThrow(() -> new IllegalStateException(
                                         "no circuit breaker config resilience4j.circuitbreaker.configs." + v)))
-                        .recordException(t -> t instanceof TransientVendorException)
+                        // a 429 is a vendor that works and throttles: the adaptive rate limiter answers it
+                        .recordException(t -> t instanceof TransientVendorException tve
+                                && tve.reason() != TransientVendorException.Reason.RATE_LIMITED)
                         .build())));
     }
 

@@ -183,6 +183,9 @@ class ResilienceConfigTest {
         assertThat(xp.getFailureRateThreshold()).isEqualTo(50f);
         assertThat(xp.getRecordExceptionPredicate().test(serverError())).isTrue();
         assertThat(xp.getRecordExceptionPredicate().test(new IllegalStateException("x"))).isFalse();
+        assertThat(xp.getRecordExceptionPredicate().test(new TransientVendorException(
+                TransientVendorException.Reason.RATE_LIMITED, 429, null, "429"))).as("throttling is not failing")
+                .isFalse();
         var cp = resilience.circuitBreaker("cleverpush", VendorResilience.accountName("cleverpush", "cb-b"))
                 .getCircuitBreakerConfig();
         assertThat(cp.getSlidingWindowSize()).isEqualTo(50);
