@@ -149,6 +149,20 @@ class SandboxEndToEndTest {
         assertThat(c.statusCode()).isBetween(200, 204);
     }
 
+    @Test
+    void aBodyNestedDeeperThanTheLimitIsAClear400() throws Exception {
+        ObjectNode batch = freshCopy("xtremepush-profiles.json");
+        String deep = "[".repeat(100) + "]".repeat(100);
+        String body = batch.toString().replace("\"first_name\":\"Ada\"", "\"first_name\":" + deep);
+        assertThat(body).contains(deep);
+
+        Answer a = postV1("/v1/destinations/xtremepush/batches", body);
+
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(a.body().get("detail").asString()).contains("nesting depth", "64");
+    }
+
     // ---------------------------------------------------------------- CleverPush README examples
 
     @Test

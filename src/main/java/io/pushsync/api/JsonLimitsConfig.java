@@ -6,7 +6,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.core.StreamReadConstraints;
 
-/** Bounds what the JSON parser accepts: a body longer than {@code pushsync.batch.max-body-size} stops parsing. */
+/**
+ * Bounds what the JSON parser accepts: a body longer than {@code pushsync.batch.max-body-size} (413) or nested deeper
+ * than {@code pushsync.batch.max-nesting-depth} (400) stops parsing.
+ */
 @Configuration
 class JsonLimitsConfig {
 
@@ -14,6 +17,7 @@ class JsonLimitsConfig {
     JsonFactoryBuilderCustomizer requestSizeConstraints(BatchProperties properties) {
         return factory -> factory.streamReadConstraints(StreamReadConstraints.builder()
                 .maxDocumentLength(properties.maxBodySize().toBytes())
+                .maxNestingDepth(properties.maxNestingDepth())
                 .build());
     }
 }

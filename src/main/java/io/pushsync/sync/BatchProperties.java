@@ -14,6 +14,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxStringLength UTF-8 size of one string value (and of an object or array value as JSON text); a larger
  *     value fails its row with {@code invalid_field}
  * @param maxBodySize size of a request body; a larger one is answered 413 before it is parsed
+ * @param maxNestingDepth nesting of arrays and objects in a request body; deeper is a 400 while parsing
  */
 @ConfigurationProperties("pushsync.batch")
 public record BatchProperties(
@@ -21,5 +22,6 @@ public record BatchProperties(
         @DefaultValue("10m") Duration deadline,
         @DefaultValue("200") int maxFieldsPerRow,
         @DefaultValue("64KB") DataSize maxStringLength,
-        @DefaultValue("100MB") DataSize maxBodySize) {
+        @DefaultValue("100MB") DataSize maxBodySize,
+        @DefaultValue("64") int maxNestingDepth) {
 }

@@ -63,7 +63,7 @@ class BatchServiceTest {
 
     private static BatchService service(Destination destination) {
         BatchProperties limits = new BatchProperties(100, Duration.ofMinutes(1), 10, DataSize.ofKilobytes(64),
-                DataSize.ofMegabytes(1));
+                DataSize.ofMegabytes(1), 64);
         return new BatchService(new DestinationRegistry(List.of(destination)), new BatchValidator(limits),
                 new InMemoryIdempotencyLedger(new IdempotencyProperties(Duration.ofHours(1), 1_000)), limits,
                 new SyncMetrics(new SimpleMeterRegistry()), JSON);

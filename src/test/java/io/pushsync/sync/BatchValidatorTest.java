@@ -39,7 +39,7 @@ class BatchValidatorTest {
 
     private final BatchValidator validator =
             new BatchValidator(new BatchProperties(5, Duration.ofMinutes(10), 4, DataSize.ofBytes(16),
-                    DataSize.ofMegabytes(100)));
+                    DataSize.ofMegabytes(100), 64));
 
     private static ObjectNode profiles(String rowsJson) {
         return (ObjectNode) JSON.readTree("""
@@ -259,7 +259,7 @@ class BatchValidatorTest {
 
     private final BatchValidator roomy =
             new BatchValidator(new BatchProperties(100, Duration.ofMinutes(10), 4, DataSize.ofBytes(16),
-                    DataSize.ofMegabytes(100)));
+                    DataSize.ofMegabytes(100), 64));
 
     @Test
     void rowProblemsFailOnlyThoseRows() {
