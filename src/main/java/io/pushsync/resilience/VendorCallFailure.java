@@ -1,5 +1,8 @@
 package io.pushsync.resilience;
 
+import io.pushsync.sync.ErrorCode;
+import io.pushsync.sync.RowError;
+
 /** A vendor call that ended without a usable answer; the row error follows from {@link #kind()}. */
 public final class VendorCallFailure extends RuntimeException {
 
@@ -21,5 +24,15 @@ public final class VendorCallFailure extends RuntimeException {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** The row error of a row this call was for: every kind is retryable. */
+    public RowError toRowError() {
+        ErrorCode code = switch (kind) {
+            case RATE_LIMITED -> ErrorCode.RATE_LIMITED;
+            case UNAVAILABLE -> ErrorCode.DESTINATION_UNAVAILABLE;
+            case DEADLINE -> ErrorCode.DEADLINE_EXCEEDED;
+        };
+        return RowError.of(code, getMessage());
     }
 }

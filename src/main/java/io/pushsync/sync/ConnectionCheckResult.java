@@ -13,6 +13,10 @@ public record ConnectionCheckResult(boolean ok, CheckError error) {
         return new ConnectionCheckResult(true, null);
     }
 
+    public static ConnectionCheckResult failure(RowError error) {
+        return new ConnectionCheckResult(false, new CheckError(error.code(), error.message()));
+    }
+
     public static ConnectionCheckResult failure(ErrorCode code, String message) {
         return new ConnectionCheckResult(false, new CheckError(code.code(), message));
     }

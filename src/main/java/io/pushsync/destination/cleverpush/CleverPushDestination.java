@@ -86,9 +86,7 @@ public class CleverPushDestination implements Destination {
     @Override
     public ConnectionCheckResult checkConnection(Connection connection, Deadline deadline) {
         RowError problem = checkChannel(connection, deadline);
-        return problem == null ? ConnectionCheckResult.success()
-                : new ConnectionCheckResult(false, new ConnectionCheckResult.CheckError(problem.code(),
-                        problem.message()));
+        return problem == null ? ConnectionCheckResult.success() : ConnectionCheckResult.failure(problem);
     }
 
     @Override
@@ -136,7 +134,7 @@ public class CleverPushDestination implements Destination {
             return client.call(channelId, apiKey, call.operation(), HttpMethod.POST, call.path(), call.body().get(),
                             deadline, stopSignal.asMono(), logContext)
                     .map(reply -> outcome(call, reply, stop, stopSignal))
-                    .onErrorResume(VendorCallFailure.class, f -> Mono.just(Optional.of(failure(f))))
+                    .onErrorResume(VendorCallFailure.class, f -> Mono.just(Optional.of(f.toRowError())))
                     // empty: the batch stopped while this call waited (rate limiter, retry): it is unconfirmed
                     .switchIfEmpty(Mono.fromSupplier(() -> Optional.of(stop.get())));
         });
@@ -234,15 +232,6 @@ public class CleverPushDestination implements Destination {
         return RowError.of(ErrorCode.REJECTED_BY_DESTINATION, message);
     }
 
-    private static RowError failure(VendorCallFailure f) {
-        ErrorCode code = switch (f.kind()) {
-            case RATE_LIMITED -> ErrorCode.RATE_LIMITED;
-            case UNAVAILABLE -> ErrorCode.DESTINATION_UNAVAILABLE;
-            case DEADLINE -> ErrorCode.DEADLINE_EXCEEDED;
-        };
-        return RowError.of(code, f.getMessage());
-    }
-
     /** {@code GET /channel/{id}}: null when the key and channel are fine, else the error every row gets. */
     private RowError checkChannel(Connection connection, Deadline deadline) {
         String channelId = connection.value(CHANNEL_ID);
@@ -261,7 +250,7 @@ public class CleverPushDestination implements Destination {
             }
             return RowError.of(ErrorCode.REJECTED_BY_DESTINATION, message);
         } catch (VendorCallFailure f) {
-            return failure(f);
+            return f.toRowError();
         }
     }
 }

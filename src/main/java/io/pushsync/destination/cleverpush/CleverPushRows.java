@@ -3,6 +3,7 @@ package io.pushsync.destination.cleverpush;
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.SyncRow;
+import io.pushsync.sync.values.EmailAddresses;
 import io.pushsync.sync.values.PhoneNumbers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -32,7 +32,6 @@ final class CleverPushRows {
 
     static final String SUBSCRIPTION_ID = "subscription_id";
     static final String TAGS = "tags";
-    private static final Pattern EMAIL_SHAPE = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** A subscription sync: the top-level fields and the custom attributes (with {@code user_id}). */
@@ -150,11 +149,11 @@ final class CleverPushRows {
         if (!value.isString()) {
             return Mapped.fail(ErrorCode.INVALID_FIELD, "email", "email must be a string");
         }
-        String email = value.stringValue().trim().toLowerCase(Locale.ROOT);
+        String email = EmailAddresses.normalise(value.stringValue());
         if (email.isEmpty()) {
             return Mapped.ok(null);
         }
-        if (!EMAIL_SHAPE.matcher(email).matches()) {
+        if (!EmailAddresses.isValid(email)) {
             return Mapped.fail(ErrorCode.INVALID_FIELD, "email", "not an e-mail address: '" + clip(email) + "'");
         }
         return Mapped.ok(NODES.stringNode(email));

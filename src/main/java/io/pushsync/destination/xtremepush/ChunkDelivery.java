@@ -126,12 +126,7 @@ final class ChunkDelivery<T> {
         try {
             reply = call.get();
         } catch (VendorCallFailure f) {
-            ErrorCode code = switch (f.kind()) {
-                case RATE_LIMITED -> ErrorCode.RATE_LIMITED;
-                case UNAVAILABLE -> ErrorCode.DESTINATION_UNAVAILABLE;
-                case DEADLINE -> ErrorCode.DEADLINE_EXCEEDED;
-            };
-            return new Failed(RowError.of(code, f.getMessage()));
+            return new Failed(f.toRowError());
         }
         int status = reply.status();
         if (reply.isSuccess()) {

@@ -1,15 +1,14 @@
 package io.pushsync.destination.xtremepush;
 
+import io.pushsync.sync.values.EmailAddresses;
 import io.pushsync.sync.values.PhoneNumbers;
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.SyncRow;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -34,7 +33,6 @@ final class ProfileNormaliser {
     static final String EMAIL_SUBSCRIPTION = "email_subscription";
     static final String SMS_SUBSCRIPTION = "sms_subscription";
     private static final Set<String> IDENTIFIERS = Set.of(USER_ID, DEVICE_ID);
-    private static final Pattern EMAIL_SHAPE = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** Either {@code values} or {@code error} is set; {@code skip} tells a skipped row from a failed one. */
@@ -118,11 +116,11 @@ final class ProfileNormaliser {
         if (!value.isString()) {
             return Normalised.fail(ErrorCode.INVALID_FIELD, EMAIL, "email must be a string");
         }
-        String email = value.stringValue().trim().toLowerCase(Locale.ROOT);
+        String email = EmailAddresses.normalise(value.stringValue());
         if (email.isEmpty()) {
             return null;
         }
-        if (!EMAIL_SHAPE.matcher(email).matches()) {
+        if (!EmailAddresses.isValid(email)) {
             return Normalised.fail(ErrorCode.INVALID_FIELD, EMAIL, "not an e-mail address: '" + clip(email) + "'");
         }
         out.put(EMAIL, NODES.stringNode(email));

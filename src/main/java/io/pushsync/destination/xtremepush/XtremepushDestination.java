@@ -65,12 +65,10 @@ public class XtremepushDestination implements Destination {
             return ConnectionCheckResult.success();
         }
         if (outcome instanceof ChunkDelivery.Stop s) {
-            return new ConnectionCheckResult(false,
-                    new ConnectionCheckResult.CheckError(s.error().code(), s.error().message()));
+            return ConnectionCheckResult.failure(s.error());
         }
         if (outcome instanceof ChunkDelivery.Failed f) {
-            return new ConnectionCheckResult(false,
-                    new ConnectionCheckResult.CheckError(f.error().code(), f.error().message()));
+            return ConnectionCheckResult.failure(f.error());
         }
         return ConnectionCheckResult.failure(ErrorCode.REJECTED_BY_DESTINATION,
                 ((ChunkDelivery.Rejected) outcome).message());
