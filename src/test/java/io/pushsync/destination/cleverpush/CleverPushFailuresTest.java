@@ -87,6 +87,35 @@ class CleverPushFailuresTest extends CleverPushWireMockSupport {
     }
 
     @Test
+    void garbageBodiesLetTheStatusDecide() throws Exception {
+        String channel = freshChannel("garbage");
+        // s-0: a 2xx that is not JSON is a success; s-1: an HTML 400 is a refusal with the raw text;
+        // s-2: an HTML 502 is retried, then succeeds
+        wireMock.stubFor(post(urlEqualTo(syncPath(channel))).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.customAttributes.user_id", equalTo("s-0")))
+                .willReturn(aResponse().withStatus(200).withBody("<html>ok</html>")));
+        wireMock.stubFor(post(urlEqualTo(syncPath(channel))).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.customAttributes.user_id", equalTo("s-1")))
+                .willReturn(aResponse().withStatus(400).withBody("<html>Bad Request</html>")));
+        wireMock.stubFor(post(urlEqualTo(syncPath(channel))).atPriority(1).inScenario("502")
+                .whenScenarioStateIs(STARTED)
+                .withRequestBody(matchingJsonPath("$.customAttributes.user_id", equalTo("s-2")))
+                .willReturn(aResponse().withStatus(502).withBody("<html>Bad Gateway</html>"))
+                .willSetStateTo("up"));
+        wireMock.stubFor(post(urlEqualTo(syncPath(channel))).atPriority(1).inScenario("502").whenScenarioStateIs("up")
+                .withRequestBody(matchingJsonPath("$.customAttributes.user_id", equalTo("s-2")))
+                .willReturn(aResponse().withStatus(200).withBody("\u0000garbage")));
+
+        JsonNode results = postBatch(batch("subscriptions", "upsert", channel, subscriptions(3, "r"))).get("results");
+
+        assertSucceeded(results.get(0));
+        assertFailed(results.get(1), "rejected_by_destination", false);
+        assertThat(message(results.get(1))).contains("400", "<html>Bad Request</html>");
+        assertSucceeded(results.get(2));
+        assertThat(requestsTo(syncPath(channel))).hasSize(4);
+    }
+
+    @Test
     void a400IsRejectedWithTheVendorsWordsAfterOneAttempt() throws Exception {
         wireMock.stubFor(post(urlEqualTo(syncPath(CHANNEL))).atPriority(1)
                 .withRequestBody(matchingJsonPath("$.customAttributes.user_id", equalTo("s-0")))
