@@ -12,14 +12,28 @@ public final class VendorCallFailure extends RuntimeException {
         /** 5xx, timeout or connection failure after the retry budget */
         UNAVAILABLE,
         /** the batch's time budget ran out */
-        DEADLINE
+        DEADLINE,
+        /** the job was stopped (cancelled or interrupted) before this call was sent */
+        STOPPED
     }
 
     private final Kind kind;
+    private final RowError stopReason;
 
     public VendorCallFailure(Kind kind, String message) {
+        this(kind, message, null);
+    }
+
+    private VendorCallFailure(Kind kind, String message, RowError stopReason) {
         super(message, null, false, false);
         this.kind = kind;
+        this.stopReason = stopReason;
+    }
+
+    /** The call was not (re)sent because the budget ended: the row fails with {@code reason}. */
+    public static VendorCallFailure notSent(RowError reason) {
+        boolean deadline = ErrorCode.DEADLINE_EXCEEDED.code().equals(reason.code());
+        return new VendorCallFailure(deadline ? Kind.DEADLINE : Kind.STOPPED, reason.message(), reason);
     }
 
     public Kind kind() {
@@ -28,10 +42,14 @@ public final class VendorCallFailure extends RuntimeException {
 
     /** The row error of a row this call was for: every kind is retryable. */
     public RowError toRowError() {
+        if (stopReason != null) {
+            return stopReason;
+        }
         ErrorCode code = switch (kind) {
             case RATE_LIMITED -> ErrorCode.RATE_LIMITED;
             case UNAVAILABLE -> ErrorCode.DESTINATION_UNAVAILABLE;
             case DEADLINE -> ErrorCode.DEADLINE_EXCEEDED;
+            case STOPPED -> ErrorCode.CANCELLED;
         };
         return RowError.of(code, getMessage());
     }

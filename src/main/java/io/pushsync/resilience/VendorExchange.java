@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -52,8 +53,11 @@ public class VendorExchange {
     private final VendorCallMetrics metrics;
     private final JsonMapper json;
     private final Clock clock = Clock.systemUTC();
+    private final SharedRateLimit sharedRateLimit;
 
-    public VendorExchange(VendorResilience resilience, VendorCallMetrics metrics, JsonMapper json) {
+    public VendorExchange(VendorResilience resilience, VendorCallMetrics metrics, JsonMapper json,
+            ObjectProvider<SharedRateLimit> sharedRateLimit) {
+        this.sharedRateLimit = sharedRateLimit.getIfAvailable(() -> SharedRateLimit.NONE);
         this.resilience = resilience;
         this.metrics = metrics;
         this.json = json;
@@ -101,15 +105,20 @@ public class VendorExchange {
             LogContext logContext) {
         return Mono.defer(() -> {
             if (deadline.isExpired()) {
-                return Mono.error(new VendorCallFailure(VendorCallFailure.Kind.DEADLINE,
-                        "the batch's time budget ran out before this row was sent"));
+                return Mono.error(VendorCallFailure.notSent(deadline.expiredError()));
             }
             AtomicInteger attempts = new AtomicInteger();
             AtomicBoolean inFlight = new AtomicBoolean();
-            Mono<VendorReply> once = Mono.defer(() -> {
-                inFlight.set(true);
-                return attempt(client, request, messageReader, attempts.incrementAndGet(), logContext);
-            }).doFinally(signal -> inFlight.set(false));
+            // the shared (all replicas) limit is taken per attempt, after the in-process permit
+            Mono<VendorReply> once = sharedRateLimit.acquire(request.vendor(), request.account())
+                    .then(Mono.defer(() -> {
+                        if (attempts.get() > 0 && deadline.isStopped()) {
+                            // a stopped job sends no retry: the row was not confirmed, it fails with the stop's reason
+                            return Mono.<VendorReply>error(VendorCallFailure.notSent(deadline.expiredError()));
+                        }
+                        inFlight.set(true);
+                        return attempt(client, request, messageReader, attempts.incrementAndGet(), logContext);
+                    })).doFinally(signal -> inFlight.set(false));
             Mono<?> stopWhenIdle = stop.then(Mono.defer(() -> Flux.interval(Duration.ZERO, STOP_POLL)
                     .filter(tick -> !inFlight.get()).next()));
             return once

@@ -14,6 +14,8 @@ public enum ErrorCode {
     DESTINATION_UNAVAILABLE("destination_unavailable", true),
     DEADLINE_EXCEEDED("deadline_exceeded", true),
     CANCELLED("cancelled", true),
+    /** The job's replica stopped (shutdown or crash) before this row was confirmed. */
+    INTERRUPTED("interrupted", true),
     /** Used with status {@code skipped}: the row had nothing to send. */
     NO_FIELDS("no_fields", false);
 

@@ -79,8 +79,7 @@ final class ChunkDelivery<T> {
 
     private void deliver(List<T> rows, int[] used, String rejection) {
         if (deadline.isExpired()) {
-            fail(rows, RowError.of(ErrorCode.DEADLINE_EXCEEDED,
-                    "the batch's time budget ran out before this row was sent"));
+            fail(rows, deadline.expiredError());
             return;
         }
         if (used[0] >= maxRequestsPerChunk) {

@@ -7,6 +7,7 @@ import io.pushsync.sync.BatchResponse;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,6 +23,7 @@ import org.springframework.stereotype.Component;
  * </ul>
  */
 @Component
+@ConditionalOnProperty(name = "pushsync.state.store", havingValue = "in-process", matchIfMissing = true)
 public class InMemoryIdempotencyLedger implements IdempotencyLedger {
 
     private record Key(String syncId, String batchId) {

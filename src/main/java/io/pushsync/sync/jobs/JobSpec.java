@@ -1,0 +1,30 @@
+package io.pushsync.sync.jobs;
+
+import java.time.Instant;
+
+/**
+ * What a job is, fixed at submission. Holds no credential: the connection stays in the memory of the replica that
+ * runs the job and never reaches a store.
+ *
+ * @param fingerprint SHA-256 of the destination type and the request body: tells a replay from a different payload
+ * @param total rows in the job
+ * @param segmentSize rows per stored segment of ids and results (readers on any replica page by it)
+ * @param owner the replica that runs the job
+ */
+public record JobSpec(
+        String jobId,
+        String syncId,
+        String batchId,
+        String destination,
+        String objectType,
+        String mode,
+        String fingerprint,
+        int total,
+        int segmentSize,
+        Instant createdAt,
+        String owner) {
+
+    public int segments() {
+        return (total + segmentSize - 1) / segmentSize;
+    }
+}
