@@ -1,6 +1,7 @@
 package io.pushsync.api;
 
 import io.pushsync.sync.BatchProperties;
+import io.pushsync.sync.jobs.JobProperties;
 import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,9 +15,11 @@ import tools.jackson.core.StreamReadConstraints;
 class JsonLimitsConfig {
 
     @Bean
-    JsonFactoryBuilderCustomizer requestSizeConstraints(BatchProperties properties) {
+    JsonFactoryBuilderCustomizer requestSizeConstraints(BatchProperties properties, JobProperties jobs) {
+        // one parser for both: the larger of the two bounds; the Content-Length filter applies each to its path
+        long maxBody = Math.max(properties.maxBodySize().toBytes(), jobs.maxBodySize().toBytes());
         return factory -> factory.streamReadConstraints(StreamReadConstraints.builder()
-                .maxDocumentLength(properties.maxBodySize().toBytes())
+                .maxDocumentLength(maxBody)
                 .maxNestingDepth(properties.maxNestingDepth())
                 .build());
     }

@@ -4,12 +4,17 @@ import io.pushsync.sync.BatchConflictException;
 import io.pushsync.sync.BatchTooLargeException;
 import io.pushsync.sync.InvalidBatchException;
 import io.pushsync.sync.UnknownDestinationException;
+import io.pushsync.sync.jobs.InvalidPageException;
+import io.pushsync.sync.jobs.JobNotFinishedException;
+import io.pushsync.sync.jobs.JobNotFoundException;
+import io.pushsync.sync.jobs.JobsBusyException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -51,6 +56,34 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ProblemDetail tooLarge(BatchTooLargeException e) {
         return problem(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.BATCH_TOO_LARGE, "Batch too large",
                 e.getMessage());
+    }
+
+    @ExceptionHandler(JobNotFoundException.class)
+    ProblemDetail jobNotFound(JobNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Job not found", e.getMessage());
+    }
+
+    @ExceptionHandler(JobNotFinishedException.class)
+    ProblemDetail jobNotFinished(JobNotFinishedException e) {
+        return problem(HttpStatus.CONFLICT, ProblemTypes.JOB_NOT_FINISHED, "Job not finished", e.getMessage());
+    }
+
+    @ExceptionHandler(InvalidPageException.class)
+    ProblemDetail invalidPage(InvalidPageException e) {
+        return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", e.getMessage());
+    }
+
+    /** 429 (queue full) or 503 (shutting down), with Retry-After: nothing was stored, the same job can be resent. */
+    @ExceptionHandler(JobsBusyException.class)
+    ResponseEntity<ProblemDetail> jobsBusy(JobsBusyException e) {
+        boolean full = e.reason() == JobsBusyException.Reason.QUEUE_FULL;
+        HttpStatus status = full ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
+        ProblemDetail p = problem(status, full ? ProblemTypes.JOB_QUEUE_FULL : ProblemTypes.SHUTTING_DOWN,
+                full ? "Job queue full" : "Shutting down", e.getMessage());
+        return ResponseEntity.status(status)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().toSeconds())))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(p);
     }
 
     @Override

@@ -13,6 +13,9 @@ final class ProblemTypes {
     static final String BATCH_TOO_LARGE = BASE + "batch-too-large";
     static final String BODY_TOO_LARGE = BASE + "body-too-large";
     static final String UNSUPPORTED_MEDIA_TYPE = BASE + "unsupported-media-type";
+    static final String JOB_QUEUE_FULL = BASE + "job-queue-full";
+    static final String SHUTTING_DOWN = BASE + "shutting-down";
+    static final String JOB_NOT_FINISHED = BASE + "job-not-finished";
 
     private ProblemTypes() {
     }

@@ -1,6 +1,7 @@
 package io.pushsync.api;
 
 import io.pushsync.sync.BatchProperties;
+import io.pushsync.sync.jobs.JobProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,9 +22,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     private final long maxBytes;
+    private final long maxJobBytes;
 
-    RequestBodyLimitFilter(BatchProperties properties) {
+    RequestBodyLimitFilter(BatchProperties properties, JobProperties jobs) {
         this.maxBytes = properties.maxBodySize().toBytes();
+        this.maxJobBytes = jobs.maxBodySize().toBytes();
     }
 
     @Override
@@ -35,6 +38,9 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         long length = request.getContentLengthLong();
+        boolean job = request.getRequestURI().endsWith("/jobs");
+        long maxBytes = job ? maxJobBytes : this.maxBytes;
+        String key = job ? "pushsync.jobs.max-body-size" : "pushsync.batch.max-body-size";
         if (length > maxBytes) {
             response.setStatus(413);
             response.setContentType("application/problem+json");
@@ -42,7 +48,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             response.setHeader("Connection", "close");
             response.getWriter().write("{\"type\":\"" + ProblemTypes.BODY_TOO_LARGE + "\",\"title\":\"Request body too "
                     + "large\",\"status\":413,\"detail\":\"the request body has " + length + " bytes; at most "
-                    + maxBytes + " are accepted (pushsync.batch.max-body-size): split the batch\",\"instance\":\""
+                    + maxBytes + " are accepted (" + key + "): split the batch\",\"instance\":\""
                     + request.getRequestURI().replace("\"", "") + "\"}");
             return;
         }

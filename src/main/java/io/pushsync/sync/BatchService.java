@@ -1,15 +1,8 @@
 package io.pushsync.sync;
 
 import io.pushsync.sync.idempotency.IdempotencyLedger;
-import java.nio.charset.StandardCharsets;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -17,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Runs one batch: validation, idempotent replay, the adapter under a deadline, one result per row. */
 @Service
@@ -31,11 +23,11 @@ public class BatchService {
     private final BatchProperties properties;
     private final SyncMetrics metrics;
     private final Clock clock;
-    private final JsonMapper json;
+    private final PayloadFingerprint fingerprints;
 
     public BatchService(DestinationRegistry registry, BatchValidator validator, IdempotencyLedger ledger,
-            BatchProperties properties, SyncMetrics metrics, JsonMapper json) {
-        this.json = json;
+            BatchProperties properties, SyncMetrics metrics, PayloadFingerprint fingerprints) {
+        this.fingerprints = fingerprints;
         this.registry = registry;
         this.validator = validator;
         this.ledger = ledger;
@@ -52,7 +44,7 @@ public class BatchService {
         Destination destination = registry.get(type);
         PreparedBatch batch = validator.prepare(destination.descriptor(), body);
         SyncRequest request = batch.request();
-        String fingerprint = fingerprint(type, body);
+        String fingerprint = fingerprints.of(type, body);
         IdempotencyLedger.Claim claim = ledger.begin(request.syncId(), request.batchId(), fingerprint);
         if (claim instanceof IdempotencyLedger.Replay replay) {
             return new Execution(replay.response(), true);
@@ -114,8 +106,7 @@ public class BatchService {
             results.failUnset(RowError.of(ErrorCode.DESTINATION_UNAVAILABLE,
                     "the batch stopped on an internal error before this row was confirmed"));
         }
-        int unset = results.failUnset(deadline.isExpired()
-                ? RowError.of(ErrorCode.DEADLINE_EXCEEDED, "the batch's time budget ran out before this row was sent")
+        int unset = results.failUnset(deadline.isExpired() ? deadline.expiredError()
                 : RowError.of(ErrorCode.DESTINATION_UNAVAILABLE, "no outcome was recorded for this row"));
         if (unset > 0 && !deadline.isExpired()) {
             clean = false;
@@ -129,20 +120,5 @@ public class BatchService {
                 request.objectType(), summary);
         return new Run(new BatchResponse(request.syncId(), request.batchId(), request.destination(),
                 request.objectType(), request.mode(), summary, list, took.toMillis()), clean);
-    }
-
-    /** SHA-256 of the type and the body, streamed into the digest (a 100,000-row body is never copied). */
-    private String fingerprint(String type, JsonNode body) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(type.getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            try (DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), sha)) {
-                json.writeValue(out, body);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException | IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -4,7 +4,11 @@ package io.pushsync.sync;
 public class BatchTooLargeException extends RuntimeException {
 
     public BatchTooLargeException(int rows, int maxRows) {
-        super("the batch has " + rows + " rows; at most " + maxRows + " are accepted (pushsync.batch.max-rows): "
+        this(rows, maxRows, "pushsync.batch.max-rows");
+    }
+
+    public BatchTooLargeException(int rows, int maxRows, String key) {
+        super("the batch has " + rows + " rows; at most " + maxRows + " are accepted (" + key + "): "
                 + "split it into several batches");
     }
 }

@@ -39,6 +39,11 @@ public class BatchValidator {
     }
 
     public PreparedBatch prepare(DestinationDescriptor destination, JsonNode body) {
+        return prepare(destination, body, limits.maxRows(), "pushsync.batch.max-rows");
+    }
+
+    /** As {@link #prepare(DestinationDescriptor, JsonNode)} with another row limit (jobs have their own). */
+    public PreparedBatch prepare(DestinationDescriptor destination, JsonNode body, int maxRows, String maxRowsKey) {
         Violations v = new Violations();
         if (body == null || !body.isObject()) {
             throw new InvalidBatchException(List.of(new Violation("", "the request body must be a JSON object")));
@@ -60,8 +65,8 @@ public class BatchValidator {
             v.add("/rows", "'rows' is required and must be an array of rows");
             throw v.exception();
         }
-        if (rowsNode.size() > limits.maxRows()) {
-            throw new BatchTooLargeException(rowsNode.size(), limits.maxRows());
+        if (rowsNode.size() > maxRows) {
+            throw new BatchTooLargeException(rowsNode.size(), maxRows, maxRowsKey);
         }
         List<String> ids = new ArrayList<>(rowsNode.size());
         List<SyncRow> rows = new ArrayList<>(rowsNode.size());

@@ -15,10 +15,43 @@ public final class RowResults {
     private final List<String> ids;
     private final AtomicReferenceArray<RowResult> slots;
     private final AtomicInteger done = new AtomicInteger();
+    private final AtomicInteger[] byStatus = new AtomicInteger[RowStatus.values().length];
 
     public RowResults(List<String> ids) {
         this.ids = List.copyOf(ids);
         this.slots = new AtomicReferenceArray<>(ids.size());
+        for (int i = 0; i < byStatus.length; i++) {
+            byStatus[i] = new AtomicInteger();
+        }
+    }
+
+    /** Rows that ended with {@code status} so far. */
+    public int count(RowStatus status) {
+        return byStatus[status.ordinal()].get();
+    }
+
+    /** The outcome of one row, or null while it has none. */
+    public RowResult get(int index) {
+        return slots.get(index);
+    }
+
+    /** Whether every row in {@code [from, to)} has its outcome. */
+    public boolean allSet(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (slots.get(i) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The outcomes of rows {@code [from, to)} in input order (null where a row has none yet). */
+    public List<RowResult> slice(int from, int to) {
+        List<RowResult> out = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            out.add(slots.get(i));
+        }
+        return out;
     }
 
     public int total() {
@@ -58,15 +91,12 @@ public final class RowResults {
 
     /** A snapshot in input order; rows without an outcome yet are {@code null}. */
     public List<RowResult> snapshot() {
-        List<RowResult> out = new ArrayList<>(slots.length());
-        for (int i = 0; i < slots.length(); i++) {
-            out.add(slots.get(i));
-        }
-        return out;
+        return slice(0, slots.length());
     }
 
     private boolean set(int index, RowResult result) {
         if (slots.compareAndSet(index, null, result)) {
+            byStatus[result.status().ordinal()].incrementAndGet();
             done.incrementAndGet();
             return true;
         }

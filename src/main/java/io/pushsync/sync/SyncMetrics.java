@@ -15,7 +15,7 @@ public class SyncMetrics {
         this.registry = registry;
     }
 
-    void recordBatch(String destination, String objectType, BatchResponse.Summary summary, Duration duration) {
+    public void recordBatch(String destination, String objectType, BatchResponse.Summary summary, Duration duration) {
         Timer.builder("pushsync_batch_seconds")
                 .tag("destination", destination)
                 .tag("object_type", objectType)

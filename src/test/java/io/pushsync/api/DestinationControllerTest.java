@@ -19,6 +19,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushsync.sync.BatchProperties;
 import io.pushsync.sync.BatchService;
+import io.pushsync.sync.PayloadFingerprint;
+import io.pushsync.sync.jobs.JobProperties;
 import io.pushsync.sync.BatchValidator;
 import io.pushsync.sync.Connection;
 import io.pushsync.sync.ConnectionCheckResult;
@@ -73,9 +75,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @WebMvcTest(DestinationController.class)
 @Import({ProblemDetailsAdvice.class, SecurityConfig.class, BatchService.class, BatchValidator.class,
-        DestinationRegistry.class, InMemoryIdempotencyLedger.class, SyncMetrics.class,
+        DestinationRegistry.class, InMemoryIdempotencyLedger.class, SyncMetrics.class, PayloadFingerprint.class,
         DestinationControllerTest.FakeDestinationConfig.class})
-@EnableConfigurationProperties({BatchProperties.class, IdempotencyProperties.class, ApiTokenProperties.class})
+@EnableConfigurationProperties({BatchProperties.class, IdempotencyProperties.class, ApiTokenProperties.class,
+        JobProperties.class})
 @TestPropertySource(properties = {"pushsync.api-tokens=test-token", "pushsync.batch.max-rows=3",
         "pushsync.batch.max-body-size=8KB"})
 class DestinationControllerTest {

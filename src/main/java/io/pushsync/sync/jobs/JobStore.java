@@ -63,4 +63,8 @@ public interface JobStore {
 
     /** Forgets a job and frees its claim (a submission refused because the queue was full). */
     void delete(String jobId);
+
+    /** Forgets jobs whose time is up, for stores that do not expire entries themselves (called periodically). */
+    default void purgeExpired() {
+    }
 }

@@ -79,7 +79,7 @@ class XtremepushMetricsTest extends XtremepushWireMockSupport {
                 .toList();
         assertThat(ours).isNotEmpty().allSatisfy(m -> m.getId().getTags().forEach(tag -> {
             assertThat(tag.getValue()).doesNotContain(APP_TOKEN).doesNotContain("u-0").doesNotContain("r0");
-            assertThat(tag.getKey()).isIn("destination", "object_type", "status", "operation", "outcome", "reason");
+            assertThat(tag.getKey()).isIn("destination", "object_type", "status", "operation", "outcome", "reason", "state");
         }));
     }
 }

@@ -1,0 +1,109 @@
+package io.pushsync.api;
+
+import io.pushsync.sync.jobs.JobResultsPage;
+import io.pushsync.sync.jobs.JobService;
+import io.pushsync.sync.jobs.JobStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** Background jobs: {@code POST /v1/destinations/{type}/jobs} and {@code /v1/jobs/{jobId}}. */
+@Tag(name = "jobs", description = "long syncs run in the background: submit, poll progress, page results, cancel")
+@ApiResponse(responseCode = "401", description = "caller token missing or wrong", content = @Content(
+        mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+@RestController
+public class JobController {
+
+    private final JobService jobs;
+
+    public JobController(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    @PostMapping(path = "/v1/destinations/{type}/jobs", consumes = {MediaType.APPLICATION_JSON_VALUE,
+            "application/*+json"}, produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Run a batch in the background (same body as a batch, up to pushsync.jobs.max-rows rows)",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = ApiDocs.BatchRequest.class),
+                    examples = @ExampleObject(value = ApiDocs.BATCH_EXAMPLE))))
+    @ApiResponse(responseCode = "202", description = "accepted; Location: /v1/jobs/{jobId}. Header "
+            + "Idempotent-Replayed: true when the same syncId+batchId+payload was submitted before (the same job)")
+    @ApiResponse(responseCode = "400", description = "invalid request, as for a batch", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "unknown destination type", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "409", description = "same syncId+batchId with a different payload", content =
+            @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "413", description = "more rows than pushsync.jobs.max-rows or a larger body than "
+            + "pushsync.jobs.max-body-size", content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "429", description = "the queue is full; Retry-After says when to try again",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "503", description = "this replica is shutting down; Retry-After", content =
+            @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    public ResponseEntity<JobStatus> submit(@PathVariable String type,
+            @Parameter(hidden = true) @RequestBody JsonNode body) {
+        JobService.Submitted submitted = jobs.submit(type, body);
+        ResponseEntity.BodyBuilder accepted = ResponseEntity.status(HttpStatus.ACCEPTED)
+                .location(URI.create("/v1/jobs/" + submitted.status().jobId()));
+        if (submitted.replayed()) {
+            accepted.header(DestinationController.REPLAYED_HEADER, "true");
+        }
+        return accepted.body(submitted.status());
+    }
+
+    @GetMapping(path = "/v1/jobs/{jobId}", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "A job's state (queued, running, completed, cancelled, interrupted) and progress")
+    @ApiResponse(responseCode = "200", description = "the job's status; summary counts the rows done so far")
+    @ApiResponse(responseCode = "404", description = "no such job, or finished longer ago than "
+            + "pushsync.jobs.retention", content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(implementation = ProblemDetail.class)))
+    public JobStatus status(@PathVariable String jobId) {
+        return jobs.status(jobId);
+    }
+
+    @GetMapping(path = "/v1/jobs/{jobId}/results", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "A page of a finished job's per-row results, in input order")
+    @ApiResponse(responseCode = "200", description = "the page; nextOffset is absent on the last page")
+    @ApiResponse(responseCode = "400", description = "offset below 0, or limit outside 1..pushsync.jobs.max-page-size",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "no such job", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "409", description = "the job has not finished yet", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    public JobResultsPage results(@PathVariable String jobId,
+            @RequestParam(defaultValue = "0") int offset, @RequestParam(defaultValue = "1000") int limit) {
+        return jobs.results(jobId, offset, limit);
+    }
+
+    @DeleteMapping(path = "/v1/jobs/{jobId}", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Cancel a job: calls already sent finish, rows not sent fail 'cancelled' (retryable)")
+    @ApiResponse(responseCode = "200", description = "the job has finished (cancelled now, or earlier done)")
+    @ApiResponse(responseCode = "202", description = "cancel requested; the job stops within a progress interval")
+    @ApiResponse(responseCode = "404", description = "no such job", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    public ResponseEntity<JobStatus> cancel(@PathVariable String jobId) {
+        JobStatus status = jobs.cancel(jobId);
+        return ResponseEntity.status(status.state().isFinal() ? HttpStatus.OK : HttpStatus.ACCEPTED).body(status);
+    }
+}

@@ -1,0 +1,46 @@
+package io.pushsync.sync.jobs;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * {@code pushsync.jobs.*}: background jobs.
+ *
+ * @param maxRows rows per job; more is a 413
+ * @param maxBodySize size of a job's request body; larger is a 413 before parsing (the parsed body is held in memory
+ *     until the job ends, so this bounds a job's footprint)
+ * @param maxRunning jobs running at once on one replica
+ * @param queueCapacity jobs waiting on one replica; a submission beyond it is refused with 429 and Retry-After
+ * @param deadline time budget of one job, from its start
+ * @param retention how long a finished job (status, results, idempotency claim) is kept
+ * @param progressInterval how often a running job writes its progress (and heartbeat) and looks for a cancel request
+ * @param heartbeatTimeout a live job whose replica has not written for this long is shown as interrupted
+ * @param shutdownGrace on shutdown, how long running jobs may go on before they are interrupted
+ * @param retryAfter the Retry-After of a refused submission (queue full, shutting down)
+ * @param segmentSize rows per stored segment of ids and results
+ * @param maxPageSize largest {@code limit} of a results page
+ */
+@ConfigurationProperties("pushsync.jobs")
+public record JobProperties(
+        @DefaultValue("1000000") int maxRows,
+        @DefaultValue("256MB") DataSize maxBodySize,
+        @DefaultValue("2") int maxRunning,
+        @DefaultValue("8") int queueCapacity,
+        @DefaultValue("24h") Duration deadline,
+        @DefaultValue("24h") Duration retention,
+        @DefaultValue("1s") Duration progressInterval,
+        @DefaultValue("60s") Duration heartbeatTimeout,
+        @DefaultValue("30s") Duration shutdownGrace,
+        @DefaultValue("30s") Duration retryAfter,
+        @DefaultValue("1000") int segmentSize,
+        @DefaultValue("10000") int maxPageSize) {
+
+    public JobProperties {
+        if (maxRunning < 1 || queueCapacity < 0 || segmentSize < 1 || maxPageSize < 1 || maxRows < 1) {
+            throw new IllegalArgumentException("pushsync.jobs: max-running, segment-size, max-page-size and max-rows "
+                    + "must be at least 1, queue-capacity at least 0");
+        }
+    }
+}

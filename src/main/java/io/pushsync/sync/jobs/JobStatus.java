@@ -1,0 +1,39 @@
+package io.pushsync.sync.jobs;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.pushsync.sync.BatchResponse;
+import java.time.Instant;
+
+/**
+ * What {@code GET /v1/jobs/{jobId}} answers. {@code summary} counts the rows done so far; its counts add up to
+ * {@code received} once the job has finished.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobStatus(
+        String jobId,
+        JobState state,
+        Progress progress,
+        BatchResponse.Summary summary,
+        String syncId,
+        String batchId,
+        String destination,
+        String objectType,
+        String mode,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        boolean cancelRequested,
+        String message) {
+
+    public record Progress(int total, int done) {
+    }
+
+    static JobStatus of(StoredJob job) {
+        JobSpec s = job.spec();
+        JobProgress p = job.progress();
+        return new JobStatus(s.jobId(), p.state(), new Progress(s.total(), p.done()),
+                new BatchResponse.Summary(s.total(), p.succeeded(), p.accepted(), p.failed(), p.skipped()),
+                s.syncId(), s.batchId(), s.destination(), s.objectType(), s.mode(), s.createdAt(), p.startedAt(),
+                p.finishedAt(), job.cancelRequestedAt() != null, p.message());
+    }
+}

@@ -1,0 +1,208 @@
+package io.pushsync.sync.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushsync.sync.BatchProperties;
+import io.pushsync.sync.BatchValidator;
+import io.pushsync.sync.Connection;
+import io.pushsync.sync.ConnectionCheckResult;
+import io.pushsync.sync.Deadline;
+import io.pushsync.sync.Destination;
+import io.pushsync.sync.DestinationRegistry;
+import io.pushsync.sync.PayloadFingerprint;
+import io.pushsync.sync.RowResult;
+import io.pushsync.sync.RowResults;
+import io.pushsync.sync.SyncMetrics;
+import io.pushsync.sync.SyncRequest;
+import io.pushsync.sync.SyncRow;
+import io.pushsync.sync.catalog.ConnectionField;
+import io.pushsync.sync.catalog.DestinationDescriptor;
+import io.pushsync.sync.catalog.ObjectTypeDescriptor;
+import io.pushsync.sync.catalog.RequiredField;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A job never shows as completed unless it did: a shutdown interrupts queued and running jobs (rows not sent fail
+ * {@code interrupted}, retryable), and a job whose replica died is finished as interrupted by the next reader,
+ * keeping the results its replica had stored.
+ */
+class JobInterruptionTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final DestinationDescriptor DESCRIPTOR = new DestinationDescriptor("paced", "Paced",
+            List.of(ConnectionField.secret("key", "Key")),
+            List.of(new ObjectTypeDescriptor("things", "Things", List.of("upsert"), List.of(),
+                    List.of(RequiredField.of("name")), List.of("name"))));
+
+    /** Confirms one row every 20 ms, and (like the real adapters) sends nothing once the budget has ended. */
+    private static final class PacedDestination implements Destination {
+        final AtomicInteger sent = new AtomicInteger();
+
+        @Override
+        public DestinationDescriptor descriptor() {
+            return DESCRIPTOR;
+        }
+
+        @Override
+        public ConnectionCheckResult checkConnection(Connection connection, Deadline deadline) {
+            return ConnectionCheckResult.success();
+        }
+
+        @Override
+        public void sync(SyncRequest request, Deadline deadline, RowResults results) {
+            for (SyncRow row : request.rows()) {
+                if (deadline.isExpired()) {
+                    return;
+                }
+                sent.incrementAndGet();
+                sleep(20);
+                results.succeeded(row.index());
+            }
+        }
+    }
+
+    private final JobSegments segments = new JobSegments(JSON);
+    private final InMemoryJobStore store = new InMemoryJobStore(segments);
+    private final PacedDestination destination = new PacedDestination();
+
+    private JobService service(int segmentSize) {
+        BatchProperties limits = new BatchProperties(1000, Duration.ofMinutes(1), 10, DataSize.ofKilobytes(64),
+                DataSize.ofMegabytes(1), 64);
+        JobProperties jobs = new JobProperties(1000, DataSize.ofMegabytes(1), 1, 2, Duration.ofHours(1),
+                Duration.ofHours(1), Duration.ofMillis(20), Duration.ofSeconds(30), Duration.ZERO,
+                Duration.ofSeconds(5), segmentSize, 1000);
+        return new JobService(new DestinationRegistry(List.of(destination)), new BatchValidator(limits), store, jobs,
+                new SyncMetrics(new SimpleMeterRegistry()), new PayloadFingerprint(JSON), new SimpleMeterRegistry());
+    }
+
+    @Test
+    void aShutdownInterruptsTheRunningAndTheQueuedJobsAndRefusesNewOnes() {
+        JobService service = service(10);
+        service.start();
+        String running = service.submit("paced", body("a", 50)).status().jobId();
+        String queued = service.submit("paced", body("b", 30)).status().jobId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> service.status(running).progress().done() >= 5);
+
+        service.stop();
+
+        JobStatus r = service.status(running);
+        assertThat(r.state()).isEqualTo(JobState.INTERRUPTED);
+        List<RowResult> rows = service.results(running, 0, 50).results();
+        assertThat(rows).hasSize(50);
+        int sent = destination.sent.get() ;
+        assertThat(sent).isBetween(5, 49);
+        for (int i = 0; i < 50; i++) {
+            RowResult row = rows.get(i);
+            assertThat(row.id()).isEqualTo("r" + i);
+            if (i < sent) {
+                assertThat(row.status().wireName()).as("row %d was sent and confirmed", i).isEqualTo("succeeded");
+            } else {
+                assertThat(row.error().code()).as("row %d", i).isEqualTo("interrupted");
+                assertThat(row.error().retryable()).isTrue();
+            }
+        }
+        assertThat(r.summary().succeeded() + r.summary().failed()).isEqualTo(50);
+        assertThat(r.message()).contains((50 - sent) + " rows were not sent");
+
+        JobStatus q = service.status(queued);
+        assertThat(q.state()).isEqualTo(JobState.INTERRUPTED);
+        assertThat(service.results(queued, 0, 100).results()).hasSize(30)
+                .allSatisfy(row -> assertThat(row.error().code()).isEqualTo("interrupted"));
+
+        assertThatThrownBy(() -> service.submit("paced", body("c", 1)))
+                .isInstanceOfSatisfying(JobsBusyException.class,
+                        e -> assertThat(e.reason()).isEqualTo(JobsBusyException.Reason.SHUTTING_DOWN));
+    }
+
+    @Test
+    void aJobWhoseReplicaDiedIsFinishedAsInterruptedKeepingTheSegmentsItStored() {
+        // what a replica that died left in a shared store: running, heartbeat long stale, one of 3 segments stored
+        Instant now = Instant.now();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            ids.add("r" + i);
+        }
+        JobSpec spec = new JobSpec("job-of-a-dead-replica", "sync", "batch", "paced", "things", "upsert", "fp", 25,
+                10, now.minusSeconds(600), "replica-that-died");
+        assertThat(store.create(spec, JobProgress.queued(now.minusSeconds(600)), ids, Duration.ofHours(1)))
+                .isInstanceOf(JobStore.Created.class);
+        store.saveProgress(spec.jobId(), new JobProgress(JobState.RUNNING, 14, 14, 0, 0, 0, now.minusSeconds(590),
+                null, now.minusSeconds(120), null));
+        List<RowResult> first = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            first.add(RowResult.succeeded("r" + i));
+        }
+        store.saveResults(spec.jobId(), 0, first);
+
+        JobService reader = service(10);
+        JobStatus status = reader.status(spec.jobId());
+
+        assertThat(status.state()).isEqualTo(JobState.INTERRUPTED);
+        assertThat(status.message()).contains("replica-that-died").contains("15 rows");
+        assertThat(status.summary().succeeded()).isEqualTo(10);
+        assertThat(status.summary().failed()).isEqualTo(15);
+        assertThat(status.progress().done()).isEqualTo(25);
+        List<RowResult> rows = reader.results(spec.jobId(), 0, 100).results();
+        assertThat(rows).extracting(RowResult::id).isEqualTo(ids);
+        assertThat(rows.subList(0, 10)).allSatisfy(r -> assertThat(r.status().wireName()).isEqualTo("succeeded"));
+        assertThat(rows.subList(10, 25)).allSatisfy(r -> {
+            assertThat(r.error().code()).isEqualTo("interrupted");
+            assertThat(r.error().retryable()).isTrue();
+        });
+        // the verdict is stored: every later reader (any replica) sees the same
+        assertThat(store.find(spec.jobId()).orElseThrow().progress().state()).isEqualTo(JobState.INTERRUPTED);
+    }
+
+    @Test
+    void aLiveJobWithAFreshHeartbeatIsLeftAlone() {
+        Instant now = Instant.now();
+        JobSpec spec = new JobSpec("job-alive-elsewhere", "sync", "batch-2", "paced", "things", "upsert", "fp", 3, 10,
+                now, "another-replica");
+        store.create(spec, JobProgress.queued(now), List.of("a", "b", "c"), Duration.ofHours(1));
+        store.saveProgress(spec.jobId(), new JobProgress(JobState.RUNNING, 1, 1, 0, 0, 0, now, null, now, null));
+
+        JobStatus status = service(10).status(spec.jobId());
+
+        assertThat(status.state()).isEqualTo(JobState.RUNNING);
+        assertThat(status.progress().done()).isEqualTo(1);
+        assertThatThrownBy(() -> service(10).results(spec.jobId(), 0, 10))
+                .isInstanceOf(JobNotFinishedException.class);
+    }
+
+    private static JsonNode body(String batchId, int rows) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("syncId", "interruptions");
+        body.put("batchId", batchId);
+        body.putObject("connection").put("key", "k");
+        body.put("objectType", "things");
+        body.put("mode", "upsert");
+        ArrayNode arr = body.putArray("rows");
+        for (int i = 0; i < rows; i++) {
+            ObjectNode row = arr.addObject();
+            row.put("id", "r" + i);
+            row.putObject("fields").put("name", "n" + i);
+        }
+        return body;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
