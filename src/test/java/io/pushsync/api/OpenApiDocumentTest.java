@@ -36,7 +36,11 @@ class OpenApiDocumentTest {
         JsonNode paths = document().get("paths");
         List<String> names = new ArrayList<>(paths.propertyNames());
         assertThat(names).contains("/v1/destinations", "/v1/destinations/{type}",
-                "/v1/destinations/{type}/connection-checks", "/v1/destinations/{type}/batches");
+                "/v1/destinations/{type}/connection-checks", "/v1/destinations/{type}/batches",
+                "/v1/destinations/{type}/jobs", "/v1/jobs/{jobId}", "/v1/jobs/{jobId}/results");
+        assertThat(paths.get("/v1/jobs/{jobId}").has("delete")).isTrue();
+        assertThat(paths.get("/v1/destinations/{type}/jobs").get("post").get("responses").propertyNames())
+                .contains("202", "409", "429", "503");
         assertThat(names).allMatch(p -> p.startsWith("/v1/"));
     }
 
