@@ -195,6 +195,34 @@ class SandboxEndToEndTest {
     }
 
     @Test
+    void theSubscriptionsExampleAsABackgroundJobOverRealHttp() throws Exception {
+        Answer submitted = postV1("/v1/destinations/cleverpush/jobs",
+                freshCopy("cleverpush-subscriptions.json").toString());
+        assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
+        String jobId = submitted.body().get("jobId").asString();
+        assertThat(submitted.header("Location")).isEqualTo("/v1/jobs/" + jobId);
+
+        Answer[] status = new Answer[1];
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            status[0] = getV1("/v1/jobs/" + jobId);
+            return status[0].body().get("state").asString().equals("completed");
+        });
+        assertThat(status[0].body().at("/summary/succeeded").asInt()).isEqualTo(3);
+        assertThat(status[0].body().at("/summary/failed").asInt()).isEqualTo(2);
+
+        Answer page = getV1("/v1/jobs/" + jobId + "/results?offset=1&limit=3");
+        assertThat(page.status()).as(page.text()).isEqualTo(200);
+        assertThat(ids(page)).containsExactly("s2", "s3", "s4");
+        assertRowFailed(result(page, "s4"), "invalid_phone_number", "phone");
+        assertThat(page.body().get("nextOffset").asInt()).isEqualTo(4);
+    }
+
+    Answer getV1(String path) throws Exception {
+        return exchange(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + CALLER_TOKEN).GET().build());
+    }
+
+    @Test
     void cleverPushTagsExampleSendsOneCallPerTagAndNamesTheFailedTags() throws Exception {
         Answer a = postV1("/v1/destinations/cleverpush/batches", freshCopy("cleverpush-tags.json").toString());
 
