@@ -112,8 +112,9 @@ public class VendorExchange {
             // the shared (all replicas) limit is taken per attempt, after the in-process permit
             Mono<VendorReply> once = sharedRateLimit.acquire(request.vendor(), request.account())
                     .then(Mono.defer(() -> {
-                        if (attempts.get() > 0 && deadline.isStopped()) {
-                            // a stopped job sends no retry: the row was not confirmed, it fails with the stop's reason
+                        if (deadline.isStopped()) {
+                            // a stopped (cancelled, interrupted) job sends nothing more, not even a call that was
+                            // waiting for a permit or a retry: the row fails with the stop's reason
                             return Mono.<VendorReply>error(VendorCallFailure.notSent(deadline.expiredError()));
                         }
                         inFlight.set(true);
