@@ -128,6 +128,31 @@ class JobInterruptionTest {
     }
 
     @Test
+    void whileAJobRunsItsCompleteSegmentsAreStoredAndItsHeartbeatAdvances() {
+        JobService service = service(10);
+        service.start();
+        try {
+            String jobId = service.submit("paced", body("progressive", 60)).status().jobId();
+            // 60 rows at 20 ms: segment 0 (rows 0-9) is complete after ~200 ms, the job runs ~1.2 s
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.results(jobId, 0).isPresent());
+            StoredJob live = store.find(jobId).orElseThrow();
+            assertThat(live.progress().state()).isEqualTo(JobState.RUNNING);
+            assertThat(store.results(jobId, 0).orElseThrow()).extracting(RowResult::id)
+                    .containsExactly("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9");
+            assertThat(store.results(jobId, 5)).as("the last segment is not complete yet").isEmpty();
+            Instant beat = live.progress().heartbeatAt();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> store.find(jobId).orElseThrow().progress().heartbeatAt().isAfter(beat));
+            await().atMost(Duration.ofSeconds(10)).until(() -> service.status(jobId).state().isFinal());
+            assertThat(service.status(jobId).state()).isEqualTo(JobState.COMPLETED);
+            assertThat(service.results(jobId, 0, 100).results()).hasSize(60)
+                    .allSatisfy(r -> assertThat(r.status().wireName()).isEqualTo("succeeded"));
+        } finally {
+            service.stop();
+        }
+    }
+
+    @Test
     void aJobWhoseReplicaDiedIsFinishedAsInterruptedKeepingTheSegmentsItStored() {
         // what a replica that died left in a shared store: running, heartbeat long stale, one of 3 segments stored
         Instant now = Instant.now();
