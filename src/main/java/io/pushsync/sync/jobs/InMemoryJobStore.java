@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -45,6 +46,7 @@ public class InMemoryJobStore implements JobStore {
     private final JobSegments segments;
     private final Clock clock;
 
+    @Autowired
     public InMemoryJobStore(JobSegments segments) {
         this(segments, Clock.systemUTC());
     }
