@@ -13,6 +13,7 @@ final class ProblemTypes {
     static final String BATCH_TOO_LARGE = BASE + "batch-too-large";
     static final String BODY_TOO_LARGE = BASE + "body-too-large";
     static final String UNSUPPORTED_MEDIA_TYPE = BASE + "unsupported-media-type";
+    static final String STATE_STORE_UNAVAILABLE = BASE + "state-store-unavailable";
 
     private ProblemTypes() {
     }
