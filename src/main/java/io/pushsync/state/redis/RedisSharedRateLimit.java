@@ -26,6 +26,7 @@ import java.util.function.Supplier;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One Bucket4j token bucket per vendor account in Redis ({@code <prefix>rate:<account>:<limit>/<period ms>}), shared
@@ -81,9 +82,13 @@ public class RedisSharedRateLimit implements SharedRateLimit, DisposableBean {
             RateLimiterConfig config = config(vendor);
             long deadline = System.nanoTime() + config.getTimeoutDuration().toNanos();
             BucketConfiguration bucketConfig = bucketConfiguration(config);
-            AsyncBucketProxy bucket = buckets().builder()
-                    .build(key(account, config), () -> CompletableFuture.completedFuture(bucketConfig));
-            return take(bucket, deadline, account, config);
+            AsyncProxyManager<String> ready = buckets;
+            // the first call connects (blocking): never on the caller's thread, which may be an I/O thread
+            Mono<AsyncProxyManager<String>> manager = ready != null ? Mono.just(ready)
+                    : Mono.fromCallable(this::buckets).subscribeOn(Schedulers.boundedElastic());
+            return manager.flatMap(m -> take(m.builder()
+                    .build(key(account, config), () -> CompletableFuture.completedFuture(bucketConfig)),
+                    deadline, account, config));
         }).onErrorMap(e -> !(e instanceof RequestNotPermitted) && !(e instanceof StateStoreUnavailableException),
                 e -> new StateStoreUnavailableException("the shared rate limit (Redis) failed: " + e.getMessage(), e));
     }
