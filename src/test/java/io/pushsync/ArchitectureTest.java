@@ -10,7 +10,7 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The arrows point one way: {@code api -> sync <- destination/*}; {@code resilience} is shared by the adapters and
- * knows none of them; {@code sandbox} is only ever reached through Spring, never imported.
+ * knows none of them; {@code sandbox} and {@code state} are only ever reached through Spring, never imported.
  */
 @AnalyzeClasses(packages = "io.pushsync", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -55,6 +55,19 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                     "io.pushsync.destination..", "io.pushsync.api..", "io.pushsync.sandbox..")
             .because("resilience is shared by every adapter");
+
+    @ArchTest
+    static final ArchRule nothingImportsTheStateStores = noClasses()
+            .that().resideOutsideOfPackage("io.pushsync.state..")
+            .should().dependOnClassesThat().resideInAPackage("io.pushsync.state..")
+            .because("the shared stores implement interfaces of sync and resilience; only Spring wires them in");
+
+    @ArchTest
+    static final ArchRule stateKnowsNoAdapterNorTheHttpLayer = noClasses()
+            .that().resideInAPackage("io.pushsync.state..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "io.pushsync.api..", "io.pushsync.destination..", "io.pushsync.sandbox..")
+            .because("state may depend on sync and resilience only");
 
     @ArchTest
     static final ArchRule noJackson2 = noClasses()

@@ -3,6 +3,7 @@ package io.pushsync.api;
 import io.pushsync.sync.BatchConflictException;
 import io.pushsync.sync.BatchTooLargeException;
 import io.pushsync.sync.InvalidBatchException;
+import io.pushsync.sync.StateStoreUnavailableException;
 import io.pushsync.sync.UnknownDestinationException;
 import io.pushsync.sync.jobs.InvalidPageException;
 import io.pushsync.sync.jobs.JobNotFinishedException;
@@ -84,6 +85,15 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().toSeconds())))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(p);
+    }
+
+    /** The shared state store (Redis) is down: nothing was sent for this request; it may be retried later. */
+    @ExceptionHandler(StateStoreUnavailableException.class)
+    ResponseEntity<ProblemDetail> stateStoreUnavailable(StateStoreUnavailableException e) {
+        logger.warn(e.getMessage());
+        ProblemDetail p = problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.STATE_STORE_UNAVAILABLE,
+                "State store unavailable", "pushsync's shared state store (Redis) cannot be reached; retry later");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(p);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.pushsync.sync.Deadline;
 import io.pushsync.sync.LogContext;
 import io.pushsync.sync.Secret;
+import io.pushsync.sync.StateStoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -213,7 +214,12 @@ public class VendorExchange {
         }
         if (e instanceof RequestNotPermitted) {
             return new VendorCallFailure(VendorCallFailure.Kind.RATE_LIMITED,
-                    "the account's local rate limit did not grant a request in time");
+                    "the account's rate limit (this replica's, or the one all replicas share) did not grant a "
+                            + "request in time");
+        }
+        if (e instanceof StateStoreUnavailableException) {
+            return new VendorCallFailure(VendorCallFailure.Kind.UNAVAILABLE, "the rate limit shared by all replicas "
+                    + "(pushsync.state.store) could not be reached, so the vendor was not called");
         }
         if (e instanceof TimeoutException || e.getCause() instanceof TimeoutException) {
             return new VendorCallFailure(VendorCallFailure.Kind.DEADLINE,

@@ -1,0 +1,58 @@
+package io.pushsync.state.redis;
+
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.pushsync.state.StateProperties;
+import io.pushsync.sync.BatchProperties;
+import io.pushsync.sync.idempotency.IdempotencyProperties;
+import io.pushsync.sync.jobs.JobSegments;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code pushsync.state.store=redis}: the idempotency ledger, the job store and the shared rate limit live in the
+ * Redis server of {@code spring.data.redis.*} (Boot's auto-configured Lettuce connection factory), so that every
+ * replica sees the same state. Standalone Redis only (the scripts touch several keys of one job).
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = StateProperties.KEY, havingValue = StateProperties.REDIS)
+public class RedisStateConfiguration {
+
+    /** Keys are strings, values and hash values raw bytes (gzip JSON, or short UTF-8 strings). */
+    @Bean
+    RedisTemplate<String, byte[]> pushsyncStateRedisTemplate(RedisConnectionFactory connectionFactory) {
+        RedisTemplate<String, byte[]> template = new RedisTemplate<>();
+        template.setConnectionFactory(connectionFactory);
+        template.setKeySerializer(RedisSerializer.string());
+        template.setHashKeySerializer(RedisSerializer.string());
+        template.setValueSerializer(RedisSerializer.byteArray());
+        template.setHashValueSerializer(RedisSerializer.byteArray());
+        template.afterPropertiesSet();
+        return template;
+    }
+
+    @Bean
+    RedisIdempotencyLedger redisIdempotencyLedger(RedisTemplate<String, byte[]> pushsyncStateRedisTemplate,
+            StateProperties state, IdempotencyProperties idempotency, BatchProperties batch, JsonMapper json) {
+        return new RedisIdempotencyLedger(pushsyncStateRedisTemplate, state.keyPrefix(), idempotency.ttl(),
+                batch.deadline().plus(state.claimLeaseMargin()), json);
+    }
+
+    @Bean
+    RedisJobStore redisJobStore(RedisTemplate<String, byte[]> pushsyncStateRedisTemplate, StateProperties state,
+            JobSegments segments, JsonMapper json) {
+        return new RedisJobStore(pushsyncStateRedisTemplate, state.keyPrefix(), segments, json);
+    }
+
+    @Bean
+    RedisSharedRateLimit redisSharedRateLimit(LettuceConnectionFactory connectionFactory, StateProperties state,
+            RateLimiterRegistry rateLimiters) {
+        return new RedisSharedRateLimit(RedisSharedRateLimit.connector(connectionFactory), state.keyPrefix(),
+                rateLimiters, state.rateLimitIdleExpiry());
+    }
+}

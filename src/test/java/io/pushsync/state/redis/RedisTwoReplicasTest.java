@@ -1,0 +1,171 @@
+package io.pushsync.state.redis;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.pushsync.testsupport.BatchAssertions;
+import io.pushsync.testsupport.PushsyncReplicas;
+import io.pushsync.testsupport.RedisServerExtension;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Two replicas of pushsync (two application contexts, {@code pushsync.state.store=redis}) on one Redis, with
+ * WireMock on 127.0.0.1 playing CleverPush: a batch run on one is replayed by the other, and the two together keep a
+ * channel within its configured rate.
+ */
+class RedisTwoReplicasTest {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    static final String TOKEN = "t";
+    static final String API_KEY = "cp-key-two-replicas-SECRET";
+    static final int LIMIT = 5;
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static WireMockServer cleverPush;
+    static PushsyncReplicas replicas;
+
+    @BeforeAll
+    static void start() {
+        cleverPush = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        cleverPush.start();
+        Map<String, String> properties = new java.util.LinkedHashMap<>(PushsyncReplicas.redisState(REDIS));
+        properties.put("pushsync.api-tokens", TOKEN);
+        properties.put("pushsync.cleverpush.base-url", "http://127.0.0.1:" + cleverPush.port());
+        properties.put("pushsync.xtremepush.regions.eu.base-url", "http://127.0.0.1:" + cleverPush.port());
+        properties.put("pushsync.xtremepush.regions.us.base-url", "http://127.0.0.1:" + cleverPush.port());
+        properties.put("resilience4j.ratelimiter.configs.cleverpush.limit-for-period", Integer.toString(LIMIT));
+        properties.put("resilience4j.ratelimiter.configs.cleverpush.limit-refresh-period", "1s");
+        properties.put("resilience4j.ratelimiter.configs.cleverpush.timeout-duration", "1m");
+        replicas = PushsyncReplicas.start(2, properties);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (replicas != null) {
+            replicas.close();
+        }
+        if (cleverPush != null) {
+            cleverPush.stop();
+        }
+    }
+
+    @BeforeEach
+    void stubs() {
+        cleverPush.resetAll();
+        cleverPush.stubFor(get(urlPathMatching("/channel/.*")).willReturn(okJson("{\"_id\":\"c\",\"name\":\"C\"}")));
+        cleverPush.stubFor(post(urlPathMatching("/subscription/.*")).willReturn(okJson("{\"success\":true}")));
+    }
+
+    static ObjectNode batch(String channel, String batchId, int from, int rows) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("syncId", "two-replicas");
+        body.put("batchId", batchId);
+        ObjectNode connection = body.putObject("connection");
+        connection.put("channelId", channel);
+        connection.put("apiKey", API_KEY);
+        body.put("objectType", "subscriptions");
+        body.put("mode", "upsert");
+        ArrayNode arr = body.putArray("rows");
+        for (int i = from; i < from + rows; i++) {
+            ObjectNode row = arr.addObject();
+            row.put("id", "r" + i);
+            ObjectNode fields = row.putObject("fields");
+            fields.put("subscription_id", "s-" + i);
+            fields.put("plan", "plan " + i);
+        }
+        return body;
+    }
+
+    static HttpResponse<String> send(int replica, ObjectNode body) {
+        try {
+            return replicas.post(replica, "/v1/destinations/cleverpush/batches", JSON.writeValueAsString(body),
+                    TOKEN);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    List<LoggedRequest> callsFor(String channel) {
+        List<LoggedRequest> calls = new ArrayList<>();
+        for (var e : cleverPush.getAllServeEvents()) {
+            String url = e.getRequest().getUrl();
+            if (url.equals("/channel/" + channel) || url.equals("/subscription/sync/" + channel)) {
+                calls.add(e.getRequest());
+            }
+        }
+        calls.sort(java.util.Comparator.comparing(LoggedRequest::getLoggedDate));
+        return calls;
+    }
+
+    @Test
+    void aBatchRunOnOneReplicaIsReplayedByTheOther() {
+        String channel = "chan-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode body = batch(channel, "batch-" + UUID.randomUUID(), 0, 3);
+
+        HttpResponse<String> first = send(0, body);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("Idempotent-Replayed")).isNotEqualTo(java.util.Optional.of("true"));
+        JsonNode answer = JSON.readTree(first.body());
+        BatchAssertions.assertOneResultPerRowInOrder(body, answer);
+        BatchAssertions.assertAllSucceeded(answer);
+        List<LoggedRequest> vendorCalls = callsFor(channel);
+        assertThat(vendorCalls.stream().filter(r -> r.getUrl().startsWith("/subscription/"))).hasSize(3);
+
+        HttpResponse<String> replay = send(1, body);
+
+        assertThat(replay.statusCode()).isEqualTo(200);
+        assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(JSON.readTree(replay.body())).isEqualTo(answer);
+        assertThat(callsFor(channel)).as("the replay made no vendor call").hasSameSizeAs(vendorCalls);
+        assertThat(replay.body()).doesNotContain(API_KEY);
+
+        ObjectNode changed = batch(channel, body.get("batchId").asString(), 0, 2);
+        assertThat(send(1, changed).statusCode()).as("another payload under the same batch id").isEqualTo(409);
+    }
+
+    @Test
+    void twoReplicasTogetherKeepAChannelWithinItsRate() {
+        String channel = "chan-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode a = batch(channel, "batch-" + UUID.randomUUID(), 0, 20);
+        ObjectNode b = batch(channel, "batch-" + UUID.randomUUID(), 20, 20);
+
+        CompletableFuture<HttpResponse<String>> onA = CompletableFuture.supplyAsync(() -> send(0, a));
+        CompletableFuture<HttpResponse<String>> onB = CompletableFuture.supplyAsync(() -> send(1, b));
+        for (var sent : List.of(Map.entry(a, onA.join()), Map.entry(b, onB.join()))) {
+            assertThat(sent.getValue().statusCode()).isEqualTo(200);
+            JsonNode answer = JSON.readTree(sent.getValue().body());
+            BatchAssertions.assertOneResultPerRowInOrder(sent.getKey(), answer);
+            BatchAssertions.assertAllSucceeded(answer);
+        }
+
+        List<LoggedRequest> calls = callsFor(channel);
+        assertThat(calls.stream().filter(r -> r.getUrl().startsWith("/subscription/"))).hasSize(40);
+        double seconds = (calls.get(calls.size() - 1).getLoggedDate().getTime()
+                - calls.get(0).getLoggedDate().getTime()) / 1000.0;
+        // each replica's own limiter alone allows LIMIT/s, so without the shared bucket they would send 2 * LIMIT/s
+        assertThat(calls.size()).as("%d calls in %.2f s", calls.size(), seconds)
+                .isLessThanOrEqualTo(LIMIT * ((int) Math.ceil(seconds) + 1));
+    }
+}

@@ -1,0 +1,194 @@
+package io.pushsync.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializer;
+
+/**
+ * A Redis server for one test class, on 127.0.0.1 only:
+ *
+ * <ol>
+ *   <li>env {@code PUSHSYNC_TEST_REDIS=host:port}: that server (must be a loopback address);</li>
+ *   <li>else a {@code redis-server} binary (on {@code PATH} or {@code /usr/bin}): a private server on a free port,
+ *       nothing saved to disk, stopped after the class;</li>
+ *   <li>else the class is skipped, unless env {@code PUSHSYNC_REQUIRE_REDIS=true} (CI): then it fails.</li>
+ * </ol>
+ *
+ * Tests never flush the database (an external server may be shared): each uses its own key prefix
+ * ({@link #uniquePrefix()}). Use as {@code @RegisterExtension static final RedisServerExtension REDIS = ...}.
+ */
+public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
+
+    private String host;
+    private int port;
+    private Process process;
+    private Path dir;
+    private LettuceConnectionFactory connectionFactory;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        String external = System.getenv("PUSHSYNC_TEST_REDIS");
+        if (external != null && !external.isBlank()) {
+            int colon = external.lastIndexOf(':');
+            host = external.substring(0, colon);
+            port = Integer.parseInt(external.substring(colon + 1));
+            if (!InetAddress.getByName(host).isLoopbackAddress()) {
+                throw new IllegalStateException("PUSHSYNC_TEST_REDIS must be a loopback address, not " + external);
+            }
+            awaitPing(5_000);
+            return;
+        }
+        Path binary = findRedisServer();
+        if (binary == null) {
+            String why = "no Redis for the tests: set PUSHSYNC_TEST_REDIS=host:port or install redis-server "
+                    + "(apt-get install -y redis-server)";
+            if ("true".equalsIgnoreCase(System.getenv("PUSHSYNC_REQUIRE_REDIS"))) {
+                throw new IllegalStateException(why + " (PUSHSYNC_REQUIRE_REDIS=true: the Redis tests must run)");
+            }
+            Assumptions.abort(why);
+        }
+        host = "127.0.0.1";
+        port = freePort();
+        dir = Files.createTempDirectory("pushsync-redis-test");
+        process = new ProcessBuilder(List.of(binary.toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                "--protected-mode", "yes", "--loglevel", "warning"))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile())
+                .start();
+        awaitPing(10_000);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (connectionFactory != null) {
+            connectionFactory.destroy();
+            connectionFactory = null;
+        }
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            process = null;
+        }
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            dir = null;
+        }
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** A key prefix of its own: tests never see each other's keys. */
+    public static String uniquePrefix() {
+        return "pushsync-test:" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    }
+
+    /** A connection factory to this server, shared by the test class (closed after it). */
+    public synchronized LettuceConnectionFactory connectionFactory() {
+        if (connectionFactory == null) {
+            connectionFactory = newConnectionFactory();
+        }
+        return connectionFactory;
+    }
+
+    /** A connection factory of its own, as another replica would have; the caller destroys it. */
+    public LettuceConnectionFactory newConnectionFactory() {
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(host, port));
+        factory.afterPropertiesSet();
+        factory.start();
+        return factory;
+    }
+
+    /** Keys as strings, values as bytes: the template pushsync's Redis stores use. */
+    public static RedisTemplate<String, byte[]> bytesTemplate(LettuceConnectionFactory factory) {
+        RedisTemplate<String, byte[]> template = new RedisTemplate<>();
+        template.setConnectionFactory(factory);
+        template.setKeySerializer(RedisSerializer.string());
+        template.setHashKeySerializer(RedisSerializer.string());
+        template.setValueSerializer(RedisSerializer.byteArray());
+        template.setHashValueSerializer(RedisSerializer.byteArray());
+        template.afterPropertiesSet();
+        return template;
+    }
+
+    private static Path findRedisServer() {
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String d : path.split(java.io.File.pathSeparator)) {
+                Path candidate = Path.of(d, "redis-server");
+                if (Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        Path usual = Path.of("/usr/bin/redis-server");
+        return Files.isExecutable(usual) ? usual : null;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitPing(long timeoutMillis) throws InterruptedException {
+        long until = System.currentTimeMillis() + timeoutMillis;
+        IOException last = null;
+        while (System.currentTimeMillis() < until) {
+            if (process != null && !process.isAlive()) {
+                throw new IllegalStateException("redis-server exited at once; see " + dir.resolve("redis.log"));
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(host, port), 500);
+                s.setSoTimeout(1000);
+                OutputStream out = s.getOutputStream();
+                out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = s.getInputStream();
+                byte[] buf = new byte[16];
+                int n = in.read(buf);
+                if (n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG")) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("Redis at " + host + ":" + port + " did not answer PING in "
+                + timeoutMillis + " ms", last);
+    }
+}
