@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -83,6 +84,9 @@ class JobsApiTest {
 
     @Autowired
     MockMvc mvc;
+
+    @Autowired
+    MeterRegistry meters;
 
     @BeforeEach
     void vendor() {
@@ -212,6 +216,8 @@ class JobsApiTest {
         awaitState(running, status -> { }, "running");
         JsonNode queued = json(submit(job(channel, 20), 202));
         assertThat(queued.get("state").asString()).isEqualTo("queued");
+        assertThat(meters.get("pushsync_jobs").tag("state", "running").gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("pushsync_jobs").tag("state", "queued").gauge().value()).isEqualTo(1.0);
 
         ObjectNode third = job(channel, 5);
         MvcResult refused = submit(third, 429);
