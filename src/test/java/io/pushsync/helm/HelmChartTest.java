@@ -1,0 +1,425 @@
+package io.pushsync.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The Helm chart {@code helm/pushsync}, linted and rendered in-process by helm-java (no helm binary): the manifests
+ * it renders for the default values and for {@code ci/production-values.yaml}, and what it refuses to render.
+ */
+class HelmChartTest {
+
+    static final Path CHART = Path.of("helm", "pushsync");
+    static final Path PRODUCTION_VALUES = CHART.resolve("ci/production-values.yaml");
+
+    @TempDir
+    Path tmp;
+
+    // ---- lint --------------------------------------------------------------------------------------------------
+
+    @Test
+    void lintStrictPassesWithDefaultValues() {
+        LintResult result = new Helm(CHART).lint().strict().call();
+        assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
+    }
+
+    @Test
+    void lintStrictPassesWithProductionValues() throws IOException {
+        // helm-java's lint takes no values file: lint a copy of the chart whose values.yaml is the production file
+        // merged over the defaults (what helm does with -f)
+        Path chart = copyChart(tmp.resolve("pushsync"));
+        Map<String, Object> merged = deepMerge(loadMap(CHART.resolve("values.yaml")), loadMap(PRODUCTION_VALUES));
+        Files.writeString(chart.resolve("values.yaml"), new Yaml().dump(merged));
+
+        LintResult result = new Helm(chart).lint().strict().call();
+        assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
+    }
+
+    // ---- default values ----------------------------------------------------------------------------------------
+
+    @Test
+    void defaultsRenderASingleReplicaWithProbesOnTheHttpPort() {
+        Manifests m = render(t -> t);
+        Map<String, Object> deployment = m.one("Deployment");
+        assertThat(at(deployment, "spec.replicas")).isEqualTo(1);
+        Map<String, Object> container = container(deployment);
+
+        assertThat(list(container, "ports")).singleElement()
+                .satisfies(p -> assertThat(map(p)).containsEntry("name", "http").containsEntry("containerPort", 8080));
+        assertThat(at(container, "livenessProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
+        assertThat(at(container, "livenessProbe.httpGet.port")).isEqualTo("http");
+        assertThat(at(container, "readinessProbe.httpGet.path")).isEqualTo("/actuator/health/readiness");
+        assertThat(at(container, "readinessProbe.httpGet.port")).isEqualTo("http");
+        assertThat(at(container, "startupProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
+        assertThat(at(container, "startupProbe.httpGet.port")).isEqualTo("http");
+        assertThat((Integer) at(container, "startupProbe.failureThreshold")).isGreaterThanOrEqualTo(30);
+
+        assertThat(at(container, "image")).isEqualTo("pushsync:0.1.0"); // tag defaults to appVersion
+        assertThat(at(container, "resources.requests")).isNotNull();
+        assertThat(at(container, "resources.limits")).isNotNull();
+        assertThat(env(container)).containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError")
+                .containsEntry("SPRING_CONFIG_ADDITIONAL_LOCATION", "optional:file:/config/")
+                .containsEntry("PUSHSYNC_STATE_STORE", "in-process")
+                .doesNotContainKeys("SPRING_DATA_REDIS_HOST", "MANAGEMENT_HEALTH_REDIS_ENABLED", "PUSHSYNC_API_TOKENS");
+
+        Map<String, Object> service = m.one("Service");
+        assertThat(at(service, "spec.type")).isEqualTo("ClusterIP");
+        assertThat(list(service, "spec.ports")).singleElement().satisfies(p -> assertThat(map(p))
+                .containsEntry("port", 80).containsEntry("targetPort", "http"));
+
+        assertThat(m.kinds()).doesNotContain("HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceMonitor", "Secret");
+        assertThat(m.kinds()).contains("ServiceAccount", "ConfigMap");
+        assertThat(at(m.one("ServiceAccount"), "automountServiceAccountToken")).isEqualTo(false);
+        assertThat(at(deployment, "spec.template.spec.automountServiceAccountToken")).isEqualTo(false);
+    }
+
+    @Test
+    void podAndContainerAreLockedDown() {
+        Map<String, Object> deployment = render(t -> t).one("Deployment");
+        Map<String, Object> pod = map(at(deployment, "spec.template.spec"));
+
+        assertThat(at(pod, "securityContext.runAsNonRoot")).isEqualTo(true);
+        assertThat(at(pod, "securityContext.runAsUser")).isEqualTo(10001);
+        assertThat(at(pod, "securityContext.runAsGroup")).isEqualTo(10001);
+        assertThat(at(pod, "securityContext.fsGroup")).isEqualTo(10001);
+        assertThat(at(pod, "securityContext.seccompProfile.type")).isEqualTo("RuntimeDefault");
+
+        Map<String, Object> container = container(deployment);
+        assertThat(at(container, "securityContext.allowPrivilegeEscalation")).isEqualTo(false);
+        assertThat(at(container, "securityContext.readOnlyRootFilesystem")).isEqualTo(true);
+        assertThat(at(container, "securityContext.capabilities.drop")).isEqualTo(List.of("ALL"));
+
+        // the read-only root filesystem leaves /tmp to an emptyDir
+        String tmpVolume = list(container, "volumeMounts").stream().map(HelmChartTest::map)
+                .filter(v -> "/tmp".equals(v.get("mountPath"))).map(v -> (String) v.get("name"))
+                .findFirst().orElseThrow(() -> new AssertionError("no volume mounted at /tmp"));
+        assertThat(list(pod, "volumes").stream().map(HelmChartTest::map)
+                .filter(v -> tmpVolume.equals(v.get("name"))).findFirst().orElseThrow())
+                .containsKey("emptyDir");
+
+        // longer than spring.lifecycle.timeout-per-shutdown-phase (630s)
+        assertThat((Integer) at(pod, "terminationGracePeriodSeconds")).isGreaterThan(630);
+    }
+
+    @Test
+    void configMapCarriesTheApplicationConfigAndItsChecksumRollsThePods() {
+        Manifests m = render(t -> t);
+        Map<String, Object> config = applicationYaml(m);
+        assertThat(at(config, "pushsync.xtremepush.regions.eu.base-url")).isEqualTo("https://api.eu.xtremepush.com");
+        assertThat(at(config, "pushsync.xtremepush.regions.us.base-url")).isEqualTo("https://api.us.xtremepush.com");
+        assertThat(at(config, "pushsync.cleverpush.base-url")).isEqualTo("https://api.cleverpush.com");
+        assertThat(at(config, "pushsync.batch.max-rows")).isEqualTo(100000);
+        assertThat(at(config, "pushsync.jobs.max-running")).isEqualTo(2);
+        assertThat(at(config, "resilience4j.ratelimiter.configs.xtremepush.limit-for-period")).isEqualTo(5);
+        assertThat(at(config, "resilience4j.retry.configs.cleverpush.max-attempts")).isEqualTo(4);
+
+        Map<String, Object> deployment = m.one("Deployment");
+        Map<String, Object> container = container(deployment);
+        String configMapName = (String) at(m.one("ConfigMap"), "metadata.name");
+        String configVolume = list(container, "volumeMounts").stream().map(HelmChartTest::map)
+                .filter(v -> "/config".equals(v.get("mountPath"))).map(v -> (String) v.get("name"))
+                .findFirst().orElseThrow(() -> new AssertionError("no volume mounted at /config"));
+        assertThat(list(deployment, "spec.template.spec.volumes").stream().map(HelmChartTest::map)
+                .filter(v -> configVolume.equals(v.get("name"))).findFirst().orElseThrow())
+                .extracting(v -> at(v, "configMap.name")).isEqualTo(configMapName);
+
+        String checksum = (String) at(deployment, "spec.template.metadata.annotations.checksum/config");
+        assertThat(checksum).hasSize(64);
+        String changed = (String) at(render(t -> t.set("config.pushsync.batch.max-rows", 5000)).one("Deployment"),
+                "spec.template.metadata.annotations.checksum/config");
+        assertThat(changed).isNotEqualTo(checksum);
+    }
+
+    @Test
+    void configDefaultsMirrorTheJarsApplicationYml() throws IOException {
+        // every key the chart sets by default exists in application.yml with the same value (no typo, no drift)
+        Map<String, Object> jar = flatten("", loadMap(Path.of("src/main/resources/application.yml")));
+        Map<String, Object> chart = flatten("", applicationYaml(render(t -> t)));
+        assertThat(chart).isNotEmpty();
+        chart.forEach((key, value) -> assertThat(jar).as(key).containsEntry(key, value));
+    }
+
+    @Test
+    void freeFormConfigPassesThrough() {
+        Manifests m = render(t -> t.set("config.pushsync.cleverpush.base-url", "https://cleverpush.internal")
+                .set("config.logging.level.io\\.pushsync", "DEBUG"));
+        Map<String, Object> config = applicationYaml(m);
+        assertThat(at(config, "pushsync.cleverpush.base-url")).isEqualTo("https://cleverpush.internal");
+        assertThat(map(at(config, "logging.level"))).containsEntry("io.pushsync", "DEBUG");
+        assertThat(at(config, "pushsync.xtremepush.regions.eu.base-url")).isEqualTo("https://api.eu.xtremepush.com");
+    }
+
+    // ---- caller tokens -----------------------------------------------------------------------------------------
+
+    @Test
+    void apiTokensGoIntoASecretTheChartCreates() {
+        Manifests m = render(t -> t.set("apiTokens[0]", "token-a").set("apiTokens[1]", "token-b"));
+        Map<String, Object> secret = m.one("Secret");
+        String encoded = (String) at(secret, "data.api-tokens");
+        assertThat(new String(java.util.Base64.getDecoder().decode(encoded))).isEqualTo("token-a,token-b");
+
+        Map<String, Object> ref = secretKeyRef(container(m.one("Deployment")), "PUSHSYNC_API_TOKENS");
+        assertThat(ref).containsEntry("name", at(secret, "metadata.name")).containsEntry("key", "api-tokens");
+        // the tokens never appear in the Deployment or the ConfigMap
+        assertThat(m.raw()).doesNotContain("token-a");
+    }
+
+    @Test
+    void existingSecretIsReferencedAndTheChartCreatesNone() {
+        Manifests m = render(t -> t.set("existingSecret.name", "my-tokens").set("existingSecret.key", "tokens")
+                .set("apiTokens[0]", "ignored-token"));
+        assertThat(m.kinds()).doesNotContain("Secret");
+        assertThat(secretKeyRef(container(m.one("Deployment")), "PUSHSYNC_API_TOKENS"))
+                .containsEntry("name", "my-tokens").containsEntry("key", "tokens");
+    }
+
+    // ---- production values -------------------------------------------------------------------------------------
+
+    @Test
+    void productionValuesRenderRedisHpaPdbAndServiceMonitor() {
+        Manifests m = render(t -> t.withValuesFile(PRODUCTION_VALUES));
+        Map<String, Object> deployment = m.one("Deployment");
+        assertThat(map(at(deployment, "spec"))).doesNotContainKey("replicas"); // the HPA owns it
+
+        Map<String, Object> container = container(deployment);
+        assertThat(env(container)).containsEntry("PUSHSYNC_STATE_STORE", "redis")
+                .containsEntry("SPRING_DATA_REDIS_HOST", "redis-master.redis.svc.cluster.local")
+                .containsEntry("SPRING_DATA_REDIS_PORT", "6379")
+                .containsEntry("SPRING_DATA_REDIS_DATABASE", "0")
+                .containsEntry("SPRING_DATA_REDIS_SSL_ENABLED", "false")
+                .containsEntry("MANAGEMENT_HEALTH_REDIS_ENABLED", "true");
+        assertThat(secretKeyRef(container, "SPRING_DATA_REDIS_PASSWORD"))
+                .containsEntry("name", "redis").containsEntry("key", "redis-password");
+        assertThat(secretKeyRef(container, "PUSHSYNC_API_TOKENS"))
+                .containsEntry("name", "pushsync-api-tokens").containsEntry("key", "api-tokens");
+        assertThat(m.kinds()).doesNotContain("Secret");
+        assertThat(at(container, "resources.limits.memory")).isEqualTo("4Gi");
+
+        Map<String, Object> hpa = m.one("HorizontalPodAutoscaler");
+        assertThat(at(hpa, "apiVersion")).isEqualTo("autoscaling/v2");
+        assertThat(at(hpa, "spec.minReplicas")).isEqualTo(3);
+        assertThat(at(hpa, "spec.maxReplicas")).isEqualTo(10);
+        assertThat(at(hpa, "spec.scaleTargetRef.name")).isEqualTo(at(deployment, "metadata.name"));
+
+        Map<String, Object> pdb = m.one("PodDisruptionBudget");
+        assertThat((Integer) at(pdb, "spec.minAvailable")).isGreaterThanOrEqualTo(1);
+        assertThat(at(pdb, "spec.selector.matchLabels")).isEqualTo(at(deployment, "spec.selector.matchLabels"));
+
+        Map<String, Object> monitor = m.one("ServiceMonitor");
+        assertThat(list(monitor, "spec.endpoints")).singleElement().satisfies(e -> assertThat(map(e))
+                .containsEntry("port", "http").containsEntry("path", "/actuator/prometheus").containsKey("interval"));
+        assertThat(at(monitor, "spec.selector.matchLabels")).isEqualTo(at(m.one("Service"), "spec.selector"));
+
+        // production values tune the config; the rest of the defaults are still there
+        assertThat(at(applicationYaml(m), "pushsync.cleverpush.base-url")).isEqualTo("https://api.cleverpush.com");
+    }
+
+    @Test
+    void pdbDefaultsToMinAvailableOneAndServiceMonitorOnlyWhenEnabled() {
+        Manifests m = render(t -> t.set("pdb.enabled", true).set("serviceMonitor.enabled", true));
+        assertThat(at(m.one("PodDisruptionBudget"), "spec.minAvailable")).isEqualTo(1);
+        assertThat(m.kinds()).contains("ServiceMonitor");
+        assertThat(render(t -> t).kinds()).doesNotContain("ServiceMonitor", "PodDisruptionBudget");
+    }
+
+    // ---- NOTES.txt ---------------------------------------------------------------------------------------------
+
+    @Test
+    void notesNameTheTokenSecretAndWarnAboutInProcessState() {
+        String defaults = new Helm(CHART).install().withName("pushsync").withNamespace("sync").dryRun().clientOnly()
+                .call().getOutput();
+        assertThat(defaults).contains("port-forward svc/pushsync 8080:80", "/actuator/health/liveness",
+                "/actuator/health/readiness", "every /v1 call is refused",
+                "More than one replica (replicaCount or autoscaling.maxReplicas) needs state.store=redis");
+
+        String production = new Helm(CHART).install().withName("pushsync").withNamespace("sync").dryRun()
+                .clientOnly().withValuesFile(PRODUCTION_VALUES).call().getOutput();
+        assertThat(production).contains("Secret pushsync-api-tokens, key api-tokens", "State: redis")
+                .doesNotContain("WARNING");
+    }
+
+    // ---- the multi-replica guard -------------------------------------------------------------------------------
+
+    @Test
+    void twoReplicasWithInProcessStateFailToRender() {
+        assertThatThrownBy(() -> render(t -> t.set("replicaCount", 2)))
+                .hasMessageContaining("replicaCount > 1 needs state.store=redis");
+    }
+
+    @Test
+    void autoscalingBeyondOneReplicaWithInProcessStateFailsToRender() {
+        assertThatThrownBy(() -> render(t -> t.set("autoscaling.enabled", true).set("autoscaling.maxReplicas", 3)))
+                .hasMessageContaining("autoscaling.maxReplicas > 1 needs state.store=redis");
+    }
+
+    @Test
+    void twoReplicasWithRedisRender() {
+        Manifests m = render(t -> t.set("replicaCount", 2).set("state.store", "redis")
+                .set("state.redis.host", "redis.local"));
+        assertThat(at(m.one("Deployment"), "spec.replicas")).isEqualTo(2);
+        assertThat(env(container(m.one("Deployment")))).containsEntry("SPRING_DATA_REDIS_HOST", "redis.local")
+                .doesNotContainKey("SPRING_DATA_REDIS_PASSWORD");
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    record Manifests(String raw, List<Map<String, Object>> documents) {
+
+        List<String> kinds() {
+            return documents.stream().map(d -> (String) d.get("kind")).toList();
+        }
+
+        Map<String, Object> one(String kind) {
+            List<Map<String, Object>> found = documents.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+            assertThat(found).as("rendered %s", kind).hasSize(1);
+            return found.get(0);
+        }
+    }
+
+    static Manifests render(UnaryOperator<TemplateCommand> options) {
+        String out = options.apply(new Helm(CHART).template().withName("pushsync").withNamespace("sync")).call();
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (Object doc : new Yaml().loadAll(out)) {
+            if (doc != null) {
+                docs.add(map(doc));
+            }
+        }
+        return new Manifests(out, docs);
+    }
+
+    static Map<String, Object> applicationYaml(Manifests m) {
+        String yaml = (String) at(m.one("ConfigMap"), "data.application.yaml");
+        return map(new Yaml().load(yaml));
+    }
+
+    static Map<String, Object> container(Map<String, Object> deployment) {
+        List<Object> containers = list(deployment, "spec.template.spec.containers");
+        assertThat(containers).hasSize(1);
+        return map(containers.get(0));
+    }
+
+    /** Plain env values by name (entries with valueFrom map to null). */
+    static Map<String, String> env(Map<String, Object> container) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Object e : list(container, "env")) {
+            Map<String, Object> entry = map(e);
+            env.put((String) entry.get("name"), (String) entry.get("value"));
+        }
+        return env;
+    }
+
+    static Map<String, Object> secretKeyRef(Map<String, Object> container, String name) {
+        Map<String, Object> entry = list(container, "env").stream().map(HelmChartTest::map)
+                .filter(e -> name.equals(e.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no env " + name));
+        assertThat(entry).doesNotContainKey("value");
+        return map(Objects.requireNonNull(at(entry, "valueFrom.secretKeyRef"), name + " is not a secretKeyRef"));
+    }
+
+    /**
+     * The value at a dotted path; a key that holds a dot itself (annotation names, {@code application.yaml}) is
+     * matched greedily: the longest run of segments that is a key wins.
+     */
+    static Object at(Map<String, Object> root, String path) {
+        String[] parts = path.split("\\.");
+        Object current = root;
+        int i = 0;
+        while (i < parts.length) {
+            if (!(current instanceof Map<?, ?> node)) {
+                return null;
+            }
+            boolean found = false;
+            for (int j = parts.length; j > i; j--) {
+                String key = String.join(".", java.util.Arrays.copyOfRange(parts, i, j));
+                if (node.containsKey(key)) {
+                    current = node.get(key);
+                    i = j;
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) {
+                return null;
+            }
+        }
+        return current;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        assertThat(o).isInstanceOf(Map.class);
+        return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Map<String, Object> root, String path) {
+        Object o = at(root, path);
+        assertThat(o).as(path).isInstanceOf(List.class);
+        return (List<Object>) o;
+    }
+
+    static Map<String, Object> loadMap(Path file) throws IOException {
+        return map(new Yaml().load(Files.readString(file)));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> flatten(String prefix, Map<String, Object> tree) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        tree.forEach((key, value) -> {
+            String path = prefix.isEmpty() ? key : prefix + "." + key;
+            if (value instanceof Map) {
+                flat.putAll(flatten(path, (Map<String, Object>) value));
+            } else {
+                flat.put(path, value);
+            }
+        });
+        return flat;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> deepMerge(Map<String, Object> base, Map<String, Object> overlay) {
+        Map<String, Object> merged = new LinkedHashMap<>(base);
+        overlay.forEach((key, value) -> {
+            Object existing = merged.get(key);
+            merged.put(key, existing instanceof Map && value instanceof Map
+                    ? deepMerge((Map<String, Object>) existing, (Map<String, Object>) value) : value);
+        });
+        return merged;
+    }
+
+    static Path copyChart(Path target) throws IOException {
+        try (Stream<Path> files = Files.walk(CHART)) {
+            files.forEach(source -> {
+                try {
+                    Path dest = target.resolve(CHART.relativize(source).toString());
+                    if (Files.isDirectory(source)) {
+                        Files.createDirectories(dest);
+                    } else {
+                        Files.copy(source, dest);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        return target;
+    }
+}
