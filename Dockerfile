@@ -1,17 +1,37 @@
-# Minimal image; the deployment issue completes it (locally built base image, probes, graceful shutdown).
+# pushsync container image (Spring Boot layered jar, reference style).
+#
+#   ./mvnw -B package -DskipTests
+#   docker build --build-arg BASE_IMAGE=local/pushsync-jre:17 -t pushsync:dev .
+#
+# BASE_IMAGE: any image with a Java 17 runtime on the PATH as `java` and a POSIX shell for the build stages'
+# RUN lines. The default is the public one; on machines without a registry build local/pushsync-jre:17 with
+# scripts/build-base-image.sh and pass it (CI and the tests always do).
 ARG BASE_IMAGE=eclipse-temurin:17-jre
+
+# --- extract: split the executable jar into layers (dependencies change rarely, the application often) ---
 FROM ${BASE_IMAGE} AS extract
+# marks this stage's intermediate images (the legacy builder keeps them as dangling images) so they can be pruned:
+#   docker image prune -f --filter label=io.pushsync.build-stage=extract
+LABEL io.pushsync.build-stage=extract
 WORKDIR /workspace
 COPY target/pushsync-*.jar app.jar
 RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted
 
+# --- runtime: the JRE, the layers and nothing else (no Maven, no JDK, no curl) ---
 FROM ${BASE_IMAGE}
+# a fixed numeric non-root user, so that Kubernetes' runAsNonRoot can check it without a name lookup
+RUN groupadd --system --gid 10001 pushsync \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin pushsync
 WORKDIR /app
-RUN useradd --system --uid 10001 pushsync || true
 COPY --from=extract /workspace/extracted/dependencies/ ./
 COPY --from=extract /workspace/extracted/spring-boot-loader/ ./
 COPY --from=extract /workspace/extracted/snapshot-dependencies/ ./
 COPY --from=extract /workspace/extracted/application/ ./
-USER 10001
+# heap sized from the container's memory limit; an OutOfMemoryError ends the process (the orchestrator restarts
+# it) instead of leaving a half-working JVM. Set JAVA_TOOL_OPTIONS to replace these.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+# the application writes only to /tmp (Tomcat's work directory), which is world-writable
+USER 10001:10001
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "org.springframework.boot.loader.launch.JarLauncher"]
+# exec form: the JVM is PID 1 and receives SIGTERM itself -> graceful shutdown (server.shutdown=graceful)
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
