@@ -30,8 +30,10 @@ final class ApiDocs {
             @Schema(description = "the caller's batch; replaying syncId+batchId returns the stored answer",
                     minLength = 1, maxLength = 200, requiredMode = Schema.RequiredMode.REQUIRED) String batchId,
             @Schema(description = "the destination's connection fields (see GET /v1/destinations/{type}); "
-                    + "xtremepush: region, appToken; cleverpush: channelId, apiKey",
-                    requiredMode = Schema.RequiredMode.REQUIRED) Map<String, String> connection,
+                    + "xtremepush: region, appToken; cleverpush: channelId, apiKey. Exactly one of connection and "
+                    + "connectionRef") Map<String, String> connection,
+            @Schema(description = "instead of connection: the name of a connection configured on the server "
+                    + "(GET /v1/connections) of this destination type", example = "crm-eu") String connectionRef,
             @Schema(description = "an object type of the destination", example = "user_profiles",
                     requiredMode = Schema.RequiredMode.REQUIRED) String objectType,
             @Schema(description = "a mode of the object type", example = "upsert",
@@ -55,7 +57,9 @@ final class ApiDocs {
 
     @Schema(name = "ConnectionCheckRequest")
     record ConnectionCheckRequest(
-            @Schema(description = "the destination's connection fields", requiredMode = Schema.RequiredMode.REQUIRED)
-            Map<String, String> connection) {
+            @Schema(description = "the destination's connection fields; exactly one of connection and "
+                    + "connectionRef") Map<String, String> connection,
+            @Schema(description = "instead of connection: the name of a connection configured on the server "
+                    + "(GET /v1/connections)", example = "crm-eu") String connectionRef) {
     }
 }

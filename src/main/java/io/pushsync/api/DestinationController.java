@@ -65,7 +65,8 @@ public class DestinationController {
                     schema = @Schema(implementation = ApiDocs.ConnectionCheckRequest.class),
                     examples = @ExampleObject(value = ApiDocs.CONNECTION_CHECK_EXAMPLE))))
     @ApiResponse(responseCode = "200", description = "the check's outcome (a refused key is ok: false, not an error)")
-    @ApiResponse(responseCode = "400", description = "malformed JSON or invalid connection fields", content = @Content(
+    @ApiResponse(responseCode = "400", description = "malformed JSON, invalid connection fields, or "
+            + "connectionRef unknown, of another type, or given with connection", content = @Content(
             mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "404", description = "unknown destination type", content = @Content(
             mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
@@ -85,7 +86,7 @@ public class DestinationController {
     @ApiResponse(responseCode = "200", description = "per-row results (also when rows failed); header "
             + "Idempotent-Replayed: true when this is a stored answer")
     @ApiResponse(responseCode = "400", description = "malformed JSON; invalid syncId, batchId, connection, "
-            + "objectType, mode, options; duplicate row ids; change missing in mirror mode or present outside it "
+            + "connectionRef (unknown, of another type, or given with connection), objectType, mode, options; duplicate row ids; change missing in mirror mode or present outside it "
             + "(errors[] with JSON Pointers)", content = @Content(mediaType = "application/problem+json",
             schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "404", description = "unknown destination type", content = @Content(

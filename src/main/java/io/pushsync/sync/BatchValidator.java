@@ -5,6 +5,8 @@ import io.pushsync.sync.catalog.DestinationDescriptor;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
 import io.pushsync.sync.catalog.OptionDescriptor;
 import io.pushsync.sync.catalog.RequiredField;
+import io.pushsync.sync.connections.NamedConnection;
+import io.pushsync.sync.connections.NamedConnections;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
@@ -30,12 +33,20 @@ public class BatchValidator {
     private static final int MAX_ID_LENGTH = 200;
     private static final int MAX_ROW_ID_LENGTH = 256;
     private static final Set<String> TOP_LEVEL =
-            Set.of("syncId", "batchId", "connection", "objectType", "mode", "options", "rows");
+            Set.of("syncId", "batchId", "connection", "connectionRef", "objectType", "mode", "options", "rows");
 
     private final BatchProperties limits;
+    private final NamedConnections named;
 
-    public BatchValidator(BatchProperties limits) {
+    @Autowired
+    public BatchValidator(BatchProperties limits, NamedConnections named) {
         this.limits = limits;
+        this.named = named;
+    }
+
+    /** A validator that knows no named connections. */
+    public BatchValidator(BatchProperties limits) {
+        this(limits, NamedConnections.none());
     }
 
     public PreparedBatch prepare(DestinationDescriptor destination, JsonNode body) {
@@ -55,7 +66,7 @@ public class BatchValidator {
         }
         String syncId = identifier(body, "syncId", v);
         String batchId = identifier(body, "batchId", v);
-        Connection connection = connection(destination, body.get("connection"), v);
+        Connection connection = connectionOrRef(destination, body, v);
         ObjectTypeDescriptor objectType = objectType(destination, body.get("objectType"), v);
         String mode = objectType == null ? null : mode(objectType, body.get("mode"), v);
         SyncOptions options = objectType == null ? null : options(objectType, body.get("options"), v);
@@ -94,13 +105,13 @@ public class BatchValidator {
         return new PreparedBatch(request, ids, rowFailures);
     }
 
-    /** Validates the body of a connection check: {@code {"connection": {...}}}. */
+    /** Validates the body of a connection check: {@code {"connection": {...}}} or {@code {"connectionRef": "name"}}. */
     public Connection connectionOnly(DestinationDescriptor destination, JsonNode body) {
         Violations v = new Violations();
         if (body == null || !body.isObject()) {
             throw new InvalidBatchException(List.of(new Violation("", "the request body must be a JSON object")));
         }
-        Connection c = connection(destination, body.get("connection"), v);
+        Connection c = connectionOrRef(destination, body, v);
         if (!v.isEmpty()) {
             throw v.exception();
         }
@@ -120,9 +131,40 @@ public class BatchValidator {
         return n.stringValue();
     }
 
+    /** Exactly one of {@code connection} (inline) and {@code connectionRef} (a named connection of this type). */
+    private Connection connectionOrRef(DestinationDescriptor d, JsonNode body, Violations v) {
+        JsonNode inline = body.get("connection");
+        JsonNode ref = body.get("connectionRef");
+        boolean hasInline = inline != null && !inline.isNull();
+        boolean hasRef = ref != null && !ref.isNull();
+        if (hasInline && hasRef) {
+            v.add("/connectionRef", "give either 'connection' or 'connectionRef', not both");
+            return null;
+        }
+        if (!hasRef) {
+            return connection(d, inline, v);
+        }
+        if (!ref.isString() || ref.stringValue().isBlank()) {
+            v.add("/connectionRef", "'connectionRef' must be the name of a connection configured on the server");
+            return null;
+        }
+        String name = ref.stringValue();
+        NamedConnection c = named.find(name).orElse(null);
+        if (c == null) {
+            v.add("/connectionRef", "unknown connection '" + name + "'; configured: " + named.names());
+            return null;
+        }
+        if (!c.type().equals(d.type())) {
+            v.add("/connectionRef", "connection '" + name + "' is for " + c.type() + ", not " + d.type());
+            return null;
+        }
+        return c.connection();
+    }
+
     private static Connection connection(DestinationDescriptor d, JsonNode n, Violations v) {
         if (n == null || !n.isObject()) {
-            v.add("/connection", "'connection' is required and must be an object with "
+            v.add("/connection", "'connection' (or 'connectionRef', the name of a connection configured on the "
+                    + "server) is required; 'connection' must be an object with "
                     + d.connection().stream().map(ConnectionField::name).toList());
             return null;
         }
@@ -147,12 +189,9 @@ public class BatchValidator {
                 continue;
             }
             String s = value.stringValue().trim();
-            if (!f.allowedValues().isEmpty() && !f.allowedValues().contains(s)) {
-                v.add(pointer, "connection field '" + f.name() + "' must be one of " + f.allowedValues());
-                continue;
-            }
-            if (f.pattern() != null && !s.matches(f.pattern())) {
-                v.add(pointer, "connection field '" + f.name() + "' must match " + f.pattern());
+            String problem = f.problem(s);
+            if (problem != null) {
+                v.add(pointer, "connection field '" + f.name() + "' " + problem);
                 continue;
             }
             if (f.secret()) {

@@ -36,6 +36,8 @@ import io.pushsync.sync.catalog.DestinationDescriptor;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
 import io.pushsync.sync.catalog.OptionDescriptor;
 import io.pushsync.sync.catalog.RequiredField;
+import io.pushsync.sync.connections.NamedConnections;
+import io.pushsync.sync.connections.NamedConnectionsProperties;
 import io.pushsync.sync.idempotency.IdempotencyProperties;
 import io.pushsync.sync.idempotency.InMemoryIdempotencyLedger;
 import java.util.ArrayList;
@@ -75,10 +77,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @WebMvcTest(DestinationController.class)
 @Import({ProblemDetailsAdvice.class, SecurityConfig.class, BatchService.class, BatchValidator.class,
-        DestinationRegistry.class, InMemoryIdempotencyLedger.class, SyncMetrics.class, PayloadFingerprint.class,
+        DestinationRegistry.class, NamedConnections.class, InMemoryIdempotencyLedger.class, SyncMetrics.class, PayloadFingerprint.class,
         DestinationControllerTest.FakeDestinationConfig.class})
 @EnableConfigurationProperties({BatchProperties.class, IdempotencyProperties.class, ApiTokenProperties.class,
-        JobProperties.class})
+        JobProperties.class, NamedConnectionsProperties.class})
 @TestPropertySource(properties = {"pushsync.api-tokens=test-token", "pushsync.batch.max-rows=3",
         "pushsync.batch.max-body-size=8KB"})
 class DestinationControllerTest {

@@ -37,7 +37,9 @@ class OpenApiDocumentTest {
         List<String> names = new ArrayList<>(paths.propertyNames());
         assertThat(names).contains("/v1/destinations", "/v1/destinations/{type}",
                 "/v1/destinations/{type}/connection-checks", "/v1/destinations/{type}/batches",
-                "/v1/destinations/{type}/jobs", "/v1/jobs/{jobId}", "/v1/jobs/{jobId}/results");
+                "/v1/destinations/{type}/jobs", "/v1/jobs/{jobId}", "/v1/jobs/{jobId}/results", "/v1/connections");
+        assertThat(paths.at("/~1v1~1connections/get/responses/200/content/application~1json/schema/items/$ref")
+                .asString()).endsWith("/ConnectionSummary");
         assertThat(paths.get("/v1/jobs/{jobId}").has("delete")).isTrue();
         assertThat(paths.get("/v1/destinations/{type}/jobs").get("post").get("responses").propertyNames())
                 .contains("202", "409", "429", "503");
@@ -60,7 +62,7 @@ class OpenApiDocumentTest {
                 .endsWith("/BatchResponse");
         JsonNode schemas = doc.at("/components/schemas");
         assertThat(schemas.get("BatchRequest").get("properties").propertyNames())
-                .contains("syncId", "batchId", "connection", "objectType", "mode", "options", "rows");
+                .contains("syncId", "batchId", "connection", "connectionRef", "objectType", "mode", "options", "rows");
         assertThat(schemas.get("BatchResponse").get("properties").propertyNames())
                 .contains("summary", "results", "durationMs");
         assertThat(doc.at("/components/securitySchemes/bearer/scheme").asString()).isEqualTo("bearer");

@@ -8,8 +8,11 @@ import io.pushsync.sync.catalog.DestinationDescriptor;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
 import io.pushsync.sync.catalog.OptionDescriptor;
 import io.pushsync.sync.catalog.RequiredField;
+import io.pushsync.sync.connections.NamedConnections;
+import io.pushsync.sync.connections.NamedConnectionsProperties;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -415,5 +418,83 @@ class BatchValidatorTest {
         assertThatThrownBy(() -> roomy.connectionOnly(XTREMEPUSH, JSON.readTree("{\"connection\": {}}")))
                 .isInstanceOfSatisfying(InvalidBatchException.class, e -> assertThat(e.violations())
                         .extracting(Violation::pointer).containsExactly("/connection/region", "/connection/appToken"));
+    }
+
+    // ---- connectionRef: a connection defined on the server ----
+
+    private static final DestinationDescriptor OTHER = new DestinationDescriptor("other", "Other",
+            List.of(ConnectionField.secret("apiKey", "API key")), List.of());
+
+    private static Destination destination(DestinationDescriptor d) {
+        Destination destination = org.mockito.Mockito.mock(Destination.class);
+        org.mockito.Mockito.when(destination.type()).thenReturn(d.type());
+        org.mockito.Mockito.when(destination.descriptor()).thenReturn(d);
+        return destination;
+    }
+
+    private final BatchValidator withNamed = new BatchValidator(
+            new BatchProperties(5, Duration.ofMinutes(10), 4, DataSize.ofBytes(16), DataSize.ofMegabytes(100), 64),
+            new NamedConnections(new NamedConnectionsProperties(Map.of(
+                    "crm-eu", Map.of("type", "xtremepush", "region", "eu", "app-token", "named-" + SECRET),
+                    "other-one", Map.of("type", "other", "api-key", "other-" + SECRET))),
+                    new DestinationRegistry(List.of(destination(XTREMEPUSH), destination(OTHER)))));
+
+    private static ObjectNode byRef(String ref) {
+        ObjectNode body = profiles("[{\"id\": \"r1\", \"fields\": {\"user_id\": \"u1\"}}]");
+        body.remove("connection");
+        body.put("connectionRef", ref);
+        return body;
+    }
+
+    private List<Violation> violations(JsonNode body) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> withNamed.prepare(XTREMEPUSH, body));
+        assertThat(thrown).isInstanceOf(InvalidBatchException.class);
+        return ((InvalidBatchException) thrown).violations();
+    }
+
+    @Test
+    void aConnectionRefResolvesToTheNamedConnection() {
+        PreparedBatch batch = withNamed.prepare(XTREMEPUSH, byRef("crm-eu"));
+
+        assertThat(batch.request().connection().value("region")).isEqualTo("eu");
+        assertThat(batch.request().connection().secret("appToken").reveal()).isEqualTo("named-" + SECRET);
+        assertThat(withNamed.connectionOnly(XTREMEPUSH, JSON.createObjectNode().put("connectionRef", "crm-eu"))
+                .secret("appToken").reveal()).isEqualTo("named-" + SECRET);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            /connectionRef | both                | not both
+            /connectionRef | unknown name        | unknown connection 'nope'
+            /connectionRef | other type          | connection 'other-one' is for other, not xtremepush
+            /connectionRef | not a string        | must be the name of a connection
+            /connectionRef | blank               | must be the name of a connection
+            /connection    | neither             | 'connectionRef'
+            """)
+    void aWrongConnectionRefIsARequestError(String pointer, String what, String message) {
+        ObjectNode body = byRef("crm-eu");
+        switch (what) {
+            case "both" -> body.putObject("connection").put("region", "eu").put("appToken", SECRET);
+            case "unknown name" -> body.put("connectionRef", "nope");
+            case "other type" -> body.put("connectionRef", "other-one");
+            case "not a string" -> body.put("connectionRef", 12);
+            case "blank" -> body.put("connectionRef", " ");
+            case "neither" -> body.remove("connectionRef");
+            default -> throw new IllegalArgumentException(what);
+        }
+
+        List<Violation> violations = violations(body);
+
+        assertThat(violations).hasSize(1);
+        assertThat(violations.get(0).pointer()).isEqualTo(pointer);
+        assertThat(violations.get(0).message()).contains(message).doesNotContain(SECRET);
+    }
+
+    @Test
+    void withoutNamedConnectionsEveryRefIsUnknown() {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                () -> validator.connectionOnly(XTREMEPUSH, JSON.createObjectNode().put("connectionRef", "crm-eu")));
+        assertThat(thrown).isInstanceOfSatisfying(InvalidBatchException.class, e -> assertThat(e.violations())
+                .extracting(Violation::pointer).containsExactly("/connectionRef"));
     }
 }

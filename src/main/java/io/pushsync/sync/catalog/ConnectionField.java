@@ -23,6 +23,20 @@ public record ConnectionField(String name, String label, boolean secret, boolean
         return new ConnectionField(name, label, false, true, allowedValues, null);
     }
 
+    /**
+     * What is wrong with a (trimmed, non-blank) value of this field, or null. The answer names the field's rules, never
+     * the value, so it is safe for secret fields.
+     */
+    public String problem(String value) {
+        if (!allowedValues.isEmpty() && !allowedValues.contains(value)) {
+            return "must be one of " + allowedValues;
+        }
+        if (pattern != null && !value.matches(pattern)) {
+            return "must match " + pattern;
+        }
+        return null;
+    }
+
     public static ConnectionField matching(String name, String label, String pattern) {
         return new ConnectionField(name, label, false, true, List.of(), pattern);
     }
