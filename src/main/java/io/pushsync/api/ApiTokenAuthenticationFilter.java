@@ -5,6 +5,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -14,10 +15,14 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** Authenticates {@code Authorization: Bearer <token>} against {@code pushsync.api-tokens} (constant-time). */
+/**
+ * Authenticates {@code Authorization: Bearer <token>} (or, on {@code /census/**} only, the query parameter
+ * {@code census_authentication}) against {@code pushsync.api-tokens} (constant-time). */
 class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
 
     private static final String PREFIX = "Bearer ";
+    static final String CENSUS_PATH = "/census/";
+    static final String CENSUS_PARAMETER = "census_authentication";
 
     private final List<byte[]> tokens;
 
@@ -29,8 +34,14 @@ class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        byte[] presented = null;
         if (header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            byte[] presented = header.substring(PREFIX.length()).trim().getBytes(StandardCharsets.UTF_8);
+            presented = header.substring(PREFIX.length()).trim().getBytes(StandardCharsets.UTF_8);
+        } else if (request.getRequestURI().startsWith(CENSUS_PATH)) {
+            String fromQuery = censusToken(request.getQueryString());
+            presented = fromQuery == null ? null : fromQuery.getBytes(StandardCharsets.UTF_8);
+        }
+        if (presented != null) {
             boolean match = false;
             for (byte[] token : tokens) {
                 match |= MessageDigest.isEqual(token, presented);
@@ -42,5 +53,27 @@ class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
             }
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * The value of {@code census_authentication} in a raw query string (read by hand, so that no form body is parsed),
+     * or null. Census cannot send headers: its URL carries the token, which is why nothing logs the query.
+     */
+    static String censusToken(String query) {
+        if (query == null) {
+            return null;
+        }
+        try {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = eq < 0 ? pair : pair.substring(0, eq);
+                if (CENSUS_PARAMETER.equals(URLDecoder.decode(name, StandardCharsets.UTF_8))) {
+                    return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                }
+            }
+        } catch (IllegalArgumentException malformed) {
+            return "";
+        }
+        return null;
     }
 }

@@ -40,9 +40,15 @@ public class SecurityConfig {
                 })
                 .addFilterBefore(new ApiTokenAuthenticationFilter(tokens.apiTokens()), AuthorizationFilter.class)
                 .exceptionHandling(e -> e.authenticationEntryPoint((request, response, ex) -> {
-                    boolean presented = request.getHeader(HttpHeaders.AUTHORIZATION) != null;
+                    boolean census = request.getRequestURI().startsWith(ApiTokenAuthenticationFilter.CENSUS_PATH);
+                    boolean presented = request.getHeader(HttpHeaders.AUTHORIZATION) != null
+                            || (census && ApiTokenAuthenticationFilter.censusToken(request.getQueryString()) != null);
+                    // never the URL or the query: on /census/** it holds the token
                     String detail = tokens.apiTokens().isEmpty()
                             ? "no caller tokens are configured (pushsync.api-tokens): every call is refused"
+                            : census ? (presented ? "the census_authentication token (or bearer token) is not valid"
+                                    : "a census_authentication query parameter or an 'Authorization: Bearer <token>'"
+                                            + " header is required")
                             : presented ? "the bearer token is not valid"
                             : "an 'Authorization: Bearer <token>' header is required";
                     writeProblem(response, detail);

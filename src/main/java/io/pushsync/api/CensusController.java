@@ -1,0 +1,429 @@
+package io.pushsync.api;
+
+import io.pushsync.sync.BatchConflictException;
+import io.pushsync.sync.BatchProperties;
+import io.pushsync.sync.BatchResponse;
+import io.pushsync.sync.BatchService;
+import io.pushsync.sync.BatchTooLargeException;
+import io.pushsync.sync.ConnectionCheckResult;
+import io.pushsync.sync.DestinationRegistry;
+import io.pushsync.sync.InvalidBatchException;
+import io.pushsync.sync.RowResult;
+import io.pushsync.sync.RowStatus;
+import io.pushsync.sync.Violation;
+import io.pushsync.sync.catalog.DestinationDescriptor;
+import io.pushsync.sync.catalog.ObjectTypeDescriptor;
+import io.pushsync.sync.catalog.OptionDescriptor;
+import io.pushsync.sync.catalog.OptionKind;
+import io.pushsync.sync.connections.NamedConnection;
+import io.pushsync.sync.connections.NamedConnections;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code POST /census/{connectionName}}: Census' Custom API protocol (JSON-RPC 2.0, one request per POST) over a
+ * named connection. Objects and fields come from the catalog; {@code sync_batch} runs through {@link BatchService}
+ * like a {@code /v1} batch. The caller's token may arrive as the query parameter {@code census_authentication}:
+ * nothing here logs or echoes the request URL or its query.
+ */
+@Hidden
+@RestController
+public class CensusController {
+
+    static final int PARSE_ERROR = -32700;
+    static final int INVALID_REQUEST = -32600;
+    static final int METHOD_NOT_FOUND = -32601;
+    static final int INVALID_PARAMS = -32602;
+    static final int INTERNAL_ERROR = -32603;
+    static final int BATCH_IN_PROGRESS = -32000;
+    private static final int CENSUS_ROWS_WITHOUT_CHUNKS = 100;
+
+    private static final Logger log = LoggerFactory.getLogger(CensusController.class);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final NamedConnections connections;
+    private final DestinationRegistry registry;
+    private final BatchService batches;
+    private final BatchProperties batchProperties;
+    private final Environment environment;
+    private final JsonMapper json;
+
+    public CensusController(NamedConnections connections, DestinationRegistry registry, BatchService batches,
+            BatchProperties batchProperties, Environment environment) {
+        this.connections = connections;
+        this.registry = registry;
+        this.batches = batches;
+        this.batchProperties = batchProperties;
+        this.environment = environment;
+        this.json = JsonMapper.builder().build();
+    }
+
+    /** A JSON-RPC error raised while handling a call. */
+    static final class RpcError extends RuntimeException {
+        final int code;
+
+        RpcError(int code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+
+    /** An object Census can sync to: a catalog object type, and the list for list objects. */
+    record CensusObject(String apiName, String label, ObjectTypeDescriptor type, Long listId) {
+    }
+
+    @PostMapping(path = "/census/{connectionName}", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<String> call(@PathVariable String connectionName,
+            @RequestBody(required = false) byte[] body) {
+        NamedConnection connection = connections.find(connectionName).orElse(null);
+        if (connection == null) {
+            return ResponseEntity.status(404).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body("{\"title\":\"Not Found\",\"status\":404,"
+                            + "\"detail\":\"no connection of that name is configured (pushsync.connections)\"}");
+        }
+        JsonNode request;
+        try {
+            request = body == null || body.length == 0 ? null : json.readTree(body);
+        } catch (JacksonException e) {
+            request = null;
+        }
+        if (request == null || request.isMissingNode()) {
+            return answer(error(NODES.nullNode(), PARSE_ERROR, "Parse error: the body is not valid JSON"));
+        }
+        JsonNode id = request.isObject() ? request.get("id") : null;
+        JsonNode echoedId = id != null && (id.isString() || id.isNumber() || id.isNull()) ? id : NODES.nullNode();
+        String invalid = envelopeProblem(request);
+        if (invalid != null) {
+            return answer(error(echoedId, INVALID_REQUEST, "Invalid Request: " + invalid));
+        }
+        String method = request.get("method").stringValue();
+        JsonNode params = request.get("params") == null ? NODES.objectNode() : request.get("params");
+        try {
+            ObjectNode result = dispatch(connection, method, params, echoedId);
+            ObjectNode response = NODES.objectNode();
+            response.put("jsonrpc", "2.0");
+            response.set("id", echoedId);
+            response.set("result", result);
+            return answer(response);
+        } catch (RpcError e) {
+            return answer(error(echoedId, e.code, e.getMessage()));
+        } catch (RuntimeException e) {
+            log.error("census method {} on connection {} failed", method, connection.name(), e);
+            return answer(error(echoedId, INTERNAL_ERROR, "Internal error"));
+        }
+    }
+
+    private static String envelopeProblem(JsonNode request) {
+        if (!request.isObject()) {
+            return "the request must be a JSON object (batches are not supported)";
+        }
+        JsonNode version = request.get("jsonrpc");
+        if (version == null || !version.isString() || !"2.0".equals(version.stringValue())) {
+            return "'jsonrpc' must be \"2.0\"";
+        }
+        JsonNode method = request.get("method");
+        if (method == null || !method.isString()) {
+            return "'method' must be a string";
+        }
+        JsonNode params = request.get("params");
+        if (params != null && !params.isObject()) {
+            return "'params' must be an object";
+        }
+        JsonNode id = request.get("id");
+        if (id == null) {
+            return "'id' is required (notifications are not supported)";
+        }
+        if (!(id.isString() || id.isNumber() || id.isNull())) {
+            return "'id' must be a string or a number";
+        }
+        return null;
+    }
+
+    private ObjectNode dispatch(NamedConnection connection, String method, JsonNode params, JsonNode id) {
+        return switch (method) {
+            case "test_connection" -> testConnection(connection);
+            case "list_objects" -> listObjects(connection);
+            case "list_fields" -> listFields(connection, params);
+            case "supported_operations" -> supportedOperations(connection, params);
+            case "get_sync_speed" -> syncSpeed(connection);
+            case "sync_batch" -> syncBatch(connection, params, id);
+            default -> throw new RpcError(METHOD_NOT_FOUND, "Method not found: " + printable(method));
+        };
+    }
+
+    private ObjectNode testConnection(NamedConnection connection) {
+        ObjectNode body = NODES.objectNode();
+        body.put("connectionRef", connection.name());
+        ConnectionCheckResult check = batches.checkConnection(connection.type(), body);
+        ObjectNode result = NODES.objectNode();
+        result.put("success", check.ok());
+        if (!check.ok()) {
+            result.put("error_message", check.error() == null ? "connection check failed"
+                    : check.error().code() + ": " + check.error().message());
+        }
+        return result;
+    }
+
+    private ObjectNode listObjects(NamedConnection connection) {
+        ObjectNode result = NODES.objectNode();
+        ArrayNode objects = result.putArray("objects");
+        for (CensusObject o : objects(connection)) {
+            ObjectNode n = objects.addObject();
+            n.put("object_api_name", o.apiName());
+            n.put("label", o.label());
+        }
+        return result;
+    }
+
+    private ObjectNode listFields(NamedConnection connection, JsonNode params) {
+        CensusObject o = object(connection, params.get("object"), "object");
+        ObjectNode result = NODES.objectNode();
+        result.set("fields", json.valueToTree(CensusFields.of(o.type())));
+        return result;
+    }
+
+    private ObjectNode supportedOperations(NamedConnection connection, JsonNode params) {
+        JsonNode object = params.get("object");
+        if (object != null && !object.isNull()) {
+            object(connection, object, "object");
+        }
+        ObjectNode result = NODES.objectNode();
+        result.putArray("operations").add("upsert");
+        return result;
+    }
+
+    /**
+     * Per vendor type, from configuration only: rows per vendor request {@code R} = {@code pushsync.<type>.chunk-size}
+     * (1 when unset: one request per row); requests in flight per batch {@code C} = {@code
+     * pushsync.<type>.concurrency} (1 when unset); the rate limit {@code L} requests per {@code T} =
+     * {@code resilience4j.ratelimiter.configs.<type>.limit-for-period} / {@code limit-refresh-period}.
+     * {@code maximum_batch_size} = min(pushsync.batch.max-rows, R > 1 ? R : 100); {@code maximum_records_per_second}
+     * = R * L / T; {@code maximum_parallel_batches} = ceil((L / T) / C), at least 1.
+     */
+    private ObjectNode syncSpeed(NamedConnection connection) {
+        String type = connection.type();
+        int rowsPerRequest = Math.max(1, environment.getProperty("pushsync." + type + ".chunk-size", Integer.class, 1));
+        int concurrency = Math.max(1, environment.getProperty("pushsync." + type + ".concurrency", Integer.class, 1));
+        String limiter = "resilience4j.ratelimiter.configs." + type + ".";
+        int limit = Math.max(1, environment.getProperty(limiter + "limit-for-period", Integer.class, 1));
+        Duration period = environment.getProperty(limiter + "limit-refresh-period", Duration.class,
+                Duration.ofSeconds(1));
+        double seconds = Math.max(period.toNanos(), 1) / 1e9;
+        double requestsPerSecond = limit / seconds;
+        int batchSize = Math.min(batchProperties.maxRows(), rowsPerRequest > 1 ? rowsPerRequest
+                : CENSUS_ROWS_WITHOUT_CHUNKS);
+        long recordsPerSecond = Math.max(1, (long) Math.floor(rowsPerRequest * requestsPerSecond));
+        long parallel = Math.max(1, (long) Math.ceil(requestsPerSecond / concurrency));
+        ObjectNode result = NODES.objectNode();
+        result.put("maximum_batch_size", batchSize);
+        result.put("maximum_parallel_batches", parallel);
+        result.put("maximum_records_per_second", recordsPerSecond);
+        return result;
+    }
+
+    private ObjectNode syncBatch(NamedConnection connection, JsonNode params, JsonNode id) {
+        JsonNode plan = params.get("sync_plan");
+        if (plan == null || !plan.isObject()) {
+            throw new RpcError(INVALID_PARAMS, "Invalid params: 'sync_plan' must be an object");
+        }
+        CensusObject object = object(connection, plan.get("object"), "sync_plan.object");
+        JsonNode operation = plan.get("operation");
+        if (operation != null && !operation.isNull()
+                && !(operation.isString() && "upsert".equals(operation.stringValue()))) {
+            throw new RpcError(INVALID_PARAMS, "Invalid params: 'sync_plan.operation' must be \"upsert\"");
+        }
+        JsonNode records = params.get("records");
+        if (records == null || !records.isArray()) {
+            throw new RpcError(INVALID_PARAMS, "Invalid params: 'records' must be an array of objects");
+        }
+        for (JsonNode r : records) {
+            if (!r.isObject()) {
+                throw new RpcError(INVALID_PARAMS, "Invalid params: every record must be an object");
+            }
+        }
+        String identifierField = activeIdentifier(plan.get("schema"), object.type());
+        List<String> rowIds = rowIds(records, identifierField);
+        String syncId = "census-" + connection.name();
+        ObjectNode body = NODES.objectNode();
+        body.put("syncId", syncId);
+        // the same call delivered twice replays its answer; a retry by Census (a new request id) runs again
+        body.put("batchId", "census-" + sha256(object.apiName() + "\n" + id + "\n" + records));
+        body.put("connectionRef", connection.name());
+        body.put("objectType", object.type().name());
+        body.put("mode", object.type().modes().get(0));
+        if (object.listId() != null) {
+            body.putObject("options").put(listOption(object.type()).name(), object.listId());
+        }
+        ArrayNode rows = body.putArray("rows");
+        for (int i = 0; i < records.size(); i++) {
+            ObjectNode row = rows.addObject();
+            row.put("id", rowIds.get(i));
+            row.set("fields", records.get(i));
+        }
+        BatchResponse response;
+        try {
+            response = batches.execute(connection.type(), body).response();
+        } catch (InvalidBatchException e) {
+            throw new RpcError(INVALID_PARAMS, "Invalid params: " + e.violations().stream()
+                    .map(Violation::message).collect(Collectors.joining("; ")));
+        } catch (BatchTooLargeException e) {
+            throw new RpcError(INVALID_PARAMS, "Invalid params: " + e.getMessage());
+        } catch (BatchConflictException e) {
+            throw new RpcError(BATCH_IN_PROGRESS, "the same records are being synced by another call; retry later");
+        }
+        ObjectNode result = NODES.objectNode();
+        ArrayNode results = result.putArray("record_results");
+        for (int i = 0; i < records.size(); i++) {
+            RowResult row = response.results().get(i);
+            ObjectNode r = results.addObject();
+            JsonNode value = identifierField == null ? null : records.get(i).get(identifierField);
+            r.set("identifier", value == null ? NODES.nullNode() : value);
+            boolean success = row.status() == RowStatus.SUCCEEDED || row.status() == RowStatus.ACCEPTED;
+            r.put("success", success);
+            if (!success) {
+                r.put("error_message", row.error() == null ? row.status().wireName()
+                        : row.error().code() + ": " + row.error().message());
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Row ids: the records' identifier values as strings when every record has one (1 to 256 characters) and they are
+     * distinct; otherwise the record indexes ("0", "1", ...) for the whole batch, so that a duplicate or missing
+     * identifier fails no other record.
+     */
+    private static List<String> rowIds(JsonNode records, String identifierField) {
+        List<String> ids = new ArrayList<>(records.size());
+        Set<String> seen = new HashSet<>();
+        boolean usable = identifierField != null;
+        for (int i = 0; usable && i < records.size(); i++) {
+            JsonNode v = records.get(i).get(identifierField);
+            String s = v == null || !(v.isString() || v.isNumber()) ? null : v.asString();
+            usable = s != null && !s.isEmpty() && s.length() <= 256 && seen.add(s);
+            ids.add(s);
+        }
+        if (!usable) {
+            ids.clear();
+            for (int i = 0; i < records.size(); i++) {
+                ids.add(Integer.toString(i));
+            }
+        }
+        return ids;
+    }
+
+    /** The schema entry with {@code active_identifier: true}, else the catalog's identifier of the object type. */
+    private static String activeIdentifier(JsonNode schema, ObjectTypeDescriptor type) {
+        if (schema != null && schema.isObject()) {
+            for (Map.Entry<String, JsonNode> e : schema.properties()) {
+                JsonNode active = e.getValue().get("active_identifier");
+                if (active != null && active.isBoolean() && active.booleanValue()) {
+                    JsonNode name = e.getValue().at("/field/field_api_name");
+                    return name.isString() ? name.stringValue() : e.getKey();
+                }
+            }
+        }
+        return CensusFields.identifier(type);
+    }
+
+    private List<CensusObject> objects(NamedConnection connection) {
+        DestinationDescriptor d = registry.get(connection.type()).descriptor();
+        List<CensusObject> objects = new ArrayList<>();
+        for (ObjectTypeDescriptor o : d.objectTypes()) {
+            if (listOption(o) == null) {
+                objects.add(new CensusObject(o.name(), o.label(), o, null));
+            } else {
+                for (Long listId : connection.listIds()) {
+                    objects.add(new CensusObject(o.name() + "_" + listId, o.label() + " of list " + listId, o,
+                            listId));
+                }
+            }
+        }
+        return objects;
+    }
+
+    /** A required positive-integer {@code listId} option: one Census object per configured list id. */
+    private static OptionDescriptor listOption(ObjectTypeDescriptor o) {
+        return o.options().stream()
+                .filter(opt -> opt.required() && opt.kind() == OptionKind.POSITIVE_INTEGER
+                        && opt.name().equals("listId"))
+                .findFirst().orElse(null);
+    }
+
+    /** {@code {"object_api_name": ...}} (as Census sends it) or a bare name. */
+    private CensusObject object(NamedConnection connection, JsonNode object, String where) {
+        String name = null;
+        if (object != null && object.isObject() && object.get("object_api_name") != null
+                && object.get("object_api_name").isString()) {
+            name = object.get("object_api_name").stringValue();
+        } else if (object != null && object.isString()) {
+            name = object.stringValue();
+        }
+        if (name == null) {
+            throw new RpcError(INVALID_PARAMS, "Invalid params: '" + where + "' must be an object with an "
+                    + "object_api_name");
+        }
+        String wanted = name;
+        Optional<CensusObject> found = objects(connection).stream().filter(o -> o.apiName().equals(wanted))
+                .findFirst();
+        return found.orElseThrow(() -> new RpcError(INVALID_PARAMS, "Invalid params: unknown object '"
+                + printable(wanted) + "'; one of " + objects(connection).stream().map(CensusObject::apiName)
+                .toList()));
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 100 ? s.substring(0, 100) + "..." : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode error(JsonNode id, int code, String message) {
+        ObjectNode response = NODES.objectNode();
+        response.put("jsonrpc", "2.0");
+        response.set("id", id);
+        ObjectNode error = response.putObject("error");
+        error.put("code", code);
+        error.put("message", message);
+        return response;
+    }
+
+    private ResponseEntity<String> answer(ObjectNode response) {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response.toString());
+    }
+
+}
