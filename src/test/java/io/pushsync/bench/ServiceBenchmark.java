@@ -1,0 +1,595 @@
+package io.pushsync.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.pushsync.testsupport.PushsyncReplicas;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The six figures of issue 10, measured in one run on this machine and printed, then written to
+ * {@code target/benchmark/} (results.json, results.md, job-heap.png). Run with {@code ./mvnw -B -Pbenchmark verify}
+ * (profile {@code benchmark}: Failsafe after {@code package}, nothing else). It asserts only correctness; no figure
+ * is asserted. Every vendor is a JDK {@link HttpServer} on 127.0.0.1 in this JVM.
+ */
+class ServiceBenchmark {
+
+    private static final String TOKEN = "bench-token";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int RUNS = Integer.getInteger("bench.runs", 3);
+    private static final int BIG_BATCH = 100_000;
+    private static final int JOB_ROWS = Integer.getInteger("bench.job-rows", 1_000_000);
+    private static final int CP_RATE = 50;
+    private static final int CP_ROWS = 1_000;
+    private static final int ISOLATION_ROWS = 5_000;
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private final List<String> markdown = new ArrayList<>();
+
+    @Test
+    void measure() throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Path out = Path.of(System.getProperty("bench.out", "target/benchmark"));
+        Files.createDirectories(out);
+        results.put("date", LocalDate.now().toString());
+        results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "java", System.getProperty("java.version"),
+                "maxHeapMb", Runtime.getRuntime().maxMemory() / 1_000_000));
+        List<double[]> jobHeap;
+        List<double[]> jarJobHeap = List.of();
+        try (FakeVendor xp = FakeVendor.start(); FakeVendor cp = FakeVendor.start()) {
+            Map<String, String> props = serviceProperties(xp, cp);
+            try (PushsyncReplicas app = PushsyncReplicas.start(1, props)) {
+                String base = "http://127.0.0.1:" + app.port(0);
+                throughputAndHeap(base, xp);
+                cleverPush(base, cp);
+                isolation(base, xp);
+                jobHeap = job(base, xp, JOB_ROWS, "in-process", this::inProcessHeapMb);
+            }
+            jarJobHeap = smallHeapJar(xp, cp, out);
+        }
+        markdown.add(pendingRate);
+        markdown.add("");
+        markdown.add("In-process heap figures are the whole test JVM (service, HTTP client with its request bodies, fake "
+                + "vendors): an upper bound, garbage included. The -Xmx256m rows run the packaged jar in its own JVM "
+                + "(-XX:+ExitOnOutOfMemoryError); its heap is read from /actuator/prometheus (jvm_memory_used_bytes, "
+                + "area=heap). Heap over time of the jobs: job-heap.png and results.json.");
+        Files.writeString(out.resolve("results.json"),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
+        Files.writeString(out.resolve("results.md"), String.join("\n", markdown) + "\n");
+        chart(out.resolve("job-heap.png"), jobHeap, jarJobHeap);
+        System.out.println("\n==== benchmark results (" + out.toAbsolutePath() + ") ====");
+        markdown.forEach(System.out::println);
+    }
+
+    private static Map<String, String> serviceProperties(FakeVendor xp, FakeVendor cp) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("pushsync.api-tokens", TOKEN);
+        p.put("pushsync.xtremepush.regions.eu.base-url", xp.url());
+        p.put("pushsync.cleverpush.base-url", cp.url());
+        p.put("pushsync.cleverpush.concurrency", "16");
+        p.put("pushsync.jobs.max-body-size", "512MB");
+        p.put("resilience4j.ratelimiter.configs.xtremepush.limit-for-period", "100000");
+        p.put("resilience4j.ratelimiter.configs.cleverpush.limit-for-period", Integer.toString(CP_RATE));
+        p.put("logging.level.root", "WARN");
+        p.put("logging.level.io.pushsync", "WARN");
+        return p;
+    }
+
+    // ---- figures 1, 2 and 6 ----
+
+    private void throughputAndHeap(String base, FakeVendor xp) throws Exception {
+        xp.handler = body -> FakeVendor.ok();
+        postBatch(base, "xtremepush", profileBody(10_000, "warm-up"), 10_000); // warm-up
+        List<Long> serviceMs = new ArrayList<>();
+        double peak = 0;
+        for (int run = 0; run < RUNS; run++) {
+            byte[] body = profileBody(BIG_BATCH, "big-" + run);
+            xp.captured.clear();
+            xp.capture = true;
+            resetPeaks();
+            long start = System.nanoTime();
+            postBatch(base, "xtremepush", body, BIG_BATCH);
+            serviceMs.add((System.nanoTime() - start) / 1_000_000);
+            peak = Math.max(peak, peakHeapMb());
+            xp.capture = false;
+        }
+        List<byte[]> chunks = new ArrayList<>(xp.captured);
+        List<Long> directMs = new ArrayList<>();
+        for (int run = -1; run < RUNS; run++) { // run -1 warms the client up
+            long start = System.nanoTime();
+            for (byte[] chunk : chunks) {
+                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(xp.url()
+                                + "/api/external/import/profile")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(chunk)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(r.statusCode()).isEqualTo(200);
+            }
+            if (run >= 0) {
+                directMs.add((System.nanoTime() - start) / 1_000_000);
+            }
+        }
+        long service = median(serviceMs);
+        long direct = median(directMs);
+        double ratio = (double) service / Math.max(1, direct);
+        Map<String, Object> f1 = new LinkedHashMap<>();
+        f1.put("rows", BIG_BATCH);
+        f1.put("chunks", chunks.size());
+        f1.put("serviceMsMedian", service);
+        f1.put("serviceMsRuns", serviceMs);
+        f1.put("directMsMedian", direct);
+        f1.put("directMsRuns", directMs);
+        f1.put("ratio", round(ratio));
+        results.put("1_serviceVsDirect", f1);
+        results.put("2_heapPeakMb", Map.of("inProcessMb", Math.round(peak),
+                "note", "sum of the heap pools' peak usage after a GC and resetPeakUsage, garbage included; "
+                        + "same JVM as the client and the fake vendor (upper bound)"));
+        double rate = BIG_BATCH * 1000.0 / Math.max(1, service);
+        double ownRate = BIG_BATCH * 1000.0 / Math.max(1, service - direct);
+        results.put("6_serviceRowsPerSecond", Map.of("endToEnd", Math.round(rate),
+                "excludingVendorTime", Math.round(ownRate),
+                "note", "100,000 rows / median time with a vendor that answers at once; the second figure "
+                        + "subtracts the direct (vendor-only) time"));
+        markdown.add("| figure | measured | target | met |");
+        markdown.add("|---|---|---|---|");
+        markdown.add(String.format(Locale.ROOT, "| (1) 100k Xtremepush batch, service vs direct | %,d ms vs %,d ms "
+                + "(%d chunks, median of %d): ratio %.2f | <= 1.0 | %s |", service, direct, chunks.size(), RUNS,
+                ratio, ratio <= 1.0 ? "yes" : "no"));
+        markdown.add(String.format(Locale.ROOT, "| (2) heap high-water mark, 100k batch (in-process, garbage "
+                + "included) | %,.0f MB | succeeds at -Xmx256m | see the -Xmx256m row |", peak));
+        pendingRate = String.format(Locale.ROOT, "| (6) service's own rate, vendor answering at once | %,.0f "
+                + "rows/s end to end (%,.0f rows/s without the vendor-only time) | >= 50,000 rows/s | %s |",
+                rate, ownRate, rate >= 50_000 ? "yes" : "no");
+    }
+
+    private String pendingRate;
+
+    // ---- figure 3 ----
+
+    private void cleverPush(String base, FakeVendor cp) throws Exception {
+        cp.handler = body -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new Answer(200, "{\"success\":true}");
+        };
+        StringBuilder sb = new StringBuilder("{\"syncId\":\"bench-cp\",\"batchId\":\"cp-1\",\"objectType\":"
+                + "\"subscriptions\",\"mode\":\"upsert\",\"connection\":{\"channelId\":\"bench-channel\","
+                + "\"apiKey\":\"bench-api-key\"},\"rows\":[");
+        for (int i = 0; i < CP_ROWS; i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"id\":\"row-").append(i).append("\",\"fields\":{")
+                    .append("\"subscription_id\":\"crm-").append(i).append("\",\"email\":\"user.").append(i)
+                    .append("@example.com\",\"plan\":\"gold\"}}");
+        }
+        sb.append("]}");
+        int before = cp.requests.get();
+        long start = System.nanoTime();
+        JsonNode summary = postBatch(base, "cleverpush", sb.toString().getBytes(StandardCharsets.UTF_8), CP_ROWS);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertThat(summary.get("succeeded").asInt()).isEqualTo(CP_ROWS);
+        double perSecond = CP_ROWS * 1000.0 / ms;
+        double fraction = perSecond / CP_RATE;
+        results.put("3_cleverPush", Map.of("rows", CP_ROWS, "rateLimit", CP_RATE, "vendorLatencyMs", 100,
+                "concurrency", 16, "ms", ms, "requests", cp.requests.get() - before,
+                "requestsPerSecond", round(perSecond), "fractionOfR", round(fraction)));
+        markdown.add(String.format(Locale.ROOT, "| (3) CleverPush, vendor 100 ms, R = %d/s, concurrency 16, %,d rows "
+                + "| %,d ms: %.1f requests/s = %.0f %% of R | >= 95 %% of R | %s |", CP_RATE, CP_ROWS, ms,
+                perSecond, fraction * 100, fraction >= 0.95 ? "yes" : "no"));
+    }
+
+    // ---- figure 4 ----
+
+    private void isolation(String base, FakeVendor xp) throws Exception {
+        byte[] bad = "bad-user-4242".getBytes(StandardCharsets.UTF_8);
+        xp.handler = body -> indexOf(body, bad) >= 0
+                ? new Answer(400, "{\"code\":400,\"success\":false,\"message\":\"invalid user\"}")
+                : FakeVendor.ok();
+        byte[] body = profileBody(ISOLATION_ROWS, "isolation", 2_345);
+        int before = xp.requests.get();
+        JsonNode summary = postBatch(base, "xtremepush", body, -1);
+        int requests = xp.requests.get() - before;
+        assertThat(summary.get("failed").asInt()).isEqualTo(1);
+        assertThat(summary.get("succeeded").asInt() + summary.get("accepted").asInt()).isEqualTo(ISOLATION_ROWS - 1);
+        double bound = 2 * (Math.log(ISOLATION_ROWS) / Math.log(2)) + 1;
+        results.put("4_isolation", Map.of("rows", ISOLATION_ROWS, "badRows", 1, "requests", requests,
+                "bound", round(bound)));
+        markdown.add(String.format(Locale.ROOT, "| (4) requests to isolate 1 bad row in a %,d-row chunk | %d "
+                + "(including the first, rejected request) | <= 2*log2(n)+1 = %.1f | %s |", ISOLATION_ROWS, requests,
+                bound, requests <= bound ? "yes" : "no"));
+        xp.handler = b -> FakeVendor.ok();
+    }
+
+    // ---- figure 5 ----
+
+    private List<double[]> job(String base, FakeVendor xp, int rows, String label,
+            HeapProbe heap) throws Exception {
+        xp.handler = b -> FakeVendor.ok();
+        List<double[]> series = new ArrayList<>();
+        Map<String, Object> f5 = new LinkedHashMap<>();
+        f5.put("rows", rows);
+        results.put("5_job " + label + " " + rows, f5);
+        byte[] body;
+        try {
+            body = profileBody(rows, "job-" + label.hashCode());
+        } catch (OutOfMemoryError e) {
+            f5.put("outcome", "the benchmark could not build the body: " + e);
+            return series;
+        }
+        f5.put("bodyMb", round(body.length / 1e6));
+        resetPeaks();
+        long start = System.nanoTime();
+        String outcome;
+        try {
+            HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(base
+                            + "/v1/destinations/xtremepush/jobs")).timeout(Duration.ofMinutes(5))
+                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            body = null;
+            if (submitted.statusCode() != 202) {
+                outcome = "submission answered " + submitted.statusCode() + ": " + abbreviate(submitted.body());
+            } else {
+                String jobId = JSON.readTree(submitted.body()).get("jobId").asString();
+                outcome = "did not finish within 6 minutes";
+                while (System.nanoTime() - start < TimeUnit.MINUTES.toNanos(6)) {
+                    Thread.sleep(1000);
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + jobId))
+                            .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30)).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    JsonNode status = JSON.readTree(r.body());
+                    double t = (System.nanoTime() - start) / 1e9;
+                    series.add(new double[] {t, heap.usedMb(), status.at("/progress/done").asDouble()});
+                    String state = status.get("state").asString();
+                    if (!state.equals("queued") && !state.equals("running")) {
+                        JsonNode s = status.get("summary");
+                        int ok = s.get("succeeded").asInt() + s.get("accepted").asInt();
+                        outcome = state + ", " + ok + " rows succeeded or accepted";
+                        if (state.equals("completed")) {
+                            assertThat(ok).isEqualTo(rows);
+                        }
+                        break;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            outcome = "failed: " + e;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double maxUsed = series.stream().mapToDouble(p -> p[1]).max().orElse(-1);
+        f5.put("outcome", outcome);
+        f5.put("seconds", round(seconds));
+        f5.put("heapUsedMaxSampledMb", Math.round(maxUsed));
+        f5.put("heapSamples(t s, used MB, rows done)", series);
+        markdown.add(String.format(Locale.ROOT, "| (5) %,d-row job, %s | %s after %.0f s (submit + poll every 1 s); "
+                + "sampled heap used: max %,.0f MB, %d samples (chart) | 1M rows at -Xmx256m, flat memory | see "
+                + "notes |", rows, label, outcome, seconds, maxUsed, series.size()));
+        return series;
+    }
+
+    // ---- -Xmx256m: the packaged jar in its own JVM ----
+
+    private List<double[]> smallHeapJar(FakeVendor xp, FakeVendor cp, Path out) throws Exception {
+        Path jar = Path.of(System.getProperty("bench.jar", "target/none.jar"));
+        if (!Files.isRegularFile(jar)) {
+            results.put("xmx256m", "skipped: no jar at " + jar + " (run through -Pbenchmark verify)");
+            markdown.add("| (2)/(5) at -Xmx256m | skipped: no packaged jar | | |");
+            return List.of();
+        }
+        Map<String, Object> f2 = new LinkedHashMap<>();
+        results.put("2_xmx256m_batch", f2);
+        xp.handler = b -> FakeVendor.ok();
+        Jar batchJar = Jar.start(jar, xp, cp, out.resolve("xmx256m-batch.log"));
+        try {
+            waitUntilReady(batchJar.base(), batchJar.process());
+            String outcome;
+            long start = System.nanoTime();
+            try {
+                JsonNode summary = postBatch(batchJar.base(), "xtremepush", profileBody(BIG_BATCH, "xmx-big"), -1);
+                outcome = summary.toString();
+            } catch (AssertionError | IOException e) {
+                outcome = "failed: " + abbreviate(String.valueOf(e.getMessage()));
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            batchJar.process().waitFor(2, TimeUnit.SECONDS);
+            String death = batchJar.death();
+            f2.put("outcome", outcome);
+            f2.put("ms", ms);
+            f2.put("processDied", death);
+            boolean ok = outcome.contains("\"failed\":0") && death == null;
+            markdown.add(String.format(Locale.ROOT, "| (2) 100k batch, packaged jar at -Xmx256m | %s after %,d ms%s "
+                    + "| succeeds | %s |", ok ? "all rows succeeded" : abbreviate(outcome), ms,
+                    death == null ? "" : " (" + death + ")", ok ? "yes" : "no"));
+        } finally {
+            batchJar.stop();
+        }
+        // the 1M job first; if it does not fit, smaller jobs until one does (the largest size that worked)
+        List<double[]> largest = List.of();
+        for (int rows : new int[] {JOB_ROWS, 300_000, 100_000, 30_000, 10_000}) {
+            if (rows > JOB_ROWS) {
+                continue;
+            }
+            Jar jobJar = Jar.start(jar, xp, cp, out.resolve("xmx256m-job-" + rows + ".log"));
+            try {
+                waitUntilReady(jobJar.base(), jobJar.process());
+                List<double[]> series = job(jobJar.base(), xp, rows, "jar at -Xmx256m",
+                        () -> prometheusHeapMb(jobJar.base()));
+                jobJar.process().waitFor(2, TimeUnit.SECONDS);
+                String death = jobJar.death();
+                results.put("5_xmx256m_" + rows + "_processDied", String.valueOf(death));
+                if (death != null) {
+                    markdown.add(String.format(Locale.ROOT, "| (5) %,d-row job at -Xmx256m: the service process | %s "
+                            + "| | no |", rows, death));
+                } else if (largest.isEmpty()) {
+                    largest = series;
+                    results.put("5_xmx256m_largestJobThatWorked", rows);
+                    break;
+                }
+            } finally {
+                jobJar.stop();
+            }
+        }
+        return largest;
+    }
+
+    /** The packaged service in a JVM of its own at -Xmx256m, exiting on an OutOfMemoryError. */
+    record Jar(Process process, String base, Path log) {
+        static Jar start(Path jar, FakeVendor xp, FakeVendor cp, Path log) throws IOException {
+            int port = freePort();
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                    "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(), "--server.port=" + port,
+                    "--server.address=127.0.0.1", "--management.endpoints.web.exposure.include=health,prometheus"));
+            serviceProperties(xp, cp).forEach((k, v) -> cmd.add("--" + k + "=" + v));
+            Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new Jar(process, "http://127.0.0.1:" + port, log);
+        }
+
+        /** Null while the process lives; otherwise why it ended, from its log. */
+        String death() throws IOException {
+            if (process.isAlive()) {
+                return null;
+            }
+            boolean oom = Files.readString(log, StandardCharsets.UTF_8).contains("OutOfMemoryError");
+            return "process exited " + process.exitValue() + (oom ? ": OutOfMemoryError (Java heap space)" : "")
+                    + ", log target/benchmark/" + log.getFileName();
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private void waitUntilReady(String base, Process process) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the -Xmx256m service did not become ready");
+    }
+
+    private double prometheusHeapMb(String base) {
+        try {
+            String text = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            return text.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum() / 1e6;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    // ---- helpers ----
+
+    interface HeapProbe {
+        double usedMb();
+    }
+
+    private double inProcessHeapMb() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getUsage().getUsed()).sum() / 1e6;
+    }
+
+    private JsonNode postBatch(String base, String destination, byte[] body, int expectSucceeded) throws Exception {
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/destinations/"
+                        + destination + "/batches")).timeout(Duration.ofMinutes(10))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        JsonNode summary = JSON.readTree(response.body()).get("summary");
+        if (expectSucceeded >= 0) {
+            assertThat(summary.get("succeeded").asInt() + summary.get("accepted").asInt()).isEqualTo(expectSucceeded);
+        }
+        return summary;
+    }
+
+    static byte[] profileBody(int rows, String batchId) {
+        return profileBody(rows, batchId, -1);
+    }
+
+    /** The same rows as {@link BatchThroughputBenchmark}; row {@code badRow} gets user id {@code bad-user-4242}. */
+    static byte[] profileBody(int rows, String batchId, int badRow) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(rows * 220 + 256);
+        StringBuilder sb = new StringBuilder(512);
+        sb.append("{\"syncId\":\"bench\",\"batchId\":\"").append(batchId).append("\",\"objectType\":\"user_profiles\",")
+                .append("\"mode\":\"upsert\",\"connection\":{\"region\":\"eu\",\"appToken\":\"bench-app-token\"},")
+                .append("\"rows\":[");
+        for (int i = 0; i < rows; i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"id\":\"row-").append(i).append("\",\"fields\":{\"user_id\":\"")
+                    .append(i == badRow ? "bad-user-4242" : " user-" + i + " ")
+                    .append("\",\"email\":\"User.").append(i).append("@Example.com\",\"email_subscription\":\"")
+                    .append(i % 2 == 0 ? "yes" : "no").append("\",\"mobile_number\":\"+353 85 ")
+                    .append(String.format(Locale.ROOT, "%03d %04d", i / 10_000 % 1000, i % 10_000))
+                    .append("\",\"sms_subscription\":true,\"first_name\":\"Name ").append(i)
+                    .append("\",\"plan\":{\"tier\":\"gold\",\"since\":").append(2020 + i % 5).append("}}}");
+            if (sb.length() > 8192) {
+                bytes.writeBytes(sb.toString().getBytes(StandardCharsets.UTF_8));
+                sb.setLength(0);
+            }
+        }
+        sb.append("]}");
+        bytes.writeBytes(sb.toString().getBytes(StandardCharsets.UTF_8));
+        return bytes.toByteArray();
+    }
+
+    private void chart(Path file, List<double[]> inProcess, List<double[]> jar) throws IOException {
+        Object jarRows = results.getOrDefault("5_xmx256m_largestJobThatWorked", "none");
+        XYChart chart = new XYChartBuilder().width(900).height(500)
+                .title("Xtremepush jobs: heap used over time (sampled every second)")
+                .xAxisTitle("seconds since submission").yAxisTitle("heap used, MB").build();
+        if (!inProcess.isEmpty()) {
+            chart.addSeries("in-process (service + client + fake vendor)", inProcess.stream().mapToDouble(p -> p[0])
+                    .toArray(), inProcess.stream().mapToDouble(p -> p[1]).toArray());
+        }
+        List<double[]> jarOk = jar.stream().filter(p -> p[1] >= 0).toList();
+        if (!jarOk.isEmpty()) {
+            chart.addSeries(String.format(Locale.ROOT, "packaged jar at -Xmx256m, largest job that worked: %,d rows "
+                    + "(service only)", jarRows), jarOk.stream().mapToDouble(p -> p[0])
+                    .toArray(), jarOk.stream().mapToDouble(p -> p[1]).toArray());
+        }
+        if (!inProcess.isEmpty() || !jarOk.isEmpty()) {
+            BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        }
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    private static double peakHeapMb() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum() / 1e6;
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    record Answer(int status, String body) {
+    }
+
+    /** A vendor on 127.0.0.1 that answers every POST at once (or as {@link #handler} says). */
+    static final class FakeVendor implements AutoCloseable {
+        private final HttpServer server;
+        volatile Function<byte[], Answer> handler = body -> ok();
+        volatile boolean capture;
+        final List<byte[]> captured = new CopyOnWriteArrayList<>();
+        final AtomicInteger requests = new AtomicInteger();
+
+        private FakeVendor(HttpServer server) {
+            this.server = server;
+        }
+
+        static Answer ok() {
+            return new Answer(200, "{\"code\":200,\"success\":true,\"message\":\"ok\"}");
+        }
+
+        static FakeVendor start() throws IOException {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+            FakeVendor vendor = new FakeVendor(server);
+            server.createContext("/", exchange -> {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                vendor.requests.incrementAndGet();
+                if (vendor.capture) {
+                    vendor.captured.add(body);
+                }
+                Answer answer = vendor.handler.apply(body);
+                byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(answer.status(), bytes.length);
+                try (OutputStream os = exchange.getResponseBody()) {
+                    os.write(bytes);
+                }
+            });
+            server.setExecutor(Executors.newCachedThreadPool());
+            server.start();
+            return vendor;
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+}
