@@ -490,8 +490,7 @@ class ServiceBenchmark {
         }
         List<double[]> jarOk = jar.stream().filter(p -> p[1] >= 0).toList();
         if (!jarOk.isEmpty()) {
-            chart.addSeries(String.format(Locale.ROOT, "packaged jar at -Xmx256m, largest job that worked: %,d rows "
-                    + "(service only)", jarRows), jarOk.stream().mapToDouble(p -> p[0])
+            chart.addSeries(String.format(Locale.ROOT, "jar at -Xmx256m, %,d rows (largest that worked)", jarRows), jarOk.stream().mapToDouble(p -> p[0])
                     .toArray(), jarOk.stream().mapToDouble(p -> p[1]).toArray());
         }
         if (!inProcess.isEmpty() || !jarOk.isEmpty()) {
