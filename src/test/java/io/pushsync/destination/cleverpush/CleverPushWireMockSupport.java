@@ -201,16 +201,31 @@ abstract class CleverPushWireMockSupport {
         return wireMock.findAll(postRequestedFor(urlPathMatching("/subscription/.*"))).size();
     }
 
-    /** Serve events of POSTs to {@code path}, oldest first. */
+    /**
+     * Serve events of POSTs to {@code path}, oldest first. WireMock records an answer's timing only after it has
+     * sent it, so pushsync may have the last answer before its timing exists: wait (up to 5 s) until every event
+     * has one.
+     */
     List<ServeEvent> serveEventsTo(String path) {
-        List<ServeEvent> events = new ArrayList<>();
-        for (ServeEvent e : wireMock.getAllServeEvents()) {
-            if (e.getRequest().getUrl().equals(path) && e.getRequest().getMethod().getName().equals("POST")) {
-                events.add(e);
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            List<ServeEvent> events = new ArrayList<>();
+            for (ServeEvent e : wireMock.getAllServeEvents()) {
+                if (e.getRequest().getUrl().equals(path) && e.getRequest().getMethod().getName().equals("POST")) {
+                    events.add(e);
+                }
+            }
+            events.sort(Comparator.comparing(e -> e.getRequest().getLoggedDate()));
+            if (System.nanoTime() > until || events.stream().allMatch(e -> e.getTiming() != null)) {
+                return events;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return events;
             }
         }
-        events.sort(Comparator.comparing(e -> e.getRequest().getLoggedDate()));
-        return events;
     }
 
     static long startMillis(ServeEvent e) {
