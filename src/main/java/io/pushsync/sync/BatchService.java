@@ -4,7 +4,6 @@ import io.pushsync.sync.idempotency.IdempotencyLedger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -89,29 +88,10 @@ public class BatchService {
     private Run run(Destination destination, PreparedBatch batch) {
         SyncRequest request = batch.request();
         long started = System.nanoTime();
-        RowResults results = new RowResults(batch.ids());
-        for (Map.Entry<Integer, RowError> failure : batch.rowFailures().entrySet()) {
-            results.failed(failure.getKey(), failure.getValue());
-        }
+        RowResults results = AdapterRun.results(batch);
         Deadline deadline = Deadline.after(properties.deadline(), clock);
-        boolean clean = true;
-        try {
-            if (!request.rows().isEmpty()) {
-                destination.sync(request, deadline, results);
-            }
-        } catch (RuntimeException e) {
-            clean = false;
-            log.error("destination {} failed on batch {} of sync {}; unconfirmed rows fail as retryable",
-                    request.destination(), request.batchId(), request.syncId(), e);
-            results.failUnset(RowError.of(ErrorCode.DESTINATION_UNAVAILABLE,
-                    "the batch stopped on an internal error before this row was confirmed"));
-        }
-        int unset = results.failUnset(deadline.isExpired() ? deadline.expiredError()
-                : RowError.of(ErrorCode.DESTINATION_UNAVAILABLE, "no outcome was recorded for this row"));
-        if (unset > 0 && !deadline.isExpired()) {
-            clean = false;
-            log.error("destination {} left {} rows without an outcome", request.destination(), unset);
-        }
+        boolean clean = AdapterRun.sync(destination, request, deadline, results, "batch",
+                "batch " + request.batchId() + " of sync " + request.syncId());
         List<RowResult> list = results.snapshot();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         BatchResponse.Summary summary = BatchResponse.Summary.of(list);

@@ -2,6 +2,7 @@ package io.pushsync.sync.jobs;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pushsync.sync.AdapterRun;
 import io.pushsync.sync.BatchConflictException;
 import io.pushsync.sync.BatchResponse;
 import io.pushsync.sync.BatchValidator;
@@ -199,23 +200,8 @@ public class JobService implements SmartLifecycle {
             }
             long started = System.nanoTime();
             saveProgress(job);
-            SyncRequest request = job.batch.request();
-            try {
-                if (!request.rows().isEmpty()) {
-                    job.destination.sync(request, job.deadline, job.results);
-                }
-            } catch (RuntimeException e) {
-                log.error("destination {} failed on job {}; unconfirmed rows fail as retryable", spec.destination(),
-                        spec.jobId(), e);
-                job.results.failUnset(RowError.of(ErrorCode.DESTINATION_UNAVAILABLE,
-                        "the job stopped on an internal error before this row was confirmed"));
-            }
-            int unset = job.results.failUnset(job.deadline.isExpired() ? job.deadline.expiredError()
-                    : RowError.of(ErrorCode.DESTINATION_UNAVAILABLE, "no outcome was recorded for this row"));
-            if (unset > 0 && !job.deadline.isExpired()) {
-                log.error("destination {} left {} rows of job {} without an outcome", spec.destination(), unset,
-                        spec.jobId());
-            }
+            AdapterRun.sync(job.destination, job.batch.request(), job.deadline, job.results, "job",
+                    "job " + spec.jobId());
             JobProgress end = finish(job);
             metrics.recordBatch(spec.destination(), spec.objectType(), new BatchResponse.Summary(spec.total(),
                     end.succeeded(), end.accepted(), end.failed(), end.skipped()),
@@ -528,10 +514,7 @@ public class JobService implements SmartLifecycle {
             }
             started = true;
             startedAt = now;
-            results = new RowResults(batch.ids());
-            for (Map.Entry<Integer, RowError> failure : batch.rowFailures().entrySet()) {
-                results.failed(failure.getKey(), failure.getValue());
-            }
+            results = AdapterRun.results(batch);
             deadline = Deadline.after(properties.deadline(), clock);
             if (stopReason != null) {
                 deadline.stop(stopReason);
