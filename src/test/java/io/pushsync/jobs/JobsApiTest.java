@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.pushsync.testsupport.CleverPushBodies;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,6 @@ import org.wiremock.spring.InjectWireMock;
 import org.wiremock.spring.WireMockConfigurationCustomizer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -339,22 +339,7 @@ class JobsApiTest {
     }
 
     static ObjectNode job(String channelId, int rows) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("syncId", "jobs-tests");
-        body.put("batchId", "job-" + UUID.randomUUID());
-        ObjectNode connection = body.putObject("connection");
-        connection.put("channelId", channelId);
-        connection.put("apiKey", "cp-jobs-key-SECRET");
-        body.put("objectType", "subscriptions");
-        body.put("mode", "upsert");
-        ArrayNode arr = body.putArray("rows");
-        for (int i = 0; i < rows; i++) {
-            ObjectNode row = arr.addObject();
-            row.put("id", "r" + i);
-            ObjectNode fields = row.putObject("fields");
-            fields.put("subscription_id", "sub-" + i);
-            fields.put("plan", "plan of sub-" + i);
-        }
-        return body;
+        return CleverPushBodies.subscriptions("jobs-tests", "job-" + UUID.randomUUID(), channelId,
+                "cp-jobs-key-SECRET", "sub-", 0, rows);
     }
 }

@@ -15,6 +15,7 @@ import io.pushsync.sync.jobs.JobProgress;
 import io.pushsync.sync.jobs.JobSpec;
 import io.pushsync.sync.jobs.JobState;
 import io.pushsync.sync.jobs.JobStore;
+import io.pushsync.testsupport.CleverPushBodies;
 import io.pushsync.testsupport.PushsyncReplicas;
 import io.pushsync.testsupport.RedisServerExtension;
 import java.net.http.HttpClient;
@@ -33,7 +34,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -241,22 +241,7 @@ class RedisJobsAcrossReplicasTest {
     }
 
     static ObjectNode job(String channel, int rows) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("syncId", "jobs-across-replicas");
-        body.put("batchId", "job-" + UUID.randomUUID());
-        ObjectNode connection = body.putObject("connection");
-        connection.put("channelId", channel);
-        connection.put("apiKey", "cp-key-replicas-SECRET");
-        body.put("objectType", "subscriptions");
-        body.put("mode", "upsert");
-        ArrayNode arr = body.putArray("rows");
-        for (int i = 0; i < rows; i++) {
-            ObjectNode row = arr.addObject();
-            row.put("id", "r" + i);
-            ObjectNode fields = row.putObject("fields");
-            fields.put("subscription_id", "s-" + i);
-            fields.put("plan", "plan " + i);
-        }
-        return body;
+        return CleverPushBodies.subscriptions("jobs-across-replicas", "job-" + UUID.randomUUID(), channel,
+                "cp-key-replicas-SECRET", "s-", 0, rows);
     }
 }

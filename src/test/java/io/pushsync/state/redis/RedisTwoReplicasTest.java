@@ -10,6 +10,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.pushsync.testsupport.BatchAssertions;
+import io.pushsync.testsupport.CleverPushBodies;
 import io.pushsync.testsupport.PushsyncReplicas;
 import io.pushsync.testsupport.RedisServerExtension;
 import java.net.http.HttpResponse;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -79,23 +79,7 @@ class RedisTwoReplicasTest {
     }
 
     static ObjectNode batch(String channel, String batchId, int from, int rows) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("syncId", "two-replicas");
-        body.put("batchId", batchId);
-        ObjectNode connection = body.putObject("connection");
-        connection.put("channelId", channel);
-        connection.put("apiKey", API_KEY);
-        body.put("objectType", "subscriptions");
-        body.put("mode", "upsert");
-        ArrayNode arr = body.putArray("rows");
-        for (int i = from; i < from + rows; i++) {
-            ObjectNode row = arr.addObject();
-            row.put("id", "r" + i);
-            ObjectNode fields = row.putObject("fields");
-            fields.put("subscription_id", "s-" + i);
-            fields.put("plan", "plan " + i);
-        }
-        return body;
+        return CleverPushBodies.subscriptions("two-replicas", batchId, channel, API_KEY, "s-", from, rows);
     }
 
     static HttpResponse<String> send(int replica, ObjectNode body) {
