@@ -121,9 +121,8 @@ public class RedisJobStore implements JobStore {
         args.add(RedisKeys.utf8(claimKey));
         args.add(RedisKeys.utf8(prefix + "job:{"));
         for (int s = 0; s < spec.segments(); s++) {
-            int from = s * spec.segmentSize();
             args.add(RedisKeys.utf8(Integer.toString(s)));
-            args.add(segments.encodeIds(rowIds.subList(from, Math.min(rowIds.size(), from + spec.segmentSize()))));
+            args.add(segments.encodeIds(rowIds.subList(spec.segmentFrom(s), spec.segmentTo(s))));
         }
         List<String> job = keys(spec.jobId());
         byte[] holder = RedisKeys.call("create a job",

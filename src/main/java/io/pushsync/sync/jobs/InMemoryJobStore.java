@@ -70,8 +70,7 @@ public class InMemoryJobStore implements JobStore {
         }
         byte[][] ids = new byte[spec.segments()][];
         for (int s = 0; s < ids.length; s++) {
-            int from = s * spec.segmentSize();
-            ids[s] = segments.encodeIds(rowIds.subList(from, Math.min(rowIds.size(), from + spec.segmentSize())));
+            ids[s] = segments.encodeIds(rowIds.subList(spec.segmentFrom(s), spec.segmentTo(s)));
         }
         jobs.put(spec.jobId(), new Entry(spec, progress, ids, clock.instant().plus(ttl)));
         claims.put(key, spec.jobId());

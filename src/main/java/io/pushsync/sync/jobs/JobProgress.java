@@ -1,5 +1,7 @@
 package io.pushsync.sync.jobs;
 
+import io.pushsync.sync.RowResults;
+import io.pushsync.sync.RowStatus;
 import java.time.Instant;
 
 /**
@@ -24,5 +26,13 @@ public record JobProgress(
 
     public static JobProgress queued(Instant now) {
         return new JobProgress(JobState.QUEUED, 0, 0, 0, 0, 0, null, null, now, null);
+    }
+
+    /** Where a job stands by its live results. */
+    static JobProgress of(JobState state, RowResults results, Instant startedAt, Instant finishedAt,
+            Instant heartbeatAt, String message) {
+        return new JobProgress(state, results.done(), results.count(RowStatus.SUCCEEDED),
+                results.count(RowStatus.ACCEPTED), results.count(RowStatus.FAILED), results.count(RowStatus.SKIPPED),
+                startedAt, finishedAt, heartbeatAt, message);
     }
 }

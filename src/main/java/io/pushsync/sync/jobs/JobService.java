@@ -163,7 +163,7 @@ public class JobService implements SmartLifecycle {
         int end = (int) Math.min(spec.total(), (long) offset + limit);
         List<RowResult> page = new ArrayList<>(Math.max(0, end - offset));
         for (int s = offset / spec.segmentSize(); offset < end && s <= (end - 1) / spec.segmentSize(); s++) {
-            int segmentStart = s * spec.segmentSize();
+            int segmentStart = spec.segmentFrom(s);
             List<RowResult> segment = segmentResults(spec, s, job.progress());
             int from = Math.max(offset, segmentStart) - segmentStart;
             int to = Math.min(end, segmentStart + segment.size()) - segmentStart;
@@ -237,10 +237,8 @@ public class JobService implements SmartLifecycle {
                 message = stopped + " rows were not sent: " + stop.message();
             }
             Instant now = clock.instant();
-            JobProgress end = new JobProgress(state, job.results.done(), job.results.count(RowStatus.SUCCEEDED),
-                    job.results.count(RowStatus.ACCEPTED), job.results.count(RowStatus.FAILED),
-                    job.results.count(RowStatus.SKIPPED), job.startedAt == null ? now : job.startedAt, now, now,
-                    message);
+            JobProgress end = JobProgress.of(state, job.results, job.startedAt == null ? now : job.startedAt, now,
+                    now, message);
             job.finished = true;
             job.end = end;
             store.finish(job.spec.jobId(), end, properties.retention());
@@ -254,13 +252,12 @@ public class JobService implements SmartLifecycle {
 
     /** Stores every segment whose rows all have an outcome (every segment when {@code all}), once. */
     private void flushSegments(LocalJob job, boolean all) {
-        int size = job.spec.segmentSize();
         for (int s = 0; s < job.flushed.length; s++) {
             if (job.flushed[s]) {
                 continue;
             }
-            int from = s * size;
-            int to = Math.min(job.spec.total(), from + size);
+            int from = job.spec.segmentFrom(s);
+            int to = job.spec.segmentTo(s);
             if (all || job.results.allSet(from, to)) {
                 store.saveResults(job.spec.jobId(), s, job.results.slice(from, to));
                 job.flushed[s] = true;
@@ -538,11 +535,9 @@ public class JobService implements SmartLifecycle {
         JobProgress progress(Instant now) {
             RowResults r = results;
             if (!started || r == null) {
-                return new JobProgress(JobState.QUEUED, 0, 0, 0, 0, 0, null, null, now, null);
+                return JobProgress.queued(now);
             }
-            return new JobProgress(JobState.RUNNING, r.done(), r.count(RowStatus.SUCCEEDED),
-                    r.count(RowStatus.ACCEPTED), r.count(RowStatus.FAILED), r.count(RowStatus.SKIPPED), startedAt,
-                    null, now, null);
+            return JobProgress.of(JobState.RUNNING, r, startedAt, null, now, null);
         }
     }
 }

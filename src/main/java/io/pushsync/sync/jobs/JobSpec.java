@@ -27,4 +27,14 @@ public record JobSpec(
     public int segments() {
         return (total + segmentSize - 1) / segmentSize;
     }
+
+    /** The first row of segment {@code s}. */
+    public int segmentFrom(int s) {
+        return s * segmentSize;
+    }
+
+    /** One past the last row of segment {@code s}. */
+    public int segmentTo(int s) {
+        return Math.min(total, segmentFrom(s) + segmentSize);
+    }
 }
