@@ -4,6 +4,7 @@ import io.pushsync.sync.BatchConflictException;
 import io.pushsync.sync.BatchProperties;
 import io.pushsync.sync.BatchResponse;
 import io.pushsync.sync.BatchService;
+import io.pushsync.sync.PayloadFingerprint;
 import io.pushsync.sync.BatchTooLargeException;
 import io.pushsync.sync.ConnectionCheckResult;
 import io.pushsync.sync.DestinationRegistry;
@@ -18,13 +19,9 @@ import io.pushsync.sync.catalog.OptionKind;
 import io.pushsync.sync.connections.NamedConnection;
 import io.pushsync.sync.connections.NamedConnections;
 import io.swagger.v3.oas.annotations.Hidden;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,15 +71,19 @@ public class CensusController {
     private final BatchProperties batchProperties;
     private final Environment environment;
     private final JsonMapper json;
+    private final PayloadFingerprint fingerprints;
 
     public CensusController(NamedConnections connections, DestinationRegistry registry, BatchService batches,
-            BatchProperties batchProperties, Environment environment) {
+            BatchProperties batchProperties, Environment environment, JsonMapper json,
+            PayloadFingerprint fingerprints) {
         this.connections = connections;
         this.registry = registry;
         this.batches = batches;
         this.batchProperties = batchProperties;
         this.environment = environment;
-        this.json = JsonMapper.builder().build();
+        // the application's mapper: the same parser limits (nesting depth, document length) as /v1 bodies
+        this.json = json;
+        this.fingerprints = fingerprints;
     }
 
     /** A JSON-RPC error raised while handling a call. */
@@ -274,7 +275,7 @@ public class CensusController {
         ObjectNode body = NODES.objectNode();
         body.put("syncId", syncId);
         // the same call delivered twice replays its answer; a retry by Census (a new request id) runs again
-        body.put("batchId", "census-" + sha256(object.apiName() + "\n" + id + "\n" + records));
+        body.put("batchId", "census-" + fingerprints.of(object.apiName() + "\n" + id, records));
         body.put("connectionRef", connection.name());
         body.put("objectType", object.type().name());
         body.put("mode", object.type().modes().get(0));
@@ -401,15 +402,6 @@ public class CensusController {
     private static String printable(String s) {
         String cut = s.length() > 100 ? s.substring(0, 100) + "..." : s;
         return cut.replaceAll("\\p{Cntrl}", "?");
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static ObjectNode error(JsonNode id, int code, String message) {
