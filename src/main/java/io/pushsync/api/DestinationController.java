@@ -1,10 +1,12 @@
 package io.pushsync.api;
 
+import io.pushsync.sync.BatchProperties;
 import io.pushsync.sync.BatchResponse;
 import io.pushsync.sync.BatchService;
 import io.pushsync.sync.ConnectionCheckResult;
 import io.pushsync.sync.DestinationRegistry;
 import io.pushsync.sync.catalog.DestinationDescriptor;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -35,10 +37,15 @@ public class DestinationController {
 
     private final DestinationRegistry registry;
     private final BatchService batches;
+    private final StreamedBodies bodies;
+    private final BatchProperties properties;
 
-    public DestinationController(DestinationRegistry registry, BatchService batches) {
+    public DestinationController(DestinationRegistry registry, BatchService batches, StreamedBodies bodies,
+            BatchProperties properties) {
         this.registry = registry;
         this.batches = batches;
+        this.bodies = bodies;
+        this.properties = properties;
     }
 
     @Operation(summary = "Every registered destination type: connection fields (secret ones flagged), object "
@@ -100,8 +107,8 @@ public class DestinationController {
     @ApiResponse(responseCode = "415", description = "the body is not JSON", content = @Content(
             mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     public ResponseEntity<BatchResponse> batch(@PathVariable String type,
-            @io.swagger.v3.oas.annotations.Parameter(hidden = true) @RequestBody JsonNode body) {
-        BatchService.Execution execution = batches.execute(type, body);
+            @io.swagger.v3.oas.annotations.Parameter(hidden = true) HttpServletRequest body) {
+        BatchService.Execution execution = batches.execute(type, bodies.read(body, properties.maxRows()));
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
         if (execution.replayed()) {
             ok.header(REPLAYED_HEADER, "true");

@@ -1,6 +1,8 @@
 package io.pushsync.api;
 
+import io.pushsync.sync.jobs.JobProperties;
 import io.pushsync.sync.jobs.JobResultsPage;
+import jakarta.servlet.http.HttpServletRequest;
 import io.pushsync.sync.jobs.JobService;
 import io.pushsync.sync.jobs.JobStatus;
 import io.swagger.v3.oas.annotations.Operation;
@@ -19,10 +21,8 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 /** Background jobs: {@code POST /v1/destinations/{type}/jobs} and {@code /v1/jobs/{jobId}}. */
 @Tag(name = "jobs", description = "long syncs run in the background: submit, poll progress, page results, cancel")
@@ -32,9 +32,13 @@ import tools.jackson.databind.JsonNode;
 public class JobController {
 
     private final JobService jobs;
+    private final StreamedBodies bodies;
+    private final JobProperties properties;
 
-    public JobController(JobService jobs) {
+    public JobController(JobService jobs, StreamedBodies bodies, JobProperties properties) {
         this.jobs = jobs;
+        this.bodies = bodies;
+        this.properties = properties;
     }
 
     @PostMapping(path = "/v1/destinations/{type}/jobs", consumes = {MediaType.APPLICATION_JSON_VALUE,
@@ -61,8 +65,8 @@ public class JobController {
     @ApiResponse(responseCode = "503", description = "this replica is shutting down; Retry-After", content =
             @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     public ResponseEntity<JobStatus> submit(@PathVariable String type,
-            @Parameter(hidden = true) @RequestBody JsonNode body) {
-        JobService.Submitted submitted = jobs.submit(type, body);
+            @Parameter(hidden = true) HttpServletRequest body) {
+        JobService.Submitted submitted = jobs.submit(type, bodies.read(body, properties.maxRows()));
         ResponseEntity.BodyBuilder accepted = ResponseEntity.status(HttpStatus.ACCEPTED)
                 .location(URI.create("/v1/jobs/" + submitted.status().jobId()));
         if (submitted.replayed()) {

@@ -23,10 +23,13 @@ public class BatchService {
     private final SyncMetrics metrics;
     private final Clock clock;
     private final PayloadFingerprint fingerprints;
+    private final BatchBodyReader bodies;
 
     public BatchService(DestinationRegistry registry, BatchValidator validator, IdempotencyLedger ledger,
-            BatchProperties properties, SyncMetrics metrics, PayloadFingerprint fingerprints) {
+            BatchProperties properties, SyncMetrics metrics, PayloadFingerprint fingerprints,
+            BatchBodyReader bodies) {
         this.fingerprints = fingerprints;
+        this.bodies = bodies;
         this.registry = registry;
         this.validator = validator;
         this.ledger = ledger;
@@ -39,9 +42,19 @@ public class BatchService {
     public record Execution(BatchResponse response, boolean replayed) {
     }
 
+    /** A body that is already a tree (Census, tests). */
     public Execution execute(String type, JsonNode body) {
+        registry.get(type);
+        if (body == null || !body.isObject()) {
+            throw new InvalidBatchException(List.of(new Violation("", "the request body must be a JSON object")));
+        }
+        return execute(type, bodies.of(body));
+    }
+
+    public Execution execute(String type, BatchBody body) {
         Destination destination = registry.get(type);
-        PreparedBatch batch = validator.prepare(destination.descriptor(), body);
+        PreparedBatch batch = validator.prepare(destination.descriptor(), body, properties.maxRows(),
+                "pushsync.batch.max-rows");
         SyncRequest request = batch.request();
         String fingerprint = fingerprints.of(type, body);
         IdempotencyLedger.Claim claim = ledger.begin(request.syncId(), request.batchId(), fingerprint);

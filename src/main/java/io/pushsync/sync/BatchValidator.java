@@ -17,6 +17,7 @@ import java.util.Set;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Turns a request body into a {@link PreparedBatch}, checking it against the destination's catalog.
@@ -53,37 +54,46 @@ public class BatchValidator {
         return prepare(destination, body, limits.maxRows(), "pushsync.batch.max-rows");
     }
 
-    /** As {@link #prepare(DestinationDescriptor, JsonNode)} with another row limit (jobs have their own). */
+    /** As {@link #prepare(DestinationDescriptor, BatchBody, int, String)} for a body that is already a tree. */
     public PreparedBatch prepare(DestinationDescriptor destination, JsonNode body, int maxRows, String maxRowsKey) {
-        Violations v = new Violations();
         if (body == null || !body.isObject()) {
             throw new InvalidBatchException(List.of(new Violation("", "the request body must be a JSON object")));
         }
-        for (String name : body.propertyNames()) {
+        return prepare(destination, BatchBodyReader.defaults().of(body), maxRows, maxRowsKey);
+    }
+
+    /** A body read by {@link BatchBodyReader}, with another row limit (jobs have their own). */
+    public PreparedBatch prepare(DestinationDescriptor destination, BatchBody body, int maxRows, String maxRowsKey) {
+        Violations v = new Violations();
+        if (!body.isObject()) {
+            throw new InvalidBatchException(List.of(new Violation("", "the request body must be a JSON object")));
+        }
+        ObjectNode head = body.head();
+        for (String name : head.propertyNames()) {
             if (!TOP_LEVEL.contains(name)) {
                 v.add("/" + escape(name), "unknown property '" + name + "'; expected one of " + TOP_LEVEL);
             }
         }
-        String syncId = identifier(body, "syncId", v);
-        String batchId = identifier(body, "batchId", v);
-        Connection connection = connectionOrRef(destination, body, v);
-        ObjectTypeDescriptor objectType = objectType(destination, body.get("objectType"), v);
-        String mode = objectType == null ? null : mode(objectType, body.get("mode"), v);
-        SyncOptions options = objectType == null ? null : options(objectType, body.get("options"), v);
+        String syncId = identifier(head, "syncId", v);
+        String batchId = identifier(head, "batchId", v);
+        Connection connection = connectionOrRef(destination, head, v);
+        ObjectTypeDescriptor objectType = objectType(destination, head.get("objectType"), v);
+        String mode = objectType == null ? null : mode(objectType, head.get("mode"), v);
+        SyncOptions options = objectType == null ? null : options(objectType, head.get("options"), v);
 
-        JsonNode rowsNode = body.get("rows");
-        if (rowsNode == null || !rowsNode.isArray()) {
+        List<BatchBody.RawRow> rawRows = body.rows();
+        if (rawRows == null) {
             v.add("/rows", "'rows' is required and must be an array of rows");
             throw v.exception();
         }
-        if (rowsNode.size() > maxRows) {
-            throw new BatchTooLargeException(rowsNode.size(), maxRows, maxRowsKey);
+        if (body.rowCount() > maxRows) {
+            throw new BatchTooLargeException(body.rowCount(), maxRows, maxRowsKey);
         }
-        List<String> ids = new ArrayList<>(rowsNode.size());
-        List<SyncRow> rows = new ArrayList<>(rowsNode.size());
+        List<String> ids = new ArrayList<>(rawRows.size());
+        List<SyncRow> rows = new ArrayList<>(rawRows.size());
         Map<String, Integer> seen = new HashMap<>();
-        for (int i = 0; i < rowsNode.size(); i++) {
-            SyncRow row = row(i, rowsNode.get(i), mode, options, seen, v);
+        for (int i = 0; i < rawRows.size(); i++) {
+            SyncRow row = row(i, rawRows.get(i), mode, options, seen, v);
             ids.add(row == null ? null : row.id());
             rows.add(row);
         }
@@ -282,19 +292,17 @@ public class BatchValidator {
         return new SyncOptions(values, nulls);
     }
 
-    private static SyncRow row(int i, JsonNode n, String mode, SyncOptions options, Map<String, Integer> seen,
-            Violations v) {
+    private static SyncRow row(int i, BatchBody.RawRow n, String mode, SyncOptions options,
+            Map<String, Integer> seen, Violations v) {
         String base = "/rows/" + i;
-        if (n == null || !n.isObject()) {
+        if (!n.object()) {
             v.add(base, "a row must be an object with 'id' and 'fields'");
             return null;
         }
-        for (String name : n.propertyNames()) {
-            if (!Set.of("id", "change", "fields").contains(name)) {
-                v.add(base + "/" + escape(name), "unknown row property '" + name + "'; expected id, change, fields");
-            }
+        for (String name : n.unknown()) {
+            v.add(base + "/" + escape(name), "unknown row property '" + name + "'; expected id, change, fields");
         }
-        JsonNode idNode = n.get("id");
+        JsonNode idNode = n.id();
         String id = null;
         if (idNode == null || !idNode.isString() || idNode.stringValue().isEmpty()
                 || idNode.stringValue().length() > MAX_ROW_ID_LENGTH) {
@@ -306,7 +314,7 @@ public class BatchValidator {
                 v.add(base + "/id", "duplicate row id '" + id + "' (first used at /rows/" + first + ")");
             }
         }
-        JsonNode changeNode = n.get("change");
+        JsonNode changeNode = n.change();
         Change change = null;
         boolean changePresent = changeNode != null && !changeNode.isNull();
         if ("mirror".equals(mode)) {
@@ -317,19 +325,12 @@ public class BatchValidator {
         } else if (changePresent && mode != null) {
             v.add(base + "/change", "'change' is only allowed in mirror mode (mode is " + mode + ")");
         }
-        JsonNode fieldsNode = n.get("fields");
-        if (fieldsNode == null || !fieldsNode.isObject()) {
+        if (n.fields() == null) {
             v.add(base + "/fields", "row 'fields' is required and must be an object of field name to value");
             return null;
         }
         boolean clear = options != null && options.nulls() == NullHandling.CLEAR;
-        Map<String, JsonNode> fields = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : fieldsNode.properties()) {
-            if (e.getValue().isNull() && !clear) {
-                continue;
-            }
-            fields.put(e.getKey(), e.getValue());
-        }
+        RowFields fields = clear ? n.fields() : n.fields().withoutNulls();
         return id == null ? null : new SyncRow(i, id, change, fields);
     }
 

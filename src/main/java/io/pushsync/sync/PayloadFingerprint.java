@@ -21,6 +21,22 @@ public class PayloadFingerprint {
         this.json = json;
     }
 
+    /**
+     * SHA-256 of the type and the body's digest (the body's bytes without insignificant whitespace, taken while it
+     * was read): the same payload sent again, however formatted, has the same fingerprint.
+     */
+    public String of(String type, BatchBody body) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(type.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(body.digest());
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SHA-256 of the type and the body, streamed into the digest (a 100,000-row body is never copied). */
     public String of(String type, JsonNode body) {
         try {

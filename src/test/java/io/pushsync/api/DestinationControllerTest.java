@@ -18,6 +18,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushsync.sync.BatchProperties;
+import io.pushsync.sync.BatchBodyReader;
 import io.pushsync.sync.BatchService;
 import io.pushsync.sync.PayloadFingerprint;
 import io.pushsync.sync.jobs.JobProperties;
@@ -78,6 +79,7 @@ import tools.jackson.databind.json.JsonMapper;
 @WebMvcTest(DestinationController.class)
 @Import({ProblemDetailsAdvice.class, SecurityConfig.class, BatchService.class, BatchValidator.class,
         DestinationRegistry.class, NamedConnections.class, InMemoryIdempotencyLedger.class, SyncMetrics.class, PayloadFingerprint.class,
+        BatchBodyReader.class, StreamedBodies.class,
         DestinationControllerTest.FakeDestinationConfig.class})
 @EnableConfigurationProperties({BatchProperties.class, IdempotencyProperties.class, ApiTokenProperties.class,
         JobProperties.class, NamedConnectionsProperties.class})

@@ -66,7 +66,8 @@ class BatchServicePropertiesTest {
                 DataSize.ofMegabytes(1), 64);
         service = new BatchService(new DestinationRegistry(List.of(CONFIRMING)), new BatchValidator(limits),
                 new InMemoryIdempotencyLedger(new IdempotencyProperties(Duration.ofMinutes(1), 10_000)), limits,
-                new SyncMetrics(new SimpleMeterRegistry()), new PayloadFingerprint(JsonMapper.builder().build()));
+                new SyncMetrics(new SimpleMeterRegistry()), new PayloadFingerprint(JsonMapper.builder().build()),
+                BatchBodyReader.defaults());
     }
 
     @Provide

@@ -66,7 +66,7 @@ class BatchServiceTest {
                 DataSize.ofMegabytes(1), 64);
         return new BatchService(new DestinationRegistry(List.of(destination)), new BatchValidator(limits),
                 new InMemoryIdempotencyLedger(new IdempotencyProperties(Duration.ofHours(1), 1_000)), limits,
-                new SyncMetrics(new SimpleMeterRegistry()), new PayloadFingerprint(JSON));
+                new SyncMetrics(new SimpleMeterRegistry()), new PayloadFingerprint(JSON), BatchBodyReader.defaults());
     }
 
     private static JsonNode body() {

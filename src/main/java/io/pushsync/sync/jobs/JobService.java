@@ -3,6 +3,10 @@ package io.pushsync.sync.jobs;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushsync.sync.AdapterRun;
+import io.pushsync.sync.BatchBody;
+import io.pushsync.sync.BatchBodyReader;
+import io.pushsync.sync.InvalidBatchException;
+import io.pushsync.sync.Violation;
 import io.pushsync.sync.BatchConflictException;
 import io.pushsync.sync.BatchResponse;
 import io.pushsync.sync.BatchValidator;
@@ -101,7 +105,16 @@ public class JobService implements SmartLifecycle {
     public record Submitted(JobStatus status, boolean replayed) {
     }
 
+    /** A body that is already a tree (tests). */
     public Submitted submit(String type, JsonNode body) {
+        registry.get(type);
+        if (body == null || !body.isObject()) {
+            throw new InvalidBatchException(List.of(new Violation("", "the request body must be a JSON object")));
+        }
+        return submit(type, BatchBodyReader.defaults().of(body));
+    }
+
+    public Submitted submit(String type, BatchBody body) {
         Destination destination = registry.get(type);
         PreparedBatch batch = validator.prepare(destination.descriptor(), body, properties.maxRows(),
                 "pushsync.jobs.max-rows");

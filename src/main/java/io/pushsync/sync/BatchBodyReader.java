@@ -1,0 +1,283 @@
+package io.pushsync.sync;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads a batch or job request as a stream ({@link BatchBody}): the rows never exist as one JSON tree, and the
+ * payload's digest is computed on the bytes as they are read. The parser is the application's, so its limits
+ * (document length, nesting depth) apply; a malformed body fails with the parser's {@code JacksonException}.
+ */
+@Component
+public class BatchBodyReader {
+
+    /** Names of properties a row may not have that are kept for the error message; the rest are only counted. */
+    private static final int MAX_UNKNOWN_NAMES = 5;
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final BatchBodyReader DEFAULT = new BatchBodyReader(JsonMapper.builder().build());
+
+    private final JsonMapper json;
+
+    @Autowired
+    public BatchBodyReader(JsonMapper json) {
+        this.json = json;
+    }
+
+    /** A reader on a default mapper: for bodies that already are trees ({@link #of(JsonNode)}). */
+    public static BatchBodyReader defaults() {
+        return DEFAULT;
+    }
+
+    /**
+     * A body that is already a tree (Census, tests): its tokens are read the same way as a stream's, and the digest
+     * is taken over its JSON text, which has no whitespace, so it equals the digest of the same body sent.
+     */
+    public BatchBody of(JsonNode body) {
+        CanonicalDigestStream digest = new CanonicalDigestStream(InputStream.nullInputStream());
+        digest.feed(json.writeValueAsBytes(body));
+        try (JsonParser p = json.treeAsTokens(body)) {
+            return read(p, digest, Integer.MAX_VALUE);
+        }
+    }
+
+    /**
+     * Reads the whole stream.
+     *
+     * @param keepRows rows beyond this many are counted ({@link BatchBody#rowCount()}) but not kept
+     * @return the body; {@link BatchBody#head()} is null when it is not a JSON object
+     * @throws tools.jackson.core.JacksonException when the body is not well-formed JSON or breaks a parser limit
+     * @throws MissingBodyException when the body is empty
+     */
+    public BatchBody read(InputStream in, int keepRows) {
+        CanonicalDigestStream digesting = new CanonicalDigestStream(in);
+        try (JsonParser p = json.createParser(digesting)) {
+            return read(p, digesting, keepRows);
+        }
+    }
+
+    private BatchBody read(JsonParser p, CanonicalDigestStream digesting, int keepRows) {
+        JsonToken first = p.nextToken();
+        if (first == null) {
+            throw new MissingBodyException();
+        }
+        ObjectNode head = null;
+        List<BatchBody.RawRow> rows = null;
+        int count = 0;
+        if (first == JsonToken.START_OBJECT) {
+            head = NODES.objectNode();
+            for (String name = p.nextName(); name != null; name = p.nextName()) {
+                JsonToken t = p.nextToken();
+                if ("rows".equals(name) && t == JsonToken.START_ARRAY) {
+                    rows = new ArrayList<>(Math.min(keepRows, 1024));
+                    count = readRows(p, rows, keepRows);
+                } else if ("rows".equals(name)) {
+                    head.set(name, p.readValueAsTree()); // not an array: the validator reports it
+                    rows = null;
+                } else {
+                    head.set(name, p.readValueAsTree());
+                }
+            }
+        } else {
+            p.readValueAsTree(); // read (and check) the rest of the value; the validator rejects it
+        }
+        if (p.nextToken() != null) {
+            throw new tools.jackson.core.exc.StreamReadException(p,
+                    "trailing content after the JSON value");
+        }
+        digesting.drain();
+        return new BatchBody(head, rows, count, digesting.digest());
+    }
+
+    private int readRows(JsonParser p, List<BatchBody.RawRow> rows, int keepRows) {
+        RowFields.Builder fields = new RowFields.Builder(RowFields.Shape.root());
+        int count = 0;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            count++;
+            if (count > keepRows) {
+                p.skipChildren();
+            } else if (t != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                rows.add(BatchBody.RawRow.NOT_AN_OBJECT);
+            } else {
+                rows.add(readRow(p, fields));
+            }
+        }
+        return count;
+    }
+
+    private BatchBody.RawRow readRow(JsonParser p, RowFields.Builder fields) {
+        JsonNode id = null;
+        JsonNode change = null;
+        RowFields values = null;
+        List<String> unknown = List.of();
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "id" -> id = value(p, t);
+                case "change" -> change = value(p, t);
+                case "fields" -> {
+                    if (t == JsonToken.START_OBJECT) {
+                        for (String field = p.nextName(); field != null; field = p.nextName()) {
+                            fields.put(field, value(p, p.nextToken()));
+                        }
+                        values = fields.build();
+                    } else {
+                        p.skipChildren();
+                        values = null;
+                    }
+                }
+                default -> {
+                    p.skipChildren();
+                    if (unknown.size() < MAX_UNKNOWN_NAMES) {
+                        unknown = unknown.isEmpty() ? new ArrayList<>(2) : unknown;
+                        unknown.add(name);
+                    }
+                }
+            }
+        }
+        return new BatchBody.RawRow(true, id, change, values, unknown);
+    }
+
+    /** The value at the current token, as the mapper's tree would have it; scalars without the mapper's overhead. */
+    private JsonNode value(JsonParser p, JsonToken t) {
+        return switch (t) {
+            case VALUE_STRING -> NODES.stringNode(p.getString());
+            case VALUE_NULL -> NODES.nullNode();
+            case VALUE_TRUE -> NODES.booleanNode(true);
+            case VALUE_FALSE -> NODES.booleanNode(false);
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> NODES.numberNode(p.getIntValue());
+                case LONG -> NODES.numberNode(p.getLongValue());
+                default -> p.readValueAsTree();
+            };
+            default -> p.readValueAsTree();
+        };
+    }
+
+    /** The body was empty. */
+    public static final class MissingBodyException extends RuntimeException {
+        MissingBodyException() {
+            super("the request body is missing", null, false, false);
+        }
+    }
+
+    /**
+     * Feeds the bytes read to SHA-256, leaving out JSON whitespace outside strings, so that the same payload
+     * formatted differently has the same digest.
+     */
+    static final class CanonicalDigestStream extends FilterInputStream {
+        private final MessageDigest sha;
+        private byte[] scratch = new byte[8192];
+        private boolean inString;
+        private boolean escaped;
+        private boolean closed;
+
+        CanonicalDigestStream(InputStream in) {
+            super(in);
+            try {
+                this.sha = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                feed(new byte[] {(byte) b}, 0, 1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                feed(b, off, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = 0;
+            byte[] buf = new byte[8192];
+            while (skipped < n) {
+                int r = read(buf, 0, (int) Math.min(buf.length, n - skipped));
+                if (r < 0) {
+                    break;
+                }
+                skipped += r;
+            }
+            return skipped;
+        }
+
+        void feed(byte[] b) {
+            feed(b, 0, b.length);
+        }
+
+        private void feed(byte[] b, int off, int len) {
+            if (scratch.length < len) {
+                scratch = new byte[len];
+            }
+            int kept = 0;
+            for (int i = off; i < off + len; i++) {
+                byte c = b[i];
+                if (inString) {
+                    if (escaped) {
+                        escaped = false;
+                    } else if (c == '\\') {
+                        escaped = true;
+                    } else if (c == '"') {
+                        inString = false;
+                    }
+                } else if (c == '"') {
+                    inString = true;
+                } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+                    continue;
+                }
+                scratch[kept++] = c;
+            }
+            sha.update(scratch, 0, kept);
+        }
+
+        /** The parser closes its input at the end of it: the underlying stream is the caller's to close. */
+        @Override
+        public void close() {
+            closed = true;
+        }
+
+        void drain() {
+            if (closed) {
+                return; // the parser read to the end already
+            }
+            try {
+                byte[] buf = new byte[8192];
+                while (read(buf, 0, buf.length) >= 0) {
+                    // the rest (whitespace) belongs to the digest too
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        byte[] digest() {
+            return sha.digest();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.pushsync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class BatchBodyReaderTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final BatchBodyReader reader = new BatchBodyReader(JSON);
+
+    private BatchBody read(String body, int keepRows) {
+        return reader.read(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), keepRows);
+    }
+
+    @Test
+    void rowsAreReadWithTheirFieldsInOrderAndTheRestIsAHead() {
+        BatchBody body = read("""
+                {"syncId": "s", "rows": [
+                  {"id": "a", "fields": {"b": 1, "a": "x", "c": null, "d": {"n": [1, 2]}, "e": 12345678901}},
+                  {"id": "b", "change": "added", "fields": {"b": 2, "a": "y", "b": 3}, "extra": 1},
+                  7,
+                  {"id": "c", "fields": "not an object"}],
+                 "objectType": "user_profiles"}""", 100);
+
+        assertThat(body.head().propertyNames()).containsExactly("syncId", "objectType");
+        assertThat(body.rowCount()).isEqualTo(4);
+        BatchBody.RawRow first = body.rows().get(0);
+        assertThat(first.id().stringValue()).isEqualTo("a");
+        assertThat(first.fields().keySet()).containsExactly("b", "a", "c", "d", "e");
+        assertThat(first.fields().get("c").isNull()).isTrue();
+        assertThat(first.fields().get("d")).isEqualTo(JSON.readTree("{\"n\": [1, 2]}"));
+        assertThat(first.fields().get("e").longValue()).isEqualTo(12345678901L);
+        assertThat(first.fields().withoutNulls().keySet()).containsExactly("b", "a", "d", "e");
+        Map<String, JsonNode> expected = new LinkedHashMap<>();
+        expected.put("b", JSON.readTree("3"));
+        expected.put("a", JSON.readTree("\"y\""));
+        BatchBody.RawRow second = body.rows().get(1);
+        assertThat(second.fields()).as("a repeated name keeps its first place and its last value").isEqualTo(expected);
+        assertThat(second.change().stringValue()).isEqualTo("added");
+        assertThat(second.unknown()).containsExactly("extra");
+        assertThat(body.rows().get(2).object()).isFalse();
+        assertThat(body.rows().get(3).fields()).isNull();
+    }
+
+    @Test
+    void rowsBeyondTheLimitAreCountedButNotKept() {
+        BatchBody body = read("{\"rows\": [{\"id\": \"a\", \"fields\": {}}, {\"id\": \"b\", \"fields\": {}}, 3]}", 1);
+        assertThat(body.rowCount()).isEqualTo(3);
+        assertThat(body.rows()).hasSize(1);
+    }
+
+    @Test
+    void theDigestIgnoresFormattingButNotContent() {
+        String compact = "{\"syncId\":\"s\",\"rows\":[{\"id\":\"a b\",\"fields\":{\"x\":\"1 2\"}}]}";
+        String pretty = "{\n  \"syncId\" : \"s\",\n\t\"rows\": [ {\"id\": \"a b\", \"fields\": {\"x\": \"1 2\"} } ]\n}\n";
+        String otherSpaceInAString = "{\"syncId\":\"s\",\"rows\":[{\"id\":\"a b\",\"fields\":{\"x\":\"1  2\"}}]}";
+        String escapedQuote = "{\"syncId\":\"s \\\" \",\"rows\":[]}";
+        String escapedQuoteOtherSpace = "{\"syncId\":\"s \\\"  \",\"rows\":[]}";
+
+        assertThat(read(compact, 10).digest()).isEqualTo(read(pretty, 10).digest());
+        assertThat(read(compact, 10).digest()).isNotEqualTo(read(otherSpaceInAString, 10).digest());
+        assertThat(read(escapedQuote, 10).digest()).as("an escaped quote does not end the string")
+                .isNotEqualTo(read(escapedQuoteOtherSpace, 10).digest());
+        assertThat(reader.of(JSON.readTree(pretty)).digest()).as("a tree digests like the same body sent")
+                .isEqualTo(read(compact, 10).digest());
+    }
+
+    @Test
+    void anEmptyBodyAndTrailingOrBrokenContentAreRefused() {
+        assertThatThrownBy(() -> read("", 10)).isInstanceOf(BatchBodyReader.MissingBodyException.class);
+        assertThatThrownBy(() -> read("{\"rows\": []} {}", 10)).isInstanceOf(JacksonException.class);
+        assertThatThrownBy(() -> read("{\"rows\": [{\"id\": }]}", 10)).isInstanceOf(JacksonException.class);
+        assertThat(read("[1, 2]", 10).isObject()).isFalse();
+    }
+}
