@@ -55,6 +55,16 @@ class ServiceBenchmark {
     private static final int CP_RATE = 50;
     private static final int CP_ROWS = 1_000;
     private static final int ISOLATION_ROWS = 5_000;
+    /** Figure 1's vendor: the time it takes to answer one import request (a real import of 5,000 takes longer). */
+    /** {@code -Dbench.quick=true}: figures 1, 2 (in-process) and 6 only, for profiling. */
+    private static final boolean QUICK = Boolean.getBoolean("bench.quick");
+    private static final int VENDOR_MS = Integer.getInteger("bench.vendor-ms", 100);
+
+    static {
+        // the JDK server's default leaves Nagle on: a small answer written in two parts then waits for the
+        // client's delayed ACK (about 40 ms per request), which would be measured as vendor time
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
@@ -77,11 +87,17 @@ class ServiceBenchmark {
             try (PushsyncReplicas app = PushsyncReplicas.start(1, props)) {
                 String base = "http://127.0.0.1:" + app.port(0);
                 throughputAndHeap(base, xp);
-                cleverPush(base, cp);
-                isolation(base, xp);
-                jobHeap = job(base, xp, JOB_ROWS, "in-process", this::inProcessHeapMb);
+                if (QUICK) {
+                    jobHeap = List.of();
+                } else {
+                    cleverPush(base, cp);
+                    isolation(base, xp);
+                    jobHeap = job(base, xp, JOB_ROWS, "in-process", this::inProcessHeapMb);
+                }
             }
-            jarJobHeap = smallHeapJar(xp, cp, out);
+            if (!QUICK) {
+                jarJobHeap = smallHeapJar(xp, cp, out);
+            }
         }
         markdown.add(pendingRate);
         markdown.add("");
@@ -113,13 +129,29 @@ class ServiceBenchmark {
 
     // ---- figures 1, 2 and 6 ----
 
-    private void throughputAndHeap(String base, FakeVendor xp) throws Exception {
+    /** Figures 1 and 6 at one vendor latency: the service's and the direct times of the same chunks. */
+    private record Pair(int vendorMs, List<Long> serviceMs, List<Long> directMs, int chunks, double peakMb) {
+        long service() {
+            return median(serviceMs);
+        }
+
+        long direct() {
+            return median(directMs);
+        }
+
+        double ratio() {
+            return (double) service() / Math.max(1, direct());
+        }
+    }
+
+    private Pair pair(String base, FakeVendor xp, int vendorMs) throws Exception {
         xp.handler = body -> FakeVendor.ok();
-        postBatch(base, "xtremepush", profileBody(10_000, "warm-up"), 10_000); // warm-up
+        xp.latencyMs = vendorMs;
+        postBatch(base, "xtremepush", profileBody(10_000, "warm-up-" + vendorMs), 10_000); // warm-up
         List<Long> serviceMs = new ArrayList<>();
         double peak = 0;
         for (int run = 0; run < RUNS; run++) {
-            byte[] body = profileBody(BIG_BATCH, "big-" + run);
+            byte[] body = profileBody(BIG_BATCH, "big-" + vendorMs + "-" + run);
             xp.captured.clear();
             xp.capture = true;
             resetPeaks();
@@ -144,34 +176,51 @@ class ServiceBenchmark {
                 directMs.add((System.nanoTime() - start) / 1_000_000);
             }
         }
-        long service = median(serviceMs);
-        long direct = median(directMs);
-        double ratio = (double) service / Math.max(1, direct);
-        Map<String, Object> f1 = new LinkedHashMap<>();
-        f1.put("rows", BIG_BATCH);
-        f1.put("chunks", chunks.size());
-        f1.put("serviceMsMedian", service);
-        f1.put("serviceMsRuns", serviceMs);
-        f1.put("directMsMedian", direct);
-        f1.put("directMsRuns", directMs);
-        f1.put("ratio", round(ratio));
-        results.put("1_serviceVsDirect", f1);
-        results.put("2_heapPeakMb", Map.of("inProcessMb", Math.round(peak),
+        xp.latencyMs = 0;
+        return new Pair(vendorMs, serviceMs, directMs, chunks.size(), peak);
+    }
+
+    private static Map<String, Object> pairResult(Pair p) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("rows", BIG_BATCH);
+        f.put("vendorMsPerRequest", p.vendorMs());
+        f.put("chunks", p.chunks());
+        f.put("serviceMsMedian", p.service());
+        f.put("serviceMsRuns", p.serviceMs());
+        f.put("directMsMedian", p.direct());
+        f.put("directMsRuns", p.directMs());
+        f.put("ratio", round(p.ratio()));
+        return f;
+    }
+
+    // ---- figures 1, 2 and 6 ----
+
+    private void throughputAndHeap(String base, FakeVendor xp) throws Exception {
+        Pair instant = pair(base, xp, 0);
+        Pair slow = pair(base, xp, VENDOR_MS);
+        results.put("1_serviceVsDirect", pairResult(slow));
+        results.put("1_serviceVsDirect_instantVendor", pairResult(instant));
+        results.put("2_heapPeakMb", Map.of("inProcessMb", Math.round(Math.max(instant.peakMb(), slow.peakMb())),
                 "note", "sum of the heap pools' peak usage after a GC and resetPeakUsage, garbage included; "
                         + "same JVM as the client and the fake vendor (upper bound)"));
-        double rate = BIG_BATCH * 1000.0 / Math.max(1, service);
-        double ownRate = BIG_BATCH * 1000.0 / Math.max(1, service - direct);
+        double rate = BIG_BATCH * 1000.0 / Math.max(1, instant.service());
+        double ownRate = BIG_BATCH * 1000.0 / Math.max(1, instant.service() - instant.direct());
         results.put("6_serviceRowsPerSecond", Map.of("endToEnd", Math.round(rate),
                 "excludingVendorTime", Math.round(ownRate),
                 "note", "100,000 rows / median time with a vendor that answers at once; the second figure "
                         + "subtracts the direct (vendor-only) time"));
         markdown.add("| figure | measured | target | met |");
         markdown.add("|---|---|---|---|");
-        markdown.add(String.format(Locale.ROOT, "| (1) 100k Xtremepush batch, service vs direct | %,d ms vs %,d ms "
-                + "(%d chunks, median of %d): ratio %.2f | <= 1.0 | %s |", service, direct, chunks.size(), RUNS,
-                ratio, ratio <= 1.0 ? "yes" : "no"));
+        markdown.add(String.format(Locale.ROOT, "| (1) 100k Xtremepush batch, service vs direct, vendor answering "
+                + "each request in %d ms | %,d ms vs %,d ms (%d chunks, median of %d): ratio %.2f | <= 1.0 "
+                + "(stretch 0.8) | %s |", VENDOR_MS, slow.service(), slow.direct(), slow.chunks(), RUNS,
+                slow.ratio(), slow.ratio() <= 1.0 ? "yes" : "no"));
+        markdown.add(String.format(Locale.ROOT, "| (1') the same, vendor answering at once | %,d ms vs %,d ms: "
+                + "ratio %.2f | (no target: the service's own work) | - |", instant.service(), instant.direct(),
+                instant.ratio()));
         markdown.add(String.format(Locale.ROOT, "| (2) heap high-water mark, 100k batch (in-process, garbage "
-                + "included) | %,.0f MB | succeeds at -Xmx256m | see the -Xmx256m row |", peak));
+                + "included) | %,.0f MB | succeeds at -Xmx256m | see the -Xmx256m row |",
+                Math.max(instant.peakMb(), slow.peakMb())));
         pendingRate = String.format(Locale.ROOT, "| (6) service's own rate, vendor answering at once | %,.0f "
                 + "rows/s end to end (%,.0f rows/s without the vendor-only time) | >= 50,000 rows/s | %s |",
                 rate, ownRate, rate >= 50_000 ? "yes" : "no");
@@ -548,6 +597,7 @@ class ServiceBenchmark {
     static final class FakeVendor implements AutoCloseable {
         private final HttpServer server;
         volatile Function<byte[], Answer> handler = body -> ok();
+        volatile int latencyMs;
         volatile boolean capture;
         final List<byte[]> captured = new CopyOnWriteArrayList<>();
         final AtomicInteger requests = new AtomicInteger();
@@ -570,6 +620,13 @@ class ServiceBenchmark {
                     vendor.captured.add(body);
                 }
                 Answer answer = vendor.handler.apply(body);
+                if (vendor.latencyMs > 0) {
+                    try {
+                        Thread.sleep(vendor.latencyMs);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.sendResponseHeaders(answer.status(), bytes.length);

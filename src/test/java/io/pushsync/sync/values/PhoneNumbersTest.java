@@ -95,4 +95,51 @@ class PhoneNumbersTest {
         assertThat(noRegion.toE164("00353 85 012 3456")).contains("+353850123456");
         assertThat(noRegion.toE164("12")).isEmpty();
     }
+
+    /**
+     * The fast path for "+digits" (no parser) answers exactly as libphonenumber's parser: for every calling code,
+     * random national numbers of every length (valid and invalid ones, national prefixes and leading zeros
+     * included), and every region's example numbers.
+     */
+    @Test
+    void theFastPathAnswersAsTheParserForEveryCallingCode() {
+        com.google.i18n.phonenumbers.PhoneNumberUtil util = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+        java.util.Random random = new java.util.Random(42);
+        java.util.List<String> numbers = new java.util.ArrayList<>();
+        for (int code : util.getSupportedCallingCodes()) {
+            for (int length = 1; length <= 16; length++) {
+                for (int k = 0; k < 12; k++) {
+                    StringBuilder national = new StringBuilder();
+                    for (int d = 0; d < length; d++) {
+                        national.append((char) ('0' + random.nextInt(10)));
+                    }
+                    numbers.add("+" + code + national);
+                }
+            }
+        }
+        for (String region : util.getSupportedRegions()) {
+            for (var type : com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType.values()) {
+                var example = util.getExampleNumberForType(region, type);
+                if (example != null) {
+                    numbers.add(util.format(example, com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat.E164));
+                }
+            }
+        }
+        int fast = 0;
+        int valid = 0;
+        for (String number : numbers) {
+            java.util.Optional<String> quick = PhoneNumbers.fastInternational(number);
+            java.util.Optional<String> parsed = PhoneNumbers.parsed(number, "ZZ");
+            if (quick != null) {
+                fast++;
+                assertThat(quick).as(number).isEqualTo(parsed);
+            }
+            if (parsed.isPresent()) {
+                valid++;
+            }
+            assertThat(noRegion.toE164Digits(number)).as(number).isEqualTo(parsed);
+        }
+        assertThat(fast).as("most numbers take the fast path").isGreaterThan(numbers.size() / 2);
+        assertThat(valid).as("valid numbers are among them").isGreaterThan(1000);
+    }
 }
