@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses a {@code /v1} body whose declared length exceeds {@code pushsync.batch.max-body-size} with 413 before
- * anything reads it. A body without a length (chunked) is bounded while parsing (see {@link JsonLimitsConfig}).
+ * Refuses a {@code /v1} or {@code /census} body whose declared length exceeds {@code pushsync.batch.max-body-size}
+ * ({@code pushsync.jobs.max-body-size} for job submissions) with 413 before anything reads it. A body without a length (chunked) is bounded while parsing (see {@link JsonLimitsConfig}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -31,7 +31,8 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/v1/");
+        String uri = request.getRequestURI();
+        return !uri.startsWith("/v1/") && !uri.startsWith("/census/");
     }
 
     @Override
