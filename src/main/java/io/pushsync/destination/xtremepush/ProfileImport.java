@@ -20,7 +20,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * User profiles: normalise every row (in parallel), group rows by column set (a request only carries the columns its
- * rows have), cut each group into chunks of {@code chunk-size} and deliver them one after another.
+ * rows have), cut each group into chunks of {@code chunk-size} and deliver them through the account's lane, up to
+ * {@code chunks-in-flight} at once.
  */
 final class ProfileImport {
 
@@ -30,11 +31,26 @@ final class ProfileImport {
     record ProfileRow(int index, JsonNode[] values) {
     }
 
-    /** Rows with the same column set, in input order; {@code columns} in the order of the group's first row. */
-    record Group(List<String> columns, List<ProfileRow> rows) {
+    /**
+     * Rows with the same column set, in input order; {@code columns} in the order of the group's first row, and the
+     * positions of the profile identifiers among them.
+     */
+    record Group(List<String> columns, int[] identifierColumns, List<ProfileRow> rows) {
 
         static Group of(List<String> columns) {
-            return new Group(columns, new ArrayList<>());
+            return new Group(columns, IntStream.range(0, columns.size())
+                    .filter(i -> ProfileNormaliser.IDENTIFIERS.contains(columns.get(i))).toArray(), new ArrayList<>());
+        }
+
+        /** The profile identifiers ({@code user_id}, {@code device_id} values) of some of the group's rows. */
+        List<String> identifiers(List<ProfileRow> rows) {
+            List<String> ids = new ArrayList<>(rows.size() * identifierColumns.length);
+            for (ProfileRow row : rows) {
+                for (int column : identifierColumns) {
+                    ids.add(row.values()[column].stringValue());
+                }
+            }
+            return ids;
         }
     }
 
@@ -62,17 +78,22 @@ final class ProfileImport {
     private final XtremepushClient client;
     private final XtremepushProperties properties;
     private final ProfileNormaliser normaliser;
+    private final ChunkLanes lanes;
 
-    ProfileImport(XtremepushClient client, XtremepushProperties properties, ProfileNormaliser normaliser) {
+    ProfileImport(XtremepushClient client, XtremepushProperties properties, ProfileNormaliser normaliser,
+            ChunkLanes lanes) {
         this.client = client;
         this.properties = properties;
         this.normaliser = normaliser;
+        this.lanes = lanes;
     }
 
     void run(SyncRequest request, Deadline deadline, RowResults results) {
         Collection<Group> groups = group(request.rows(), results);
         String region = request.connection().value(XtremepushDestination.REGION);
         Secret token = request.connection().secret(XtremepushDestination.APP_TOKEN);
+        ChunkPipeline pipeline = lanes.pipeline(XtremepushClient.account(token), deadline,
+                requests -> progress(request, results, requests));
         for (Group group : groups) {
             ChunkDelivery<ProfileRow> delivery = new ChunkDelivery<>(
                     rows -> ChunkDelivery.classify(() -> client.post(region, token, "import_profile",
@@ -80,13 +101,22 @@ final class ProfileImport {
                             XtremepushWire.profileImport(token, group.columns(), rows),
                             properties.requestTimeout(), deadline)),
                     ProfileRow::index, properties.isolation().maxRequestsPerChunk(), deadline, results);
-            List<ProfileRow> rows = group.rows();
-            for (int from = 0; from < rows.size(); from += properties.chunkSize()) {
-                int requests = delivery.deliver(
-                        rows.subList(from, Math.min(rows.size(), from + properties.chunkSize())));
-                progress(request, results, requests);
+            if (!submit(pipeline, delivery, group)) {
+                break;
             }
         }
+        pipeline.finish();
+    }
+
+    private boolean submit(ChunkPipeline pipeline, ChunkDelivery<ProfileRow> delivery, Group group) {
+        List<ProfileRow> rows = group.rows();
+        for (int from = 0; from < rows.size(); from += properties.chunkSize()) {
+            List<ProfileRow> chunk = rows.subList(from, Math.min(rows.size(), from + properties.chunkSize()));
+            if (!pipeline.submit(delivery, chunk, group.identifiers(chunk))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
