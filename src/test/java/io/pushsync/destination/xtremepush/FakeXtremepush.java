@@ -15,15 +15,18 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.IntPredicate;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Xtremepush's profile import played by a JDK {@code HttpServer} on 127.0.0.1 that knows which requests are in
  * flight at once: the most there ever were, and every request that arrived while another one held one of its
- * {@code user_id}s. A {@link Responder} decides each answer and may hold the request first.
+ * {@code user_id}s. A {@link Responder} decides each answer and may hold the request first. Registered as a JUnit
+ * extension, it stops when the whole test run ends (test classes with other settings share it).
  */
-final class FakeXtremepush implements AutoCloseable {
+final class FakeXtremepush implements BeforeAllCallback, AutoCloseable {
 
     /** The answer's status for the {@code arrival}-th request (from 1); may block to hold the request. */
     @FunctionalInterface
@@ -69,13 +72,15 @@ final class FakeXtremepush implements AutoCloseable {
     }
 
     /**
-     * Holds the requests in groups of {@code size}: the k-th waits until the last request of its group has arrived
-     * (or {@code atMost} has passed), so requests sent together are answered together.
+     * Answers 200 to requests that come {@code together}: the k-th waits (up to 10 s) until the last request of its
+     * group of {@code together} has arrived, then up to {@code window} more for another one - which would be one
+     * request too many in flight, and shows as {@link #mostInFlight()} above {@code together}.
      */
-    static Responder inGroupsOf(int size, Duration atMost) {
+    static Responder holding(int together, Duration window) {
         return (vendor, arrival, body) -> {
-            int groupEnd = ((arrival + size - 1) / size) * size;
-            vendor.awaitArrivals(atMost, n -> n >= groupEnd);
+            int groupEnd = ((arrival + together - 1) / together) * together;
+            vendor.awaitArrivals(Duration.ofSeconds(10), n -> n >= groupEnd);
+            vendor.awaitArrivals(window, n -> n > groupEnd);
             return 200;
         };
     }
@@ -112,6 +117,13 @@ final class FakeXtremepush implements AutoCloseable {
         List<String> ids = new ArrayList<>();
         body.get("rows").forEach(row -> ids.add(row.get(column).asString()));
         return ids;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        // closed by JUnit with the root store, after the last class that uses it
+        context.getRoot().getStore(ExtensionContext.Namespace.create(FakeXtremepush.class))
+                .computeIfAbsent(this, vendor -> this);
     }
 
     @Override
