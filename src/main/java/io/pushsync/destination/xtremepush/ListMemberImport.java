@@ -56,8 +56,7 @@ final class ListMemberImport {
             ChunkDelivery<Member> delivery = new ChunkDelivery<>(
                     chunk -> ChunkDelivery.classify(() -> client.post(region, token, "import_list_" + mode,
                             XtremepushWire.LIST_IMPORT_PATH,
-                            XtremepushWire.listImport(token, listId, mode,
-                                    chunk.stream().map(Member::identifier).toList()),
+                            XtremepushWire.listImport(token, listId, mode, chunk),
                             properties.listTimeout(), deadline)),
                     Member::index, properties.isolation().maxRequestsPerChunk(), deadline, results);
             for (int from = 0; from < members.size(); from += properties.listChunkSize()) {

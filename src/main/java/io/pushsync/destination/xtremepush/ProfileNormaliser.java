@@ -5,6 +5,7 @@ import io.pushsync.sync.values.PhoneNumbers;
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.SyncRow;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * Validates and normalises one profile row into the values of an {@code import/profile} row. Pure.
+ * Validates and normalises one profile row into the values of an {@code import/profile} row. Pure and thread-safe:
+ * the rows of a batch are normalised in parallel.
  *
  * <ul>
  *   <li>{@code user_id}, {@code device_id}: string or number, trimmed; blank counts as absent.</li>
@@ -32,17 +34,32 @@ final class ProfileNormaliser {
     static final String MOBILE = "mobile_number";
     static final String EMAIL_SUBSCRIPTION = "email_subscription";
     static final String SMS_SUBSCRIPTION = "sms_subscription";
-    private static final Set<String> IDENTIFIERS = Set.of(USER_ID, DEVICE_ID);
+    /** The columns that say which profile a row is. */
+    static final Set<String> IDENTIFIERS = Set.of(USER_ID, DEVICE_ID);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    /** Either {@code values} or {@code error} is set; {@code skip} tells a skipped row from a failed one. */
-    record Normalised(Map<String, JsonNode> values, RowError error, boolean skip) {
-        static Normalised ok(Map<String, JsonNode> values) {
-            return new Normalised(values, null, false);
+    /** Fewer digits than this cannot be a valid number (country code or national prefix + the shortest number). */
+    private static final int MIN_PHONE_DIGITS = 5;
+
+    /**
+     * Either {@code values} (aligned to {@code columns}, in the row's field order) or {@code error} is set;
+     * {@code skip} tells a skipped row from a failed one. Two arrays instead of a map per row: a batch has many.
+     */
+    record Normalised(String[] columns, JsonNode[] values, RowError error, boolean skip) {
+        static Normalised fail(ErrorCode code, String field, String message) {
+            return new Normalised(null, null, RowError.of(code, field, message), false);
         }
 
-        static Normalised fail(ErrorCode code, String field, String message) {
-            return new Normalised(null, RowError.of(code, field, message), false);
+        /** The values by column, in order (null for a failed or skipped row). */
+        Map<String, JsonNode> asMap() {
+            if (values == null) {
+                return null;
+            }
+            Map<String, JsonNode> map = new LinkedHashMap<>();
+            for (int i = 0; i < columns.length; i++) {
+                map.put(columns[i], values[i]);
+            }
+            return map;
         }
     }
 
@@ -53,8 +70,9 @@ final class ProfileNormaliser {
     }
 
     Normalised normalise(SyncRow row) {
-        Map<String, JsonNode> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : row.fields().entrySet()) {
+        Map<String, JsonNode> fields = row.fields();
+        Out out = new Out(fields.size());
+        for (Map.Entry<String, JsonNode> e : fields.entrySet()) {
             String name = e.getKey();
             JsonNode value = e.getValue();
             if (value.isNull()) {
@@ -82,26 +100,26 @@ final class ProfileNormaliser {
                 return failure;
             }
         }
-        if (!out.containsKey(USER_ID) && !out.containsKey(DEVICE_ID)) {
+        if (!out.has(USER_ID) && !out.has(DEVICE_ID)) {
             return Normalised.fail(ErrorCode.MISSING_REQUIRED_FIELD, USER_ID,
                     "required field 'user_id' (or 'device_id') is missing or blank");
         }
-        if (hasValue(out, EMAIL) && !out.containsKey(EMAIL_SUBSCRIPTION)) {
+        if (out.hasValue(EMAIL) && !out.has(EMAIL_SUBSCRIPTION)) {
             return Normalised.fail(ErrorCode.MISSING_SUBSCRIPTION_STATUS, EMAIL_SUBSCRIPTION,
                     "email is set, so email_subscription must be set too (1 = opted in, 0 = opted out)");
         }
-        if (hasValue(out, MOBILE) && !out.containsKey(SMS_SUBSCRIPTION)) {
+        if (out.hasValue(MOBILE) && !out.has(SMS_SUBSCRIPTION)) {
             return Normalised.fail(ErrorCode.MISSING_SUBSCRIPTION_STATUS, SMS_SUBSCRIPTION,
                     "mobile_number is set, so sms_subscription must be set too (1 = opted in, 0 = opted out)");
         }
-        if (out.keySet().stream().allMatch(IDENTIFIERS::contains)) {
-            return new Normalised(null, RowError.of(ErrorCode.NO_FIELDS,
+        if (out.onlyIdentifiers()) {
+            return new Normalised(null, null, RowError.of(ErrorCode.NO_FIELDS,
                     "the row has no field to set besides its identifier"), true);
         }
-        return Normalised.ok(out);
+        return out.normalised();
     }
 
-    private static Normalised identifier(String name, JsonNode value, Map<String, JsonNode> out) {
+    private static Normalised identifier(String name, JsonNode value, Out out) {
         if (!value.isString() && !value.isIntegralNumber()) {
             return Normalised.fail(ErrorCode.INVALID_FIELD, name, name + " must be a string or an integer");
         }
@@ -112,7 +130,7 @@ final class ProfileNormaliser {
         return null;
     }
 
-    private static Normalised email(JsonNode value, Map<String, JsonNode> out) {
+    private static Normalised email(JsonNode value, Out out) {
         if (!value.isString()) {
             return Normalised.fail(ErrorCode.INVALID_FIELD, EMAIL, "email must be a string");
         }
@@ -127,7 +145,7 @@ final class ProfileNormaliser {
         return null;
     }
 
-    private Normalised mobile(JsonNode value, Map<String, JsonNode> out) {
+    private Normalised mobile(JsonNode value, Out out) {
         if (!value.isString() && !value.isIntegralNumber()) {
             return Normalised.fail(ErrorCode.INVALID_PHONE_NUMBER, MOBILE,
                     "mobile_number must be a string or an integer");
@@ -136,7 +154,8 @@ final class ProfileNormaliser {
         if (raw.isBlank()) {
             return null;
         }
-        Optional<String> digits = phones.toE164Digits(raw);
+        // libphonenumber is the judge, but it is the costliest step of a row: spare it values that cannot pass
+        Optional<String> digits = hasTooFewDigits(raw) ? Optional.empty() : phones.toE164Digits(raw);
         if (digits.isEmpty()) {
             return Normalised.fail(ErrorCode.INVALID_PHONE_NUMBER, MOBILE,
                     "not a valid phone number: '" + clip(raw) + "'");
@@ -145,7 +164,18 @@ final class ProfileNormaliser {
         return null;
     }
 
-    private static Normalised subscription(String name, JsonNode value, Map<String, JsonNode> out) {
+    /** Whether {@code raw} has fewer digits than any number libphonenumber could find valid. */
+    static boolean hasTooFewDigits(String raw) {
+        int digits = 0;
+        for (int i = 0; i < raw.length() && digits < MIN_PHONE_DIGITS; i++) {
+            if (Character.isDigit(raw.charAt(i))) {
+                digits++;
+            }
+        }
+        return digits < MIN_PHONE_DIGITS;
+    }
+
+    private static Normalised subscription(String name, JsonNode value, Out out) {
         Optional<Integer> status = SubscriptionStatus.parse(value);
         if (status.isEmpty()) {
             return Normalised.fail(ErrorCode.INVALID_SUBSCRIPTION_STATUS, name, "not a subscription status: "
@@ -155,9 +185,53 @@ final class ProfileNormaliser {
         return null;
     }
 
-    private static boolean hasValue(Map<String, JsonNode> out, String name) {
-        JsonNode n = out.get(name);
-        return n != null && !n.isNull();
+    /** The values of one row as they are normalised, at most one per field of the row. */
+    private static final class Out {
+        private final String[] columns;
+        private final JsonNode[] values;
+        private int size;
+
+        Out(int capacity) {
+            columns = new String[capacity];
+            values = new JsonNode[capacity];
+        }
+
+        void put(String column, JsonNode value) {
+            columns[size] = column;
+            values[size++] = value;
+        }
+
+        boolean has(String column) {
+            return indexOf(column) >= 0;
+        }
+
+        boolean hasValue(String column) {
+            int i = indexOf(column);
+            return i >= 0 && !values[i].isNull();
+        }
+
+        boolean onlyIdentifiers() {
+            for (int i = 0; i < size; i++) {
+                if (!IDENTIFIERS.contains(columns[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        Normalised normalised() {
+            return size == columns.length ? new Normalised(columns, values, null, false)
+                    : new Normalised(Arrays.copyOf(columns, size), Arrays.copyOf(values, size), null, false);
+        }
+
+        private int indexOf(String column) {
+            for (int i = 0; i < size; i++) {
+                if (columns[i].equals(column)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
     }
 
     private static String clip(String s) {

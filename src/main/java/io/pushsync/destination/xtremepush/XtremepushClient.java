@@ -15,7 +15,6 @@ import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /** Xtremepush over {@link VendorExchange}: one WebClient per region; the app token travels in the body only. */
 @Component
@@ -37,19 +36,24 @@ class XtremepushClient {
                         properties.maxResponseSize())));
     }
 
+    /** The app token's account: its rate limiter, circuit breaker and chunk lane are keyed by this name. */
+    static String account(Secret token) {
+        return VendorResilience.accountName(VENDOR, token.reveal());
+    }
+
     /**
      * Posts {@code body} (which carries the token) and blocks for the classified answer.
      *
      * @throws VendorCallFailure when retries are exhausted, the deadline passed or the local rate limit timed out
      */
-    VendorReply post(String region, Secret token, String operation, String path, ObjectNode body,
+    VendorReply post(String region, Secret token, String operation, String path, XtremepushWire.Body body,
             Duration timeout, Deadline deadline) {
         WebClient client = clients.get(region);
         if (client == null) {
             throw new IllegalStateException("no base URL configured for region " + region);
         }
-        VendorRequest request = new VendorRequest(VENDOR, VendorResilience.accountName(VENDOR, token.reveal()),
-                operation, HttpMethod.POST, path, json.writeValueAsBytes(body), Map.of(), List.of(token), timeout);
+        VendorRequest request = new VendorRequest(VENDOR, account(token), operation, HttpMethod.POST, path,
+                body.toBytes(json), Map.of(), List.of(token), timeout);
         return exchange.exchangeBlocking(client, request, XtremepushWire::vendorMessage, deadline);
     }
 }

@@ -43,10 +43,10 @@ public class XtremepushDestination implements Destination {
     private final ProfileImport profiles;
     private final ListMemberImport lists;
 
-    XtremepushDestination(XtremepushClient client, XtremepushProperties properties) {
+    XtremepushDestination(XtremepushClient client, XtremepushProperties properties, ChunkLanes lanes) {
         this.client = client;
         this.profiles = new ProfileImport(client, properties,
-                new ProfileNormaliser(new PhoneNumbers(properties.defaultPhoneRegion())));
+                new ProfileNormaliser(new PhoneNumbers(properties.defaultPhoneRegion())), lanes);
         this.lists = new ListMemberImport(client, properties);
     }
 

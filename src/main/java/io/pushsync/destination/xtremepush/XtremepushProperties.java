@@ -12,6 +12,8 @@ import org.springframework.util.unit.DataSize;
  *
  * @param regions base URL per region ({@code eu}, {@code us}); base URLs come only from configuration
  * @param chunkSize profile rows per {@code import/profile} request (vendor maximum 10,000)
+ * @param chunksInFlight profile chunks delivered at once per app token (shared by every batch of the token in this
+ *     replica); 1 sends them one after another. Chunks sharing a {@code user_id}/{@code device_id} never overlap.
  * @param listChunkSize identifiers per {@code import/list} request
  * @param requestTimeout response timeout of one profile import request
  * @param listTimeout response timeout of one list import request
@@ -25,6 +27,7 @@ import org.springframework.util.unit.DataSize;
 public record XtremepushProperties(
         Map<String, Region> regions,
         @DefaultValue("5000") int chunkSize,
+        @DefaultValue("2") int chunksInFlight,
         @DefaultValue("5000") int listChunkSize,
         @DefaultValue("60s") Duration requestTimeout,
         @DefaultValue("120s") Duration listTimeout,
@@ -43,6 +46,10 @@ public record XtremepushProperties(
         regions = Map.copyOf(merged);
         if (chunkSize < 1 || chunkSize > 10_000) {
             throw new IllegalArgumentException("pushsync.xtremepush.chunk-size must be 1..10000, was " + chunkSize);
+        }
+        if (chunksInFlight < 1) {
+            throw new IllegalArgumentException(
+                    "pushsync.xtremepush.chunks-in-flight must be at least 1, was " + chunksInFlight);
         }
         if (listChunkSize < 1) {
             throw new IllegalArgumentException("pushsync.xtremepush.list-chunk-size must be positive");

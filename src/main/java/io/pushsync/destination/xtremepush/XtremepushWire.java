@@ -3,10 +3,11 @@ package io.pushsync.destination.xtremepush;
 import io.pushsync.sync.Secret;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.util.ByteArrayBuilder;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Every Xtremepush wire detail in one place. Entries marked UNCONFIRMED are choices made where the vendor's
@@ -32,35 +33,72 @@ final class XtremepushWire {
     private XtremepushWire() {
     }
 
-    static ObjectNode profileImport(Secret token, List<String> columns, List<List<JsonNode>> rows) {
-        ObjectNode body = NODES.objectNode();
-        body.put(TOKEN_FIELD, token.reveal());
-        ArrayNode cols = body.putArray("columns");
-        columns.forEach(cols::add);
-        ArrayNode rowsNode = body.putArray("rows");
-        for (List<JsonNode> row : rows) {
-            ArrayNode r = rowsNode.addArray();
-            row.forEach(r::add);
+    /**
+     * A request body, written straight to a generator: rows go from their values to the bytes, with no JSON tree
+     * or list copy in between.
+     */
+    @FunctionalInterface
+    interface Body {
+        void writeTo(JsonGenerator g);
+
+        /** The body as bytes, written by {@code json}'s generator (the same output as serialising a tree). */
+        default byte[] toBytes(JsonMapper json) {
+            ByteArrayBuilder out = new ByteArrayBuilder();
+            try (JsonGenerator g = json.createGenerator(out)) {
+                writeTo(g);
+            }
+            byte[] bytes = out.toByteArray();
+            out.release();
+            return bytes;
         }
-        return body;
+    }
+
+    /** {@code {apptoken, columns, rows}}: each row's values are aligned to {@code columns}. */
+    static Body profileImport(Secret token, List<String> columns, List<ProfileImport.ProfileRow> rows) {
+        return g -> {
+            g.writeStartObject();
+            g.writeStringProperty(TOKEN_FIELD, token.reveal());
+            g.writeArrayPropertyStart("columns");
+            for (String column : columns) {
+                g.writeString(column);
+            }
+            g.writeEndArray();
+            g.writeArrayPropertyStart("rows");
+            for (ProfileImport.ProfileRow row : rows) {
+                g.writeStartArray();
+                for (JsonNode value : row.values()) {
+                    g.writeTree(value);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        };
     }
 
     /** UNCONFIRMED: body {@code {apptoken, id, mode, items}}. */
-    static ObjectNode listImport(Secret token, long listId, String mode, List<String> items) {
-        ObjectNode body = NODES.objectNode();
-        body.put(TOKEN_FIELD, token.reveal());
-        body.put("id", listId);
-        body.put("mode", mode);
-        ArrayNode arr = body.putArray("items");
-        items.forEach(arr::add);
-        return body;
+    static Body listImport(Secret token, long listId, String mode, List<ListMemberImport.Member> members) {
+        return g -> {
+            g.writeStartObject();
+            g.writeStringProperty(TOKEN_FIELD, token.reveal());
+            g.writeNumberProperty("id", listId);
+            g.writeStringProperty("mode", mode);
+            g.writeArrayPropertyStart("items");
+            for (ListMemberImport.Member member : members) {
+                g.writeString(member.identifier());
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        };
     }
 
-    static ObjectNode connectionCheck(Secret token) {
-        ObjectNode body = NODES.objectNode();
-        body.put(TOKEN_FIELD, token.reveal());
-        body.put("limit", 1);
-        return body;
+    static Body connectionCheck(Secret token) {
+        return g -> {
+            g.writeStartObject();
+            g.writeStringProperty(TOKEN_FIELD, token.reveal());
+            g.writeNumberProperty("limit", 1);
+            g.writeEndObject();
+        };
     }
 
     /** UNCONFIRMED: the mobile number as a JSON number of digits, as in the vendor's example. */

@@ -32,20 +32,35 @@ class ProfileNormaliserPropertiesTest {
 
         assertThat(n.values() == null).isEqualTo(n.error() != null);
         if (n.values() != null) {
-            assertThat(n.values().keySet()).containsAnyOf("user_id", "device_id");
+            assertThat(n.asMap().keySet()).containsAnyOf("user_id", "device_id");
             for (String id : new String[] {"user_id", "device_id"}) {
-                JsonNode v = n.values().get(id);
+                JsonNode v = n.asMap().get(id);
                 if (v != null) {
                     assertThat(v.isString()).isTrue();
                     assertThat(v.asString()).isNotEmpty().isEqualTo(v.asString().trim());
                 }
             }
-            n.values().forEach((k, v) -> assertThat(v.isObject() || v.isArray()).as(k).isFalse());
-            JsonNode email = n.values().get("email");
+            n.asMap().forEach((k, v) -> assertThat(v.isObject() || v.isArray()).as(k).isFalse());
+            JsonNode email = n.asMap().get("email");
             if (email != null && !email.isNull()) {
                 assertThat(email.asString()).isEqualTo(email.asString().trim().toLowerCase(java.util.Locale.ROOT));
-                assertThat(n.values()).containsKey("email_subscription");
+                assertThat(n.asMap()).containsKey("email_subscription");
             }
+        }
+    }
+
+    @Provide
+    Arbitrary<String> phoneLikeStrings() {
+        return Arbitraries.strings().withChars("0123456789+()-. /x#*").withCharRange('\u0660', '\u0669')
+                .ofMaxLength(30);
+    }
+
+    /** The normaliser's cheap pre-check only refuses what libphonenumber would refuse too: it never weakens it. */
+    @Property(tries = 2000)
+    void theDigitCountPreCheckRefusesNothingLibphonenumberAccepts(@ForAll("phoneLikeStrings") String raw) {
+        if (ProfileNormaliser.hasTooFewDigits(raw)) {
+            assertThat(new PhoneNumbers("IE").toE164Digits(raw)).isEmpty();
+            assertThat(new PhoneNumbers("AT").toE164Digits(raw)).isEmpty();
         }
     }
 }

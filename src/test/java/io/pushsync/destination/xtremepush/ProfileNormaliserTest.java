@@ -51,8 +51,8 @@ class ProfileNormaliserTest {
         var n = normalise("""
                 {"user_id": "u1", "email": "  A.B@Example.COM ", "email_subscription": true}""");
         assertThat(n.error()).isNull();
-        assertThat(n.values().get("email")).isEqualTo(NODES.stringNode("a.b@example.com"));
-        assertThat(n.values().get("email_subscription")).isEqualTo(NODES.numberNode(1));
+        assertThat(n.asMap().get("email")).isEqualTo(NODES.stringNode("a.b@example.com"));
+        assertThat(n.asMap().get("email_subscription")).isEqualTo(NODES.numberNode(1));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -103,22 +103,26 @@ class ProfileNormaliserTest {
         var n = normalise("""
                 {"user_id": "u1", "mobile_number": "(+353) 85 012-3456", "sms_subscription": "opted_out"}""");
         assertThat(n.error()).isNull();
-        JsonNode mobile = n.values().get("mobile_number");
+        JsonNode mobile = n.asMap().get("mobile_number");
         assertThat(mobile.isIntegralNumber()).isTrue();
         assertThat(mobile.longValue()).isEqualTo(353850123456L);
-        assertThat(n.values().get("sms_subscription")).isEqualTo(NODES.numberNode(0));
+        assertThat(n.asMap().get("sms_subscription")).isEqualTo(NODES.numberNode(0));
     }
 
     @Test
     void numericMobileIsAccepted() {
         var n = normalise("""
                 {"user_id": "u1", "mobile_number": 447911123456, "sms_subscription": "yes"}""");
-        assertThat(n.values().get("mobile_number").longValue()).isEqualTo(447911123456L);
+        assertThat(n.asMap().get("mobile_number").longValue()).isEqualTo(447911123456L);
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(textBlock = """
             '"12"'
+            '"+43 1"'
+            '"n/a"'
+            '"-"'
+            '0'
             '"not a phone"'
             '"0850123456"'
             'true'
@@ -135,10 +139,10 @@ class ProfileNormaliserTest {
         var n = normalise("""
                 {"user_id": "u1", "address": {"city": "Dublin", "zip": 2}, "tags": ["a", 1, true]}""");
         assertThat(n.error()).isNull();
-        JsonNode address = n.values().get("address");
+        JsonNode address = n.asMap().get("address");
         assertThat(address.isString()).isTrue();
         assertThat(JSON.readTree(address.stringValue())).isEqualTo(JSON.readTree("{\"city\":\"Dublin\",\"zip\":2}"));
-        JsonNode tags = n.values().get("tags");
+        JsonNode tags = n.asMap().get("tags");
         assertThat(tags.isString()).isTrue();
         assertThat(JSON.readTree(tags.stringValue())).isEqualTo(JSON.readTree("[\"a\",1,true]"));
     }
@@ -148,32 +152,32 @@ class ProfileNormaliserTest {
         var n = normalise("""
                 {"user_id": "u1", "score": 42, "ratio": 0.75, "vip": false, "first_name": "  Áine "}""");
         assertThat(n.error()).isNull();
-        assertThat(n.values().get("score")).isEqualTo(NODES.numberNode(42));
-        assertThat(n.values().get("ratio").doubleValue()).isEqualTo(0.75);
-        assertThat(n.values().get("vip")).isEqualTo(NODES.booleanNode(false));
-        assertThat(n.values().get("first_name")).isEqualTo(NODES.stringNode("  Áine "));
+        assertThat(n.asMap().get("score")).isEqualTo(NODES.numberNode(42));
+        assertThat(n.asMap().get("ratio").doubleValue()).isEqualTo(0.75);
+        assertThat(n.asMap().get("vip")).isEqualTo(NODES.booleanNode(false));
+        assertThat(n.asMap().get("first_name")).isEqualTo(NODES.stringNode("  Áine "));
     }
 
     @Test
     void fieldOrderIsKept() {
         var n = normalise("""
                 {"last_name": "B", "user_id": "u1", "first_name": "A"}""");
-        assertThat(n.values()).containsOnlyKeys("last_name", "user_id", "first_name");
-        assertThat(n.values().keySet()).containsExactly("last_name", "user_id", "first_name");
+        assertThat(n.asMap()).containsOnlyKeys("last_name", "user_id", "first_name");
+        assertThat(n.asMap().keySet()).containsExactly("last_name", "user_id", "first_name");
     }
 
     @Test
     void userIdIsTrimmed() {
         var n = normalise("""
                 {"user_id": "  u-1 ", "first_name": "A"}""");
-        assertThat(n.values().get("user_id")).isEqualTo(NODES.stringNode("u-1"));
+        assertThat(n.asMap().get("user_id")).isEqualTo(NODES.stringNode("u-1"));
     }
 
     @Test
     void numericUserIdBecomesAString() {
         var n = normalise("""
                 {"user_id": 12345, "first_name": "A"}""");
-        JsonNode id = n.values().get("user_id");
+        JsonNode id = n.asMap().get("user_id");
         assertThat(id.isString()).isTrue();
         assertThat(id.stringValue()).isEqualTo("12345");
     }
@@ -194,8 +198,8 @@ class ProfileNormaliserTest {
         var n = normalise("""
                 {"device_id": " d-9 ", "first_name": "A"}""");
         assertThat(n.error()).isNull();
-        assertThat(n.values()).containsOnlyKeys("device_id", "first_name");
-        assertThat(n.values().get("device_id")).isEqualTo(NODES.stringNode("d-9"));
+        assertThat(n.asMap()).containsOnlyKeys("device_id", "first_name");
+        assertThat(n.asMap().get("device_id")).isEqualTo(NODES.stringNode("d-9"));
     }
 
     @Test
@@ -224,7 +228,7 @@ class ProfileNormaliserTest {
         var n = normalise("""
                 {"user_id": "u1", "email": "   ", "first_name": "A"}""");
         assertThat(n.error()).isNull();
-        assertThat(n.values()).containsOnlyKeys("user_id", "first_name");
+        assertThat(n.asMap()).containsOnlyKeys("user_id", "first_name");
     }
 
     @Test
@@ -232,7 +236,7 @@ class ProfileNormaliserTest {
         var n = normalise("""
                 {"user_id": "u1", "mobile_number": " ", "first_name": "A"}""");
         assertThat(n.error()).isNull();
-        assertThat(n.values()).containsOnlyKeys("user_id", "first_name");
+        assertThat(n.asMap()).containsOnlyKeys("user_id", "first_name");
     }
 
     @Test
@@ -240,9 +244,9 @@ class ProfileNormaliserTest {
         var n = normalise("""
                 {"user_id": "u1", "first_name": null, "email": null}""");
         assertThat(n.error()).isNull();
-        assertThat(n.values()).containsOnlyKeys("user_id", "first_name", "email");
-        assertThat(n.values().get("first_name").isNull()).isTrue();
-        assertThat(n.values().get("email").isNull()).as("clearing the e-mail needs no subscription").isTrue();
+        assertThat(n.asMap()).containsOnlyKeys("user_id", "first_name", "email");
+        assertThat(n.asMap().get("first_name").isNull()).isTrue();
+        assertThat(n.asMap().get("email").isNull()).as("clearing the e-mail needs no subscription").isTrue();
     }
 
     @Test
@@ -250,7 +254,7 @@ class ProfileNormaliserTest {
         var n = normalise("""
                 {"user_id": null, "device_id": "d2", "plan": "x"}""");
         assertThat(n.error()).isNull();
-        assertThat(n.values()).containsOnlyKeys("device_id", "plan");
+        assertThat(n.asMap()).containsOnlyKeys("device_id", "plan");
     }
 
     @ParameterizedTest(name = "[{index}] {0} null")
@@ -284,7 +288,7 @@ class ProfileNormaliserTest {
         var n = normalise("""
                 {"user_id": "u1", "email_subscription": "No"}""");
         assertThat(n.error()).isNull();
-        assertThat(n.values().get("email_subscription")).isEqualTo(NODES.numberNode(0));
+        assertThat(n.asMap().get("email_subscription")).isEqualTo(NODES.numberNode(0));
     }
 
     private static Map<String, JsonNode> fields(Object... kv) {

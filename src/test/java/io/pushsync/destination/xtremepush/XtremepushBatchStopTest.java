@@ -13,9 +13,13 @@ import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** 401/403/404 stop the whole batch at once: small chunks show that no further chunk is sent. */
+/**
+ * 401/403/404 stop the whole batch at once: small chunks, sent one after another, show that no further chunk is sent
+ * (with chunks in flight together: {@link XtremepushPipelineTest}).
+ */
 @TestPropertySource(properties = {
         "pushsync.xtremepush.chunk-size=2",
+        "pushsync.xtremepush.chunks-in-flight=1",
         "pushsync.xtremepush.list-chunk-size=2",
 })
 class XtremepushBatchStopTest extends XtremepushWireMockSupport {

@@ -12,10 +12,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
-/** The batch's time budget ({@code pushsync.batch.deadline}) bounds vendor calls and Retry-After waits. */
+/**
+ * The batch's time budget ({@code pushsync.batch.deadline}) bounds vendor calls and Retry-After waits. Chunks go one
+ * after another here, so that a slow chunk holds back the next (with chunks in flight together:
+ * {@link XtremepushPipelineTest}).
+ */
 @TestPropertySource(properties = {
         "pushsync.batch.deadline=2s",
         "pushsync.xtremepush.chunk-size=2",
+        "pushsync.xtremepush.chunks-in-flight=1",
 })
 class XtremepushDeadlineTest extends XtremepushWireMockSupport {
 

@@ -1,16 +1,72 @@
 package io.pushsync.destination.xtremepush;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushsync.sync.Secret;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 class XtremepushWireTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Secret TOKEN = Secret.of("xp-token-\"quoted\"-\u00e9");
+
+    /** The values a normalised row can carry: strings (also JSON text of objects), numbers of every kind, null. */
+    private static final JsonNode[] VALUES = {NODES.stringNode("u-1"), NODES.stringNode("Áine \"O'Brien\"\n\t\u2028"),
+            NODES.stringNode("{\"plan\":\"gold\",\"seats\":3}"), NODES.numberNode(353850012345L), NODES.numberNode(1),
+            NODES.numberNode(0), NODES.numberNode(new BigInteger("123456789012345678901234567890")),
+            NODES.numberNode(new BigDecimal("1.10")), NODES.numberNode(new BigDecimal("1E+3")), NODES.numberNode(0.75),
+            NODES.numberNode(2.5f), NODES.numberNode((short) 7), NODES.booleanNode(true), NODES.nullNode()};
+
+    @Test
+    void aProfileImportBodyIsTheSameJsonAsTheTreeItReplaces() {
+        List<String> columns = IntStream.range(0, VALUES.length).mapToObj(i -> "c" + i).toList();
+        List<ProfileImport.ProfileRow> rows = List.of(new ProfileImport.ProfileRow(0, VALUES),
+                new ProfileImport.ProfileRow(7, VALUES.clone()));
+
+        ObjectNode tree = NODES.objectNode();
+        tree.put("apptoken", TOKEN.reveal());
+        columns.forEach(tree.putArray("columns")::add);
+        ArrayNode treeRows = tree.putArray("rows");
+        rows.forEach(row -> Arrays.stream(row.values()).forEach(treeRows.addArray()::add));
+
+        assertThat(new String(XtremepushWire.profileImport(TOKEN, columns, rows).toBytes(JSON), UTF_8))
+                .isEqualTo(new String(JSON.writeValueAsBytes(tree), UTF_8));
+    }
+
+    @Test
+    void aListImportBodyIsTheSameJsonAsTheTreeItReplaces() {
+        List<ListMemberImport.Member> members = List.of(new ListMemberImport.Member(0, "a@example.com"),
+                new ListMemberImport.Member(3, "user-\"42\""));
+
+        ObjectNode tree = NODES.objectNode();
+        tree.put("apptoken", TOKEN.reveal());
+        tree.put("id", 9_007_199_254_740_993L);
+        tree.put("mode", "delete");
+        tree.putArray("items").add("a@example.com").add("user-\"42\"");
+
+        assertThat(new String(XtremepushWire.listImport(TOKEN, 9_007_199_254_740_993L, "delete", members)
+                .toBytes(JSON), UTF_8)).isEqualTo(new String(JSON.writeValueAsBytes(tree), UTF_8));
+    }
+
+    @Test
+    void aConnectionCheckBodyIsTheTokenAndALimitOfOne() {
+        assertThat(new String(XtremepushWire.connectionCheck(TOKEN).toBytes(JSON), UTF_8))
+                .isEqualTo("{\"apptoken\":\"xp-token-\\\"quoted\\\"-\u00e9\",\"limit\":1}");
+    }
 
     private static JsonNode json(String s) {
         return JSON.readTree(s);

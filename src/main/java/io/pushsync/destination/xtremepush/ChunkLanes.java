@@ -1,0 +1,133 @@
+package io.pushsync.destination.xtremepush;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.pushsync.sync.Deadline;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where profile chunks wait for their turn: one {@link Lane} per app token, shared by every batch of the token in this
+ * replica, and the worker threads that deliver the chunks.
+ *
+ * <p>A lane is held weakly: it lives while a batch of its account is running (the batch's {@link ChunkPipeline} holds
+ * it) and is collected after. An expiring or size-bounded map, as for the accounts' rate limiters, could drop a
+ * lane with chunks in flight and give the account a second, empty one.
+ */
+@Component
+class ChunkLanes implements DisposableBean {
+
+    /** Worker threads per configured chunk in flight: that many accounts can import at full pace at once. */
+    static final int WORKERS_PER_CHUNK_IN_FLIGHT = 8;
+
+    private final int chunksInFlight;
+    private final Cache<String, Lane> lanes = Caffeine.newBuilder().weakValues().build();
+    private final ThreadPoolExecutor workers;
+
+    ChunkLanes(XtremepushProperties properties) {
+        this.chunksInFlight = properties.chunksInFlight();
+        int threads = WORKERS_PER_CHUNK_IN_FLIGHT * chunksInFlight;
+        AtomicInteger count = new AtomicInteger();
+        // a pool of its own: a shared one (Reactor's boundedElastic) also runs the Redis rate-limit calls that these
+        // blocking deliveries wait for
+        this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "xtremepush-chunk-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.workers.allowCoreThreadTimeOut(true);
+    }
+
+    /** The pipeline of one batch of {@code account}; {@code delivered} gets the requests each chunk cost. */
+    ChunkPipeline pipeline(String account, Deadline deadline, IntConsumer delivered) {
+        return new ChunkPipeline(lane(account), workers, deadline, delivered);
+    }
+
+    /** The account's lane: the one its running batches hold, or a new one. */
+    Lane lane(String account) {
+        return lanes.get(account, a -> new Lane(chunksInFlight));
+    }
+
+    @Override
+    public void destroy() {
+        workers.shutdown(); // chunks under way finish; their batches wait for them
+    }
+
+    /**
+     * The chunks of one account in flight: at most {@code limit}, and never two with a profile identifier in common
+     * (the vendor's advice against overlapping imports of the same profiles). Only in-flight chunks' identifiers are
+     * held.
+     */
+    static final class Lane {
+
+        /** How often a waiting chunk looks at its batch's budget, which can be stopped (cancel) without notice. */
+        private static final Duration POLL = Duration.ofMillis(100);
+
+        private final int limit;
+        private final Set<String> identifiers = new HashSet<>();
+        private int inFlight;
+
+        Lane(int limit) {
+            this.limit = limit;
+        }
+
+        /**
+         * Waits until the chunk may go, then takes its place. Returns false, without taking one, as soon as
+         * {@code giveUp} says so or the budget has ended.
+         */
+        synchronized boolean enter(Collection<String> chunkIdentifiers, Deadline deadline, BooleanSupplier giveUp)
+                throws InterruptedException {
+            while (true) {
+                if (giveUp.getAsBoolean() || deadline.isExpired()) {
+                    return false;
+                }
+                if (inFlight < limit && !overlaps(chunkIdentifiers)) {
+                    inFlight++;
+                    identifiers.addAll(chunkIdentifiers);
+                    return true;
+                }
+                wait(Math.max(1, Math.min(POLL.toMillis(), deadline.remaining().toMillis())));
+            }
+        }
+
+        /** The chunk has finished: its place and its identifiers are free. */
+        synchronized void leave(Collection<String> chunkIdentifiers) {
+            inFlight--;
+            for (String id : chunkIdentifiers) {
+                identifiers.remove(id);
+            }
+            notifyAll();
+        }
+
+        synchronized int inFlight() {
+            return inFlight;
+        }
+
+        synchronized int identifiersHeld() {
+            return identifiers.size();
+        }
+
+        private boolean overlaps(Collection<String> chunkIdentifiers) {
+            if (identifiers.isEmpty()) {
+                return false;
+            }
+            for (String id : chunkIdentifiers) {
+                if (identifiers.contains(id)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}
