@@ -363,8 +363,8 @@ public class JobService implements SmartLifecycle {
                     now, message);
             job.finished = true;
             job.end = end;
-            store.finish(job.spec.jobId(), end, properties.retention());
             job.body.delete();
+            store.finish(job.spec.jobId(), end, properties.retention());
             log.info("job {} {}: batch {} of sync {} to {} {}: {} succeeded, {} accepted, {} failed, {} skipped",
                     job.spec.jobId(), state.wireName(), job.spec.batchId(), job.spec.syncId(),
                     job.spec.destination(), job.spec.objectType(), end.succeeded(), end.accepted(), end.failed(),
