@@ -1,6 +1,5 @@
 package io.pushsync.sync;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -253,7 +252,7 @@ public class BatchBodyReader {
      * Feeds the bytes read to SHA-256, leaving out JSON whitespace outside strings, so that the same payload
      * formatted differently has the same digest.
      */
-    static final class CanonicalDigestStream extends FilterInputStream {
+    static final class CanonicalDigestStream extends ObservedInputStream {
         private final MessageDigest sha;
         private byte[] scratch = new byte[8192];
         private boolean inString;
@@ -270,35 +269,8 @@ public class BatchBodyReader {
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                feed(new byte[] {(byte) b}, 0, 1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                feed(b, off, n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = 0;
-            byte[] buf = new byte[8192];
-            while (skipped < n) {
-                int r = read(buf, 0, (int) Math.min(buf.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
-            }
-            return skipped;
+        protected void observe(byte[] b, int off, int len) {
+            feed(b, off, len);
         }
 
         void feed(byte[] b) {

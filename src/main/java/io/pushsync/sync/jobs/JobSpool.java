@@ -2,8 +2,8 @@ package io.pushsync.sync.jobs;
 
 import io.pushsync.sync.BatchBody;
 import io.pushsync.sync.BatchBodyReader;
+import io.pushsync.sync.ObservedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -181,7 +181,7 @@ public class JobSpool implements DisposableBean {
     }
 
     /** Copies what is read to {@code out}; a failed write is a {@link WriteFailure}, never the reader's IOException. */
-    private static final class Tee extends FilterInputStream {
+    private static final class Tee extends ObservedInputStream {
         private final OutputStream out;
 
         Tee(InputStream in, OutputStream out) {
@@ -190,30 +190,7 @@ public class JobSpool implements DisposableBean {
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                write(b, off, n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            int len = (int) Math.max(0, Math.min(n, 8192));
-            return Math.max(0, read(new byte[len], 0, len));
-        }
-
-        private void write(byte[] b, int off, int len) {
+        protected void observe(byte[] b, int off, int len) {
             try {
                 out.write(b, off, len);
             } catch (IOException e) {

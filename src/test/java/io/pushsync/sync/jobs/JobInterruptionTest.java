@@ -4,18 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.pushsync.sync.Connection;
-import io.pushsync.sync.ConnectionCheckResult;
 import io.pushsync.sync.Deadline;
-import io.pushsync.sync.Destination;
 import io.pushsync.sync.RowResult;
 import io.pushsync.sync.RowResults;
 import io.pushsync.sync.SyncRequest;
 import io.pushsync.sync.SyncRow;
-import io.pushsync.sync.catalog.ConnectionField;
-import io.pushsync.sync.catalog.DestinationDescriptor;
-import io.pushsync.sync.catalog.ObjectTypeDescriptor;
-import io.pushsync.sync.catalog.RequiredField;
+import io.pushsync.testsupport.ThingsDestination;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,9 +18,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -37,23 +29,12 @@ import tools.jackson.databind.node.ObjectNode;
 class JobInterruptionTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final DestinationDescriptor DESCRIPTOR = new DestinationDescriptor("paced", "Paced",
-            List.of(ConnectionField.secret("key", "Key")),
-            List.of(new ObjectTypeDescriptor("things", "Things", List.of("upsert"), List.of(),
-                    List.of(RequiredField.of("name")), List.of("name"))));
-
     /** Confirms one row every 20 ms, and (like the real adapters) sends nothing once the budget has ended. */
-    private static final class PacedDestination implements Destination {
+    private static final class PacedDestination extends ThingsDestination {
         final AtomicInteger sent = new AtomicInteger();
 
-        @Override
-        public DestinationDescriptor descriptor() {
-            return DESCRIPTOR;
-        }
-
-        @Override
-        public ConnectionCheckResult checkConnection(Connection connection, Deadline deadline) {
-            return ConnectionCheckResult.success();
+        PacedDestination() {
+            super("paced");
         }
 
         @Override
@@ -199,20 +180,8 @@ class JobInterruptionTest {
                 .isInstanceOf(JobNotFinishedException.class);
     }
 
-    private static JsonNode body(String batchId, int rows) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("syncId", "interruptions");
-        body.put("batchId", batchId);
-        body.putObject("connection").put("key", "k");
-        body.put("objectType", "things");
-        body.put("mode", "upsert");
-        ArrayNode arr = body.putArray("rows");
-        for (int i = 0; i < rows; i++) {
-            ObjectNode row = arr.addObject();
-            row.put("id", "r" + i);
-            row.putObject("fields").put("name", "n" + i);
-        }
-        return body;
+    private static ObjectNode body(String batchId, int rows) {
+        return ThingsDestination.body("interruptions", batchId, rows);
     }
 
     private static void sleep(long millis) {

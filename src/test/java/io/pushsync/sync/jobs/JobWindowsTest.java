@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.pushsync.sync.BatchConflictException;
-import io.pushsync.sync.Connection;
-import io.pushsync.sync.ConnectionCheckResult;
 import io.pushsync.sync.Deadline;
-import io.pushsync.sync.Destination;
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.InvalidBatchException;
 import io.pushsync.sync.RowError;
@@ -17,10 +14,7 @@ import io.pushsync.sync.RowResults;
 import io.pushsync.sync.SyncRequest;
 import io.pushsync.sync.SyncRow;
 import io.pushsync.sync.Violation;
-import io.pushsync.sync.catalog.ConnectionField;
-import io.pushsync.sync.catalog.DestinationDescriptor;
-import io.pushsync.sync.catalog.ObjectTypeDescriptor;
-import io.pushsync.sync.catalog.RequiredField;
+import io.pushsync.testsupport.ThingsDestination;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -48,27 +41,16 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class JobWindowsTest {
 
-    private static final DestinationDescriptor DESCRIPTOR = new DestinationDescriptor("recorded", "Recorded",
-            List.of(ConnectionField.secret("key", "Key")),
-            List.of(new ObjectTypeDescriptor("things", "Things", List.of("upsert"), List.of(),
-                    List.of(RequiredField.of("name")), List.of("name"))));
-
     /** Records every request; each row gets the outcome {@code outcome} gives its id's number (null: succeeded). */
-    private static final class RecordingDestination implements Destination {
+    private static final class RecordingDestination extends ThingsDestination {
         final AtomicInteger requests = new AtomicInteger();
         final AtomicInteger largest = new AtomicInteger();
         final AtomicInteger rowsSent = new AtomicInteger();
         volatile IntFunction<RowError> outcome = n -> null;
         volatile CountDownLatch hold = new CountDownLatch(0);
 
-        @Override
-        public DestinationDescriptor descriptor() {
-            return DESCRIPTOR;
-        }
-
-        @Override
-        public ConnectionCheckResult checkConnection(Connection connection, Deadline deadline) {
-            return ConnectionCheckResult.success();
+        RecordingDestination() {
+            super("recorded");
         }
 
         @Override
@@ -259,19 +241,7 @@ class JobWindowsTest {
     }
 
     private static ObjectNode body(String batchId, int rows) {
-        ObjectNode body = LocalJobServices.JSON.createObjectNode();
-        body.put("syncId", "windows");
-        body.put("batchId", batchId);
-        body.putObject("connection").put("key", "k");
-        body.put("objectType", "things");
-        body.put("mode", "upsert");
-        ArrayNode arr = body.putArray("rows");
-        for (int i = 0; i < rows; i++) {
-            ObjectNode row = arr.addObject();
-            row.put("id", "r" + i);
-            row.putObject("fields").put("name", "n" + i);
-        }
-        return body;
+        return ThingsDestination.body("windows", batchId, rows);
     }
 
 }
