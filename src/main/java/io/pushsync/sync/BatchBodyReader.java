@@ -78,8 +78,14 @@ public class BatchBodyReader {
         int count = 0;
         if (first == JsonToken.START_OBJECT) {
             head = NODES.objectNode();
+            boolean rowsSeen = false;
             for (String name = p.nextName(); name != null; name = p.nextName()) {
                 JsonToken t = p.nextToken();
+                if ("rows".equals(name) && rowsSeen) {
+                    // which one would count? A job reads its rows again from the first (RowCursor): refuse both
+                    throw new tools.jackson.core.exc.StreamReadException(p, "duplicate property 'rows'");
+                }
+                rowsSeen |= "rows".equals(name);
                 if ("rows".equals(name) && t == JsonToken.START_ARRAY) {
                     rows = new ArrayList<>(Math.min(keepRows, 1024));
                     count = readRows(p, rows, keepRows);
