@@ -1,6 +1,5 @@
 package io.pushsync.api;
 
-import io.pushsync.sync.jobs.JobProperties;
 import io.pushsync.sync.jobs.JobResultsPage;
 import jakarta.servlet.http.HttpServletRequest;
 import io.pushsync.sync.jobs.JobService;
@@ -33,12 +32,10 @@ public class JobController {
 
     private final JobService jobs;
     private final StreamedBodies bodies;
-    private final JobProperties properties;
 
-    public JobController(JobService jobs, StreamedBodies bodies, JobProperties properties) {
+    public JobController(JobService jobs, StreamedBodies bodies) {
         this.jobs = jobs;
         this.bodies = bodies;
-        this.properties = properties;
     }
 
     @PostMapping(path = "/v1/destinations/{type}/jobs", consumes = {MediaType.APPLICATION_JSON_VALUE,
@@ -62,11 +59,12 @@ public class JobController {
     @ApiResponse(responseCode = "429", description = "the queue is full; Retry-After says when to try again",
             content = @Content(mediaType = "application/problem+json",
                     schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "503", description = "this replica is shutting down; Retry-After", content =
+    @ApiResponse(responseCode = "503", description = "this replica is shutting down, or cannot write the body to its "
+            + "spool directory (pushsync.jobs.spool-dir, e.g. a full disk); Retry-After", content =
             @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     public ResponseEntity<JobStatus> submit(@PathVariable String type,
             @Parameter(hidden = true) HttpServletRequest body) {
-        JobService.Submitted submitted = jobs.submit(type, bodies.read(body, properties.maxRows()));
+        JobService.Submitted submitted = jobs.submit(type, bodies.read(body, jobs::spool));
         ResponseEntity.BodyBuilder accepted = ResponseEntity.status(HttpStatus.ACCEPTED)
                 .location(URI.create("/v1/jobs/" + submitted.status().jobId()));
         if (submitted.replayed()) {

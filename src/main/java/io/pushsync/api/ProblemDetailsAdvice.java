@@ -74,13 +74,17 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", e.getMessage());
     }
 
-    /** 429 (queue full) or 503 (shutting down), with Retry-After: nothing was stored, the same job can be resent. */
+    /** 429 (queue full) or 503 (shutting down, spool not writable), with Retry-After: nothing was stored, the same job can be resent. */
     @ExceptionHandler(JobsBusyException.class)
     ResponseEntity<ProblemDetail> jobsBusy(JobsBusyException e) {
         boolean full = e.reason() == JobsBusyException.Reason.QUEUE_FULL;
         HttpStatus status = full ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
-        ProblemDetail p = problem(status, full ? ProblemTypes.JOB_QUEUE_FULL : ProblemTypes.SHUTTING_DOWN,
-                full ? "Job queue full" : "Shutting down", e.getMessage());
+        ProblemDetail p = switch (e.reason()) {
+            case QUEUE_FULL -> problem(status, ProblemTypes.JOB_QUEUE_FULL, "Job queue full", e.getMessage());
+            case SHUTTING_DOWN -> problem(status, ProblemTypes.SHUTTING_DOWN, "Shutting down", e.getMessage());
+            case SPOOL_UNAVAILABLE -> problem(status, ProblemTypes.JOB_SPOOL_UNAVAILABLE, "Job spool unavailable",
+                    e.getMessage());
+        };
         return ResponseEntity.status(status)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().toSeconds())))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)

@@ -15,6 +15,7 @@ final class ProblemTypes {
     static final String UNSUPPORTED_MEDIA_TYPE = BASE + "unsupported-media-type";
     static final String JOB_QUEUE_FULL = BASE + "job-queue-full";
     static final String SHUTTING_DOWN = BASE + "shutting-down";
+    static final String JOB_SPOOL_UNAVAILABLE = BASE + "job-spool-unavailable";
     static final String JOB_NOT_FINISHED = BASE + "job-not-finished";
     static final String STATE_STORE_UNAVAILABLE = BASE + "state-store-unavailable";
 

@@ -4,6 +4,8 @@ import io.pushsync.sync.BatchBody;
 import io.pushsync.sync.BatchBodyReader;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.Function;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.stereotype.Component;
@@ -24,8 +26,13 @@ class StreamedBodies {
     }
 
     BatchBody read(HttpServletRequest request, int keepRows) {
+        return read(request, in -> reader.read(in, keepRows));
+    }
+
+    /** Reads the body with {@code reading} (a job's: spooled to disk while it is read). */
+    <T> T read(HttpServletRequest request, Function<InputStream, T> reading) {
         try {
-            return reader.read(request.getInputStream(), keepRows);
+            return reading.apply(request.getInputStream());
         } catch (BatchBodyReader.MissingBodyException e) {
             throw new HttpMessageNotReadableException("Required request body is missing", e,
                     new ServletServerHttpRequest(request));

@@ -1,6 +1,5 @@
 package io.pushsync.sync;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -79,8 +78,14 @@ public class BatchBodyReader {
         int count = 0;
         if (first == JsonToken.START_OBJECT) {
             head = NODES.objectNode();
+            boolean rowsSeen = false;
             for (String name = p.nextName(); name != null; name = p.nextName()) {
                 JsonToken t = p.nextToken();
+                if ("rows".equals(name) && rowsSeen) {
+                    // which one would count? A job reads its rows again from the first (RowCursor): refuse both
+                    throw new tools.jackson.core.exc.StreamReadException(p, "duplicate property 'rows'");
+                }
+                rowsSeen |= "rows".equals(name);
                 if ("rows".equals(name) && t == JsonToken.START_ARRAY) {
                     rows = new ArrayList<>(Math.min(keepRows, 1024));
                     count = readRows(p, rows, keepRows);
@@ -109,17 +114,30 @@ public class BatchBodyReader {
             count++;
             if (count > keepRows) {
                 p.skipChildren();
-            } else if (t != JsonToken.START_OBJECT) {
-                p.skipChildren();
-                rows.add(BatchBody.RawRow.NOT_AN_OBJECT);
             } else {
-                rows.add(readRow(p, fields));
+                rows.add(readRow(p, t, fields));
             }
         }
         return count;
     }
 
-    private BatchBody.RawRow readRow(JsonParser p, RowFields.Builder fields) {
+    /**
+     * The rows of a body read one at a time from a stream, such as a job's body spooled to a file: each row as
+     * {@link #read} would keep it, none kept here. The body is expected to have been read (and checked) by
+     * {@link #read} before; a body without a {@code rows} array has no rows.
+     *
+     * @throws tools.jackson.core.JacksonException when the stream is not well-formed JSON
+     */
+    public RowCursor rows(InputStream in) {
+        return new RowCursor(json.createParser(in));
+    }
+
+    /** The element of {@code rows} starting at token {@code t}. */
+    private BatchBody.RawRow readRow(JsonParser p, JsonToken start, RowFields.Builder fields) {
+        if (start != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return BatchBody.RawRow.NOT_AN_OBJECT;
+        }
         JsonNode id = null;
         JsonNode change = null;
         RowFields values = null;
@@ -168,6 +186,67 @@ public class BatchBodyReader {
         };
     }
 
+    /**
+     * A forward-only cursor over the rows of one body ({@link #rows(InputStream)}); closing it closes the stream.
+     * Rows share their field names ({@link RowFields.Shape}) with the rows read shortly before them: the tree of
+     * names starts afresh every {@value #SHAPE_TREE_ROWS} rows, so a body whose rows all have different names
+     * cannot grow it without bound.
+     */
+    public final class RowCursor implements AutoCloseable {
+        private static final int SHAPE_TREE_ROWS = 4096;
+
+        private final JsonParser parser;
+        private RowFields.Builder fields;
+        private int index = -1;
+        private boolean inRows;
+
+        private RowCursor(JsonParser parser) {
+            this.parser = parser;
+            this.inRows = findRows();
+        }
+
+        private boolean findRows() {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+                JsonToken t = parser.nextToken();
+                if ("rows".equals(name) && t == JsonToken.START_ARRAY) {
+                    return true;
+                }
+                parser.skipChildren();
+            }
+            return false;
+        }
+
+        /** The next row, or null after the last one. */
+        public BatchBody.RawRow next() {
+            if (!inRows) {
+                return null;
+            }
+            JsonToken t = parser.nextToken();
+            if (t == JsonToken.END_ARRAY) {
+                inRows = false;
+                return null;
+            }
+            index++;
+            if (index % SHAPE_TREE_ROWS == 0) {
+                fields = new RowFields.Builder(RowFields.Shape.root());
+            }
+            return readRow(parser, t, fields);
+        }
+
+        /** The position in {@code rows} of the row {@link #next()} returned last (-1 before the first). */
+        public int index() {
+            return index;
+        }
+
+        @Override
+        public void close() {
+            parser.close();
+        }
+    }
+
     /** The body was empty. */
     public static final class MissingBodyException extends RuntimeException {
         MissingBodyException() {
@@ -179,7 +258,7 @@ public class BatchBodyReader {
      * Feeds the bytes read to SHA-256, leaving out JSON whitespace outside strings, so that the same payload
      * formatted differently has the same digest.
      */
-    static final class CanonicalDigestStream extends FilterInputStream {
+    static final class CanonicalDigestStream extends ObservedInputStream {
         private final MessageDigest sha;
         private byte[] scratch = new byte[8192];
         private boolean inString;
@@ -196,35 +275,8 @@ public class BatchBodyReader {
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                feed(new byte[] {(byte) b}, 0, 1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                feed(b, off, n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = 0;
-            byte[] buf = new byte[8192];
-            while (skipped < n) {
-                int r = read(buf, 0, (int) Math.min(buf.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
-            }
-            return skipped;
+        protected void observe(byte[] b, int off, int len) {
+            feed(b, off, len);
         }
 
         void feed(byte[] b) {

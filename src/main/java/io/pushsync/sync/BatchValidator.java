@@ -9,11 +9,11 @@ import io.pushsync.sync.connections.NamedConnection;
 import io.pushsync.sync.connections.NamedConnections;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -65,6 +65,75 @@ public class BatchValidator {
     /** A body read by {@link BatchBodyReader}, with another row limit (jobs have their own). */
     public PreparedBatch prepare(DestinationDescriptor destination, BatchBody body, int maxRows, String maxRowsKey) {
         Violations v = new Violations();
+        RequestHead head = head(destination, body, maxRows, maxRowsKey, v);
+        List<BatchBody.RawRow> rawRows = body.rows();
+        RowIds ids = RowIds.exact();
+        List<SyncRow> rows = new ArrayList<>(rawRows.size());
+        for (int i = 0; i < rawRows.size(); i++) {
+            rows.add(row(i, i, rawRows.get(i), head, ids, v));
+        }
+        if (!v.isEmpty()) {
+            throw v.exception();
+        }
+        return batch(head, rows);
+    }
+
+    /**
+     * Validates a request whose rows are not in memory (a job's body, spooled to a file): {@code body} is its head
+     * (read keeping no rows), {@code rows} opens a new cursor over its rows for each pass. The same request errors
+     * as {@link #prepare} in the same order, in memory that does not grow with the rows but for one 64-bit hash per
+     * row id: a first pass checks every row and hashes the ids; only when two hashes are equal does a second pass
+     * check again, comparing the ids of those hashes exactly. Row-level problems are not looked at here:
+     * {@link #window} finds them when the rows are read to be sent.
+     *
+     * @return the validated head, with which {@link #window} reads the rows
+     */
+    public RequestHead prepare(DestinationDescriptor destination, BatchBody body,
+            Supplier<BatchBodyReader.RowCursor> rows, int maxRows, String maxRowsKey) {
+        Violations v = new Violations();
+        RequestHead head = head(destination, body, maxRows, maxRowsKey, v);
+        int headProblems = v.total;
+        RowIds.Hashed hashes = RowIds.hashed(body.rowCount());
+        checkRows(head, rows, hashes, v);
+        RowIds collisions = hashes.collisions();
+        if (collisions != null) {
+            v.truncate(headProblems);
+            checkRows(head, rows, collisions, v);
+        }
+        if (!v.isEmpty()) {
+            throw v.exception();
+        }
+        return head;
+    }
+
+    private void checkRows(RequestHead head, Supplier<BatchBodyReader.RowCursor> rows, RowIds ids, Violations v) {
+        try (BatchBodyReader.RowCursor cursor = rows.get()) {
+            for (BatchBody.RawRow raw = cursor.next(); raw != null; raw = cursor.next()) {
+                row(cursor.index(), cursor.index(), raw, head, ids, v);
+            }
+        }
+    }
+
+    /**
+     * The next {@code count} rows of a request that {@link #prepare(DestinationDescriptor, BatchBody, Supplier, int,
+     * String)} validated, as a batch of their own: its rows are indexed from 0 (the first row read here), its row
+     * failures are the rows' row-level problems.
+     */
+    public PreparedBatch window(RequestHead head, BatchBodyReader.RowCursor cursor, int count) {
+        Violations v = new Violations();
+        List<SyncRow> rows = new ArrayList<>(count);
+        for (BatchBody.RawRow raw; rows.size() < count && (raw = cursor.next()) != null; ) {
+            rows.add(row(cursor.index(), rows.size(), raw, head, RowIds.none(), v));
+        }
+        if (!v.isEmpty()) {
+            throw new IllegalStateException("rows read again no longer pass validation: " + v.list);
+        }
+        return batch(head, rows);
+    }
+
+    /** The request-level checks; throws at once when there are no rows to check or too many. */
+    private RequestHead head(DestinationDescriptor destination, BatchBody body, int maxRows, String maxRowsKey,
+            Violations v) {
         if (!body.isObject()) {
             throw new InvalidBatchException(List.of(new Violation("", "the request body must be a JSON object")));
         }
@@ -80,39 +149,32 @@ public class BatchValidator {
         ObjectTypeDescriptor objectType = objectType(destination, head.get("objectType"), v);
         String mode = objectType == null ? null : mode(objectType, head.get("mode"), v);
         SyncOptions options = objectType == null ? null : options(objectType, head.get("options"), v);
-
-        List<BatchBody.RawRow> rawRows = body.rows();
-        if (rawRows == null) {
+        if (body.rows() == null) {
             v.add("/rows", "'rows' is required and must be an array of rows");
             throw v.exception();
         }
         if (body.rowCount() > maxRows) {
             throw new BatchTooLargeException(body.rowCount(), maxRows, maxRowsKey);
         }
-        List<String> ids = new ArrayList<>(rawRows.size());
-        List<SyncRow> rows = new ArrayList<>(rawRows.size());
-        Map<String, Integer> seen = new HashMap<>();
-        for (int i = 0; i < rawRows.size(); i++) {
-            SyncRow row = row(i, rawRows.get(i), mode, options, seen, v);
-            ids.add(row == null ? null : row.id());
-            rows.add(row);
-        }
-        if (!v.isEmpty()) {
-            throw v.exception();
-        }
+        return new RequestHead(destination.type(), syncId, batchId, connection, objectType, mode, options,
+                body.rowCount());
+    }
+
+    /** The valid rows for the adapter, the rows' ids and the rows failed by their row-level problems. */
+    private PreparedBatch batch(RequestHead head, List<SyncRow> rows) {
+        List<String> ids = new ArrayList<>(rows.size());
         List<SyncRow> valid = new ArrayList<>(rows.size());
         Map<Integer, RowError> rowFailures = new LinkedHashMap<>();
         for (SyncRow row : rows) {
-            RowError problem = rowProblem(objectType, row);
+            ids.add(row.id());
+            RowError problem = rowProblem(head.objectType(), row);
             if (problem == null) {
                 valid.add(row);
             } else {
                 rowFailures.put(row.index(), problem);
             }
         }
-        SyncRequest request = new SyncRequest(destination.type(), syncId, batchId, connection, objectType.name(),
-                mode, options, valid);
-        return new PreparedBatch(request, ids, rowFailures);
+        return new PreparedBatch(head.request(valid), ids, rowFailures);
     }
 
     /** Validates the body of a connection check: {@code {"connection": {...}}} or {@code {"connectionRef": "name"}}. */
@@ -292,9 +354,15 @@ public class BatchValidator {
         return new SyncOptions(values, nulls);
     }
 
-    private static SyncRow row(int i, BatchBody.RawRow n, String mode, SyncOptions options,
-            Map<String, Integer> seen, Violations v) {
-        String base = "/rows/" + i;
+    /**
+     * Checks one row, adding its request-level problems to {@code v}.
+     *
+     * @param at the row's position in the request (for pointers and duplicate ids)
+     * @param index the index the row gets ({@link SyncRow#index()})
+     * @return the row, or null when it has a problem
+     */
+    private static SyncRow row(int at, int index, BatchBody.RawRow n, RequestHead head, RowIds ids, Violations v) {
+        String base = "/rows/" + at;
         if (!n.object()) {
             v.add(base, "a row must be an object with 'id' and 'fields'");
             return null;
@@ -309,11 +377,12 @@ public class BatchValidator {
             v.add(base + "/id", "row 'id' must be a string of 1 to " + MAX_ROW_ID_LENGTH + " characters");
         } else {
             id = idNode.stringValue();
-            Integer first = seen.putIfAbsent(id, i);
-            if (first != null) {
+            int first = ids.firstUse(id, at);
+            if (first >= 0) {
                 v.add(base + "/id", "duplicate row id '" + id + "' (first used at /rows/" + first + ")");
             }
         }
+        String mode = head.mode();
         JsonNode changeNode = n.change();
         Change change = null;
         boolean changePresent = changeNode != null && !changeNode.isNull();
@@ -329,9 +398,9 @@ public class BatchValidator {
             v.add(base + "/fields", "row 'fields' is required and must be an object of field name to value");
             return null;
         }
-        boolean clear = options != null && options.nulls() == NullHandling.CLEAR;
+        boolean clear = head.options() != null && head.options().nulls() == NullHandling.CLEAR;
         RowFields fields = clear ? n.fields() : n.fields().withoutNulls();
-        return id == null ? null : new SyncRow(i, id, change, fields);
+        return id == null ? null : new SyncRow(index, id, change, fields);
     }
 
     private RowError rowProblem(ObjectTypeDescriptor objectType, SyncRow row) {
@@ -448,6 +517,12 @@ public class BatchValidator {
 
         boolean isEmpty() {
             return total == 0;
+        }
+
+        /** Forgets every problem after the first {@code kept} (all of which are listed). */
+        void truncate(int kept) {
+            list.subList(kept, list.size()).clear();
+            total = kept;
         }
 
         InvalidBatchException exception() {

@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -14,6 +15,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.pushsync.sync.jobs.JobSpool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import io.pushsync.testsupport.CleverPushBodies;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +52,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The jobs API end to end over MockMvc, with a slow CleverPush played by WireMock on 127.0.0.1: progress while
  * running, paging in input order, cancel (unsent rows fail {@code cancelled}), a full queue, replay, retention.
- * One job runs at a time here and one may wait, so the queue is easy to fill.
+ * One job runs at a time here and one may wait, so the queue is easy to fill. Windows of 128 rows (two segments of
+ * 64): a 300-row job is three requests to the adapter.
  */
 @SpringBootTest
 @AutoConfigureMockMvc
@@ -64,6 +71,7 @@ import tools.jackson.databind.node.ObjectNode;
         "pushsync.jobs.progress-interval=50ms",
         "pushsync.jobs.retention=4s",
         "pushsync.jobs.segment-size=64",
+        "pushsync.jobs.window-rows=128",
         "pushsync.jobs.shutdown-grace=0s",
 })
 class JobsApiTest {
@@ -87,6 +95,9 @@ class JobsApiTest {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    JobSpool spool;
 
     @BeforeEach
     void vendor() {
@@ -289,7 +300,52 @@ class JobsApiTest {
         assertThat(invalid.get("errors").get(0).get("pointer").asString()).isEqualTo("/syncId");
     }
 
+    @Test
+    void aRefusedKeyStopsTheJobAfterItsFirstWindowAndNoFurtherRequestIsSent() throws Exception {
+        String channel = channel();
+        wireMock.stubFor(get(urlPathMatching("/channel/" + channel)).atPriority(1)
+                .willReturn(aResponse().withStatus(401).withBody("{\"error\":\"invalid api key\"}")));
+
+        String jobId = json(submit(job(channel, 300), 202)).get("jobId").asString();
+        JsonNode done = awaitState(jobId, status -> { }, "completed");
+
+        assertThat(done.at("/summary/failed").asInt()).isEqualTo(300);
+        assertThat(done.get("message").asString()).contains("172 rows were not sent");
+        for (JsonNode r : allResults(jobId, 300)) {
+            assertThat(r.at("/error/code").asString()).isEqualTo("destination_auth_failed");
+        }
+        wireMock.verify(1, getRequestedFor(urlPathMatching("/channel/" + channel)));
+        wireMock.verify(0, postRequestedFor(urlPathMatching("/subscription/sync/.*")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> spooled().isEmpty());
+    }
+
+    @Test
+    void aDuplicateRowIdFarFromItsFirstUseIsA400WithTheFirstUseAndLeavesNoSpoolFile() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> spooled().isEmpty());
+        ObjectNode body = job(channel(), 1000);
+        ((ObjectNode) body.get("rows").get(999)).put("id", "r0");
+
+        JsonNode problem = json(submit(body, 400));
+
+        assertThat(problem.get("errors")).hasSize(1);
+        assertThat(problem.at("/errors/0/pointer").asString()).isEqualTo("/rows/999/id");
+        assertThat(problem.at("/errors/0/message").asString())
+                .isEqualTo("duplicate row id 'r0' (first used at /rows/0)");
+        assertThat(spooled()).isEmpty();
+        mvc.perform(auth(MockMvcRequestBuilders.post("/v1/destinations/cleverpush/jobs"))
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"syncId\": \"s\", \"rows\": [{"))
+                .andExpect(status().isBadRequest());
+        assertThat(spooled()).as("a malformed body is not kept either").isEmpty();
+        wireMock.verify(0, postRequestedFor(urlPathMatching("/subscription/sync/.*")));
+    }
+
     // ---- helpers ----
+
+    private List<Path> spooled() throws IOException {
+        try (Stream<Path> files = Files.list(spool.directory())) {
+            return files.toList();
+        }
+    }
 
     interface StatusCheck {
         void accept(JsonNode status) throws Exception;

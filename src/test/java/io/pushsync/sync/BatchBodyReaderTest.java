@@ -81,4 +81,25 @@ class BatchBodyReaderTest {
         assertThatThrownBy(() -> read("{\"rows\": [{\"id\": }]}", 10)).isInstanceOf(JacksonException.class);
         assertThat(read("[1, 2]", 10).isObject()).isFalse();
     }
+
+    @Test
+    void aCursorReadsTheSameRowsOneAtATimeAndTwoRowsPropertiesAreRefused() {
+        String text = """
+                {"syncId": "s", "head": {"rows": [9]}, "rows": [{"id": "a", "fields": {"x": 1}}, 7,
+                 {"id": "b", "fields": {"x": 2}}], "mode": "upsert"}""";
+        BatchBody kept = read(text, 100);
+        try (BatchBodyReader.RowCursor cursor = reader.rows(
+                new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))) {
+            for (BatchBody.RawRow expected : kept.rows()) {
+                assertThat(cursor.next()).isEqualTo(expected);
+            }
+            assertThat(cursor.index()).isEqualTo(2);
+            assertThat(cursor.next()).isNull();
+        }
+        assertThat(read(text, 0).rows()).isEmpty();
+        assertThat(read(text, 0).rowCount()).isEqualTo(3);
+
+        assertThatThrownBy(() -> read("{\"rows\": [], \"rows\": [{\"id\": \"a\"}]}", 10))
+                .isInstanceOf(JacksonException.class).hasMessageContaining("duplicate property 'rows'");
+    }
 }

@@ -190,6 +190,83 @@ class BatchValidatorTest {
         assertThat(pointers).containsExactly("/rows/1/id");
     }
 
+    @Test
+    void aRequestReadRowByRowFromAStreamGetsTheSameProblemsInTheSameOrderAsInMemory() {
+        ObjectNode body = profiles("[]");
+        body.put("extra", true);
+        ArrayNode rows = (ArrayNode) body.get("rows");
+        for (int i = 0; i < 3000; i++) {
+            rows.addObject().put("id", "r" + i).putObject("fields").put("user_id", "u" + i);
+        }
+        rows.set(3, JSON.getNodeFactory().stringNode("not a row"));
+        ((ObjectNode) rows.get(17)).remove("fields");
+        ((ObjectNode) rows.get(2500)).put("id", "r1");
+        ((ObjectNode) rows.get(2999)).put("id", "r17");
+        ((ObjectNode) rows.get(40)).put("change", "added");
+        List<Violation> inMemory = violations(() -> validator.prepare(XTREMEPUSH, BatchBodyReader.defaults().of(body),
+                100_000, "max"));
+        assertThat(inMemory).extracting(Violation::pointer)
+                .containsExactly("/extra", "/rows/3", "/rows/17/fields", "/rows/40/change", "/rows/2500/id",
+                        "/rows/2999/id");
+        assertThat(inMemory.get(4).message()).isEqualTo("duplicate row id 'r1' (first used at /rows/1)");
+
+        int[] passes = {0};
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        BatchBodyReader reader = BatchBodyReader.defaults();
+        List<Violation> streamed = violations(() -> validator.prepare(XTREMEPUSH,
+                reader.read(new java.io.ByteArrayInputStream(bytes), 0), () -> {
+                    passes[0]++;
+                    return reader.rows(new java.io.ByteArrayInputStream(bytes));
+                }, 100_000, "max"));
+        assertThat(streamed).isEqualTo(inMemory);
+        assertThat(passes[0]).as("a second pass, for the ids whose hashes are equal").isEqualTo(2);
+    }
+
+    @Test
+    void aStreamedRequestWithoutDuplicatesIsReadOnceAndThenWindowByWindow() {
+        ObjectNode body = profiles("[]");
+        ArrayNode rows = (ArrayNode) body.get("rows");
+        for (int i = 0; i < 25; i++) {
+            rows.addObject().put("id", "r" + i).putObject("fields").put(i == 12 ? "email" : "user_id", "u" + i);
+        }
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        BatchBodyReader reader = BatchBodyReader.defaults();
+        int[] passes = {0};
+        RequestHead head = validator.prepare(XTREMEPUSH, reader.read(new java.io.ByteArrayInputStream(bytes), 0),
+                () -> {
+                    passes[0]++;
+                    return reader.rows(new java.io.ByteArrayInputStream(bytes));
+                }, 100, "max");
+        assertThat(passes[0]).isEqualTo(1);
+        assertThat(head.rowCount()).isEqualTo(25);
+        assertThat(head.connection().toString()).doesNotContain(SECRET);
+
+        try (BatchBodyReader.RowCursor cursor = reader.rows(new java.io.ByteArrayInputStream(bytes))) {
+            PreparedBatch first = validator.window(head, cursor, 10);
+            PreparedBatch second = validator.window(head, cursor, 10);
+            PreparedBatch last = validator.window(head, cursor, 10);
+            assertThat(validator.window(head, cursor, 10).ids()).isEmpty();
+            assertThat(first.ids()).containsExactlyElementsOf(IntStream.range(0, 10).mapToObj(i -> "r" + i).toList());
+            assertThat(second.request().rows()).extracting(SyncRow::index)
+                    .as("a window's rows are indexed from 0; row 12 (its 2) fails its row check")
+                    .containsExactly(0, 1, 3, 4, 5, 6, 7, 8, 9);
+            assertThat(second.request().rows().get(0).id()).isEqualTo("r10");
+            assertThat(second.rowFailures()).containsOnlyKeys(2);
+            assertThat(second.rowFailures().get(2).code()).isEqualTo("missing_required_field");
+            assertThat(last.ids()).containsExactly("r20", "r21", "r22", "r23", "r24");
+            assertThat(last.request().syncId()).isEqualTo("nightly");
+        }
+    }
+
+    private static List<Violation> violations(Runnable validation) {
+        try {
+            validation.run();
+        } catch (InvalidBatchException e) {
+            return e.violations();
+        }
+        throw new AssertionError("expected an InvalidBatchException");
+    }
+
     @ParameterizedTest(name = "[{index}] change {0}")
     @CsvSource(textBlock = """
             '"change": null,'

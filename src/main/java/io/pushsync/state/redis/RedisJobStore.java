@@ -8,7 +8,7 @@ import io.pushsync.sync.jobs.JobStore;
 import io.pushsync.sync.jobs.StoredJob;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.data.redis.core.RedisTemplate;
@@ -29,31 +29,39 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  *
  * Everything is written with the job's {@code ttl}; {@link #finish} sets it all to {@code retention}. Each operation
- * is one Lua script, so a write to a job that has just expired never re-creates a key without a TTL.
+ * is one Lua script, so a write to a job that has just expired never re-creates a key without a TTL. {@link #create}
+ * writes the row ids segment by segment (one call each) before the script that claims and writes the spec: the job
+ * only exists once its ids do, and an abandoned creation's ids expire with the TTL.
  */
 public class RedisJobStore implements JobStore {
 
-    private static final String CREATE_LUA = """
+    /** The claim's value when a live job holds it (KEYS[1] the claim, ARGV[1] the job key prefix). */
+    private static final String HELD_LUA = """
             local holder = redis.call('GET', KEYS[1])
             if holder then
               local sep = string.find(holder, '\\n', 1, true)
-              if sep and redis.call('EXISTS', ARGV[6] .. string.sub(holder, 1, sep - 1) .. '}') == 1 then
+              if sep and redis.call('EXISTS', ARGV[1] .. string.sub(holder, 1, sep - 1) .. '}') == 1 then
                 return holder
               end
             end
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            redis.call('HSET', KEYS[2], 'spec', ARGV[3], 'progress', ARGV[4], 'claim', ARGV[5])
-            redis.call('PEXPIRE', KEYS[2], ARGV[2])
-            for i = 7, #ARGV, 2 do
-              redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
-            end
-            if #ARGV >= 7 then
-              redis.call('PEXPIRE', KEYS[3], ARGV[2])
-            end
-            return false
             """;
+    private static final RedisScript<byte[]> HELD = RedisScript.of(HELD_LUA + "return false", byte[].class);
+    /** Ids are written before the claim, under the new job's own key with the job's TTL: invisible until then. */
+    private static final RedisScript<Long> SAVE_IDS = RedisScript.of("""
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return 1
+            """, Long.class);
+    /** Claims and writes the spec, or, when a live job holds the claim, drops the ids written and answers it. */
+    private static final RedisScript<byte[]> CREATE = RedisScript.of(HELD_LUA.replace("return holder",
+            "redis.call('DEL', KEYS[3]) return holder") + """
+            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+            redis.call('HSET', KEYS[2], 'spec', ARGV[4], 'progress', ARGV[5], 'claim', ARGV[6])
+            redis.call('PEXPIRE', KEYS[2], ARGV[3])
+            redis.call('PEXPIRE', KEYS[3], ARGV[3])
+            return false
+            """, byte[].class);
     private static final String IF_LIVE = "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n";
-    private static final RedisScript<byte[]> CREATE = RedisScript.of(CREATE_LUA, byte[].class);
     private static final RedisScript<Long> SAVE_PROGRESS = RedisScript.of(IF_LIVE
             + "redis.call('HSET', KEYS[1], 'progress', ARGV[1]) return 1", Long.class);
     private static final RedisScript<Long> REQUEST_CANCEL = RedisScript.of(IF_LIVE
@@ -110,26 +118,34 @@ public class RedisJobStore implements JobStore {
         return List.of(job, job + ":ids", job + ":results");
     }
 
+    /**
+     * Looks at the claim first (a replay reads no id), writes the ids one segment per call under the new job's key,
+     * then claims atomically; a submission that lost a race for the claim deletes the ids it wrote.
+     */
     @Override
-    public Submission create(JobSpec spec, JobProgress progress, List<String> rowIds, Duration ttl) {
+    public Submission create(JobSpec spec, JobProgress progress, Iterator<List<String>> rowIds, Duration ttl) {
         String claimKey = claimKey(spec.syncId(), spec.batchId());
-        List<Object> args = new ArrayList<>();
-        args.add(RedisKeys.utf8(spec.jobId() + "\n" + spec.fingerprint()));
-        args.add(millis(ttl));
-        args.add(json.writeValueAsBytes(spec));
-        args.add(json.writeValueAsBytes(progress));
-        args.add(RedisKeys.utf8(claimKey));
-        args.add(RedisKeys.utf8(prefix + "job:{"));
-        for (int s = 0; s < spec.segments(); s++) {
-            args.add(RedisKeys.utf8(Integer.toString(s)));
-            args.add(segments.encodeIds(rowIds.subList(spec.segmentFrom(s), spec.segmentTo(s))));
+        byte[] jobPrefix = RedisKeys.utf8(prefix + "job:{");
+        byte[] held = RedisKeys.call("read a job claim", () -> redis.execute(HELD, List.of(claimKey), jobPrefix));
+        if (held != null) {
+            return holder(held, spec);
         }
         List<String> job = keys(spec.jobId());
-        byte[] holder = RedisKeys.call("create a job",
-                () -> redis.execute(CREATE, List.of(claimKey, job.get(0), job.get(1)), args.toArray()));
-        if (holder == null) {
-            return new Created();
+        byte[] ttlMillis = millis(ttl);
+        for (int s = 0; s < spec.segments(); s++) {
+            byte[] segment = RedisKeys.utf8(Integer.toString(s));
+            byte[] ids = segments.encodeIds(rowIds.next());
+            RedisKeys.run("store a job's row ids", () -> redis.execute(SAVE_IDS, List.of(job.get(1)), segment, ids,
+                    ttlMillis));
         }
+        byte[] holder = RedisKeys.call("create a job", () -> redis.execute(CREATE,
+                List.of(claimKey, job.get(0), job.get(1)), jobPrefix,
+                RedisKeys.utf8(spec.jobId() + "\n" + spec.fingerprint()), ttlMillis, json.writeValueAsBytes(spec),
+                json.writeValueAsBytes(progress), RedisKeys.utf8(claimKey)));
+        return holder == null ? new Created() : holder(holder, spec);
+    }
+
+    private static Submission holder(byte[] holder, JobSpec spec) {
         String[] parts = RedisKeys.utf8(holder).split("\n", 2);
         return parts[1].equals(spec.fingerprint()) ? new Existing(parts[0]) : new Mismatch(parts[0]);
     }

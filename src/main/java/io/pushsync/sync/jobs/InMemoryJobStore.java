@@ -4,6 +4,7 @@ import io.pushsync.sync.RowResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,25 +57,37 @@ public class InMemoryJobStore implements JobStore {
         this.clock = clock;
     }
 
+    /** Encodes the ids outside the lock (they come from a file), then claims: a replay found first reads none. */
     @Override
-    public synchronized Submission create(JobSpec spec, JobProgress progress, List<String> rowIds, Duration ttl) {
-        purgeExpired();
-        Key key = new Key(spec.syncId(), spec.batchId());
-        String existing = claims.get(key);
-        if (existing != null) {
-            Entry other = jobs.get(existing);
-            if (other != null) {
-                return other.spec.fingerprint().equals(spec.fingerprint()) ? new Existing(existing)
-                        : new Mismatch(existing);
-            }
+    public Submission create(JobSpec spec, JobProgress progress, Iterator<List<String>> rowIds, Duration ttl) {
+        Submission held = heldClaim(spec);
+        if (held != null) {
+            return held;
         }
         byte[][] ids = new byte[spec.segments()][];
         for (int s = 0; s < ids.length; s++) {
-            ids[s] = segments.encodeIds(rowIds.subList(spec.segmentFrom(s), spec.segmentTo(s)));
+            ids[s] = segments.encodeIds(rowIds.next());
         }
-        jobs.put(spec.jobId(), new Entry(spec, progress, ids, clock.instant().plus(ttl)));
-        claims.put(key, spec.jobId());
-        return new Created();
+        synchronized (this) {
+            held = heldClaim(spec);
+            if (held != null) {
+                return held;
+            }
+            jobs.put(spec.jobId(), new Entry(spec, progress, ids, clock.instant().plus(ttl)));
+            claims.put(new Key(spec.syncId(), spec.batchId()), spec.jobId());
+            return new Created();
+        }
+    }
+
+    /** The answer when a live job holds the spec's {@code (syncId, batchId)}, else null. */
+    private synchronized Submission heldClaim(JobSpec spec) {
+        purgeExpired();
+        String existing = claims.get(new Key(spec.syncId(), spec.batchId()));
+        Entry other = existing == null ? null : jobs.get(existing);
+        if (other == null) {
+            return null;
+        }
+        return other.spec.fingerprint().equals(spec.fingerprint()) ? new Existing(existing) : new Mismatch(existing);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.pushsync.sync.jobs;
 
-import io.pushsync.sync.RowResults;
 import io.pushsync.sync.RowStatus;
 import java.time.Instant;
 
@@ -28,11 +27,15 @@ public record JobProgress(
         return new JobProgress(JobState.QUEUED, 0, 0, 0, 0, 0, null, null, now, null);
     }
 
-    /** Where a job stands by its live results. */
-    static JobProgress of(JobState state, RowResults results, Instant startedAt, Instant finishedAt,
+    /** Where a job stands by the number of rows done in each {@link RowStatus} (indexed by ordinal). */
+    static JobProgress of(JobState state, int[] byStatus, Instant startedAt, Instant finishedAt,
             Instant heartbeatAt, String message) {
-        return new JobProgress(state, results.done(), results.count(RowStatus.SUCCEEDED),
-                results.count(RowStatus.ACCEPTED), results.count(RowStatus.FAILED), results.count(RowStatus.SKIPPED),
-                startedAt, finishedAt, heartbeatAt, message);
+        int done = 0;
+        for (int n : byStatus) {
+            done += n;
+        }
+        return new JobProgress(state, done, byStatus[RowStatus.SUCCEEDED.ordinal()],
+                byStatus[RowStatus.ACCEPTED.ordinal()], byStatus[RowStatus.FAILED.ordinal()],
+                byStatus[RowStatus.SKIPPED.ordinal()], startedAt, finishedAt, heartbeatAt, message);
     }
 }

@@ -1,5 +1,6 @@
 package io.pushsync.sync.jobs;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -9,8 +10,8 @@ import org.springframework.util.unit.DataSize;
  * {@code pushsync.jobs.*}: background jobs.
  *
  * @param maxRows rows per job; more is a 413
- * @param maxBodySize size of a job's request body; larger is a 413 before parsing (the parsed body is held in memory
- *     until the job ends, so this bounds a job's footprint)
+ * @param maxBodySize size of a job's request body; larger is a 413 before parsing (the body waits in the spool
+ *     directory, not in memory, until the job ends)
  * @param maxRunning jobs running at once on one replica
  * @param queueCapacity jobs waiting on one replica; a submission beyond it is refused with 429 and Retry-After
  * @param deadline time budget of one job, from its start
@@ -21,6 +22,10 @@ import org.springframework.util.unit.DataSize;
  * @param retryAfter the Retry-After of a refused submission (queue full, shutting down)
  * @param segmentSize rows per stored segment of ids and results
  * @param maxPageSize largest {@code limit} of a results page
+ * @param windowRows rows a job reads from its spooled body and hands to the adapter at a time, rounded down to whole
+ *     segments (at least one): what a running job holds in memory
+ * @param spoolDir where job bodies wait on disk while their job lives; {@code java.io.tmpdir/pushsync-jobs} when
+ *     unset
  */
 @ConfigurationProperties("pushsync.jobs")
 public record JobProperties(
@@ -35,12 +40,23 @@ public record JobProperties(
         @DefaultValue("30s") Duration shutdownGrace,
         @DefaultValue("30s") Duration retryAfter,
         @DefaultValue("1000") int segmentSize,
-        @DefaultValue("10000") int maxPageSize) {
+        @DefaultValue("10000") int maxPageSize,
+        @DefaultValue("10000") int windowRows,
+        Path spoolDir) {
 
     public JobProperties {
-        if (maxRunning < 1 || queueCapacity < 0 || segmentSize < 1 || maxPageSize < 1 || maxRows < 1) {
-            throw new IllegalArgumentException("pushsync.jobs: max-running, segment-size, max-page-size and max-rows "
-                    + "must be at least 1, queue-capacity at least 0");
+        if (maxRunning < 1 || queueCapacity < 0 || segmentSize < 1 || maxPageSize < 1 || maxRows < 1
+                || windowRows < 1) {
+            throw new IllegalArgumentException("pushsync.jobs: max-running, segment-size, max-page-size, max-rows "
+                    + "and window-rows must be at least 1, queue-capacity at least 0");
         }
+        if (spoolDir == null) {
+            spoolDir = Path.of(System.getProperty("java.io.tmpdir"), "pushsync-jobs");
+        }
+    }
+
+    /** The rows of one window: {@code window-rows} rounded down to whole segments, at least one segment. */
+    public int window() {
+        return Math.max(1, windowRows / segmentSize) * segmentSize;
     }
 }

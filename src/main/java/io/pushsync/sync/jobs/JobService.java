@@ -3,10 +3,7 @@ package io.pushsync.sync.jobs;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushsync.sync.AdapterRun;
-import io.pushsync.sync.BatchBody;
 import io.pushsync.sync.BatchBodyReader;
-import io.pushsync.sync.InvalidBatchException;
-import io.pushsync.sync.Violation;
 import io.pushsync.sync.BatchConflictException;
 import io.pushsync.sync.BatchResponse;
 import io.pushsync.sync.BatchValidator;
@@ -16,17 +13,22 @@ import io.pushsync.sync.DestinationRegistry;
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.PayloadFingerprint;
 import io.pushsync.sync.PreparedBatch;
+import io.pushsync.sync.RequestHead;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.RowResult;
 import io.pushsync.sync.RowResults;
 import io.pushsync.sync.RowStatus;
 import io.pushsync.sync.SyncMetrics;
-import io.pushsync.sync.SyncRequest;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +55,10 @@ import tools.jackson.databind.JsonNode;
  * per row), without holding an HTTP request open.
  *
  * <ul>
+ *   <li>The body waits on disk ({@link JobSpool}) from its submission to the job's end: it is validated at submission
+ *       row by row from the file, and run a window ({@code window-rows}) at a time, each window read from the file,
+ *       sent as one request to the adapter, its results stored as segments and dropped. A job holds its spec, one
+ *       window and counters in memory, never all its rows or results.</li>
  *   <li>A replica runs at most {@code max-running} jobs and queues {@code queue-capacity} more; beyond that a
  *       submission is refused (429 with Retry-After) and nothing is stored.</li>
  *   <li>The replica that accepted a job runs it and, every {@code progress-interval}, writes its progress (the
@@ -68,11 +74,14 @@ import tools.jackson.databind.JsonNode;
 @Service
 public class JobService implements SmartLifecycle {
 
+    private static final String MAX_ROWS_KEY = "pushsync.jobs.max-rows";
+
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
 
     private final DestinationRegistry registry;
     private final BatchValidator validator;
     private final JobStore store;
+    private final JobSpool spool;
     private final JobProperties properties;
     private final SyncMetrics metrics;
     private final PayloadFingerprint fingerprints;
@@ -84,11 +93,12 @@ public class JobService implements SmartLifecycle {
     private volatile boolean accepting = true;
     private volatile boolean running;
 
-    public JobService(DestinationRegistry registry, BatchValidator validator, JobStore store,
+    public JobService(DestinationRegistry registry, BatchValidator validator, JobStore store, JobSpool spool,
             JobProperties properties, SyncMetrics metrics, PayloadFingerprint fingerprints, MeterRegistry meters) {
         this.registry = registry;
         this.validator = validator;
         this.store = store;
+        this.spool = spool;
         this.properties = properties;
         this.metrics = metrics;
         this.fingerprints = fingerprints;
@@ -108,52 +118,72 @@ public class JobService implements SmartLifecycle {
     /** A body that is already a tree (tests). */
     public Submitted submit(String type, JsonNode body) {
         registry.get(type);
-        if (body == null || !body.isObject()) {
-            throw new InvalidBatchException(List.of(new Violation("", "the request body must be a JSON object")));
-        }
-        return submit(type, BatchBodyReader.defaults().of(body));
+        return submit(type, spool(new ByteArrayInputStream(body.toString().getBytes(StandardCharsets.UTF_8))));
     }
 
-    public Submitted submit(String type, BatchBody body) {
-        Destination destination = registry.get(type);
-        PreparedBatch batch = validator.prepare(destination.descriptor(), body, properties.maxRows(),
-                "pushsync.jobs.max-rows");
-        if (!accepting) {
-            throw shuttingDown();
-        }
-        SyncRequest request = batch.request();
-        Instant now = clock.instant();
-        JobSpec spec = new JobSpec(UUID.randomUUID().toString(), request.syncId(), request.batchId(), type,
-                request.objectType(), request.mode(), fingerprints.of(type, body), batch.ids().size(),
-                properties.segmentSize(), now, replica);
-        JobStore.Submission submission = store.create(spec, JobProgress.queued(now), batch.ids(),
-                properties.deadline().plus(properties.retention()).plus(properties.heartbeatTimeout()));
-        if (submission instanceof JobStore.Existing existing) {
-            return new Submitted(status(existing.jobId()), true);
-        }
-        if (submission instanceof JobStore.Mismatch mismatch) {
-            throw new BatchConflictException("batch '" + request.batchId() + "' of sync '" + request.syncId()
-                    + "' was already submitted as job '" + mismatch.jobId() + "' with a different payload; use a "
-                    + "new batchId for a new batch");
-        }
-        LocalJob job = new LocalJob(spec, destination, batch);
-        local.put(spec.jobId(), job);
+    /**
+     * Writes a job's body to the spool directory while reading its head ({@link JobSpool#write}).
+     *
+     * @throws JobsBusyException when the body cannot be written (503: a full disk)
+     */
+    public SpooledBody spool(InputStream body) {
+        return spool.write(body);
+    }
+
+    /**
+     * Validates a spooled body row by row from its file (the same 400 and 413 as a batch), claims its
+     * {@code (syncId, batchId)} with its row ids and queues it. The file is deleted unless the job was queued.
+     */
+    public Submitted submit(String type, SpooledBody body) {
+        boolean queued = false;
         try {
-            executor.execute(job.task);
-        } catch (RejectedExecutionException e) {
-            local.remove(spec.jobId());
-            store.delete(spec.jobId());
+            Destination destination = registry.get(type);
+            RequestHead head = validator.prepare(destination.descriptor(), body.body(), body::rows,
+                    properties.maxRows(), MAX_ROWS_KEY);
             if (!accepting) {
                 throw shuttingDown();
             }
-            throw new JobsBusyException(JobsBusyException.Reason.QUEUE_FULL, properties.retryAfter(),
-                    "this replica already runs " + properties.maxRunning() + " jobs (pushsync.jobs.max-running) and has "
-                            + properties.queueCapacity() + " waiting (pushsync.jobs.queue-capacity); nothing was "
-                            + "stored: submit the same job again later");
+            Instant now = clock.instant();
+            JobSpec spec = new JobSpec(UUID.randomUUID().toString(), head.syncId(), head.batchId(), type,
+                    head.objectType().name(), head.mode(), fingerprints.of(type, body.body()), head.rowCount(),
+                    properties.segmentSize(), now, replica);
+            JobStore.Submission submission;
+            try (SpooledIds ids = new SpooledIds(body, spec)) {
+                submission = store.create(spec, JobProgress.queued(now), ids,
+                        properties.deadline().plus(properties.retention()).plus(properties.heartbeatTimeout()));
+            }
+            if (submission instanceof JobStore.Existing existing) {
+                return new Submitted(status(existing.jobId()), true);
+            }
+            if (submission instanceof JobStore.Mismatch mismatch) {
+                throw new BatchConflictException("batch '" + spec.batchId() + "' of sync '" + spec.syncId()
+                        + "' was already submitted as job '" + mismatch.jobId() + "' with a different payload; use "
+                        + "a new batchId for a new batch");
+            }
+            LocalJob job = new LocalJob(spec, destination, head, body);
+            local.put(spec.jobId(), job);
+            try {
+                executor.execute(job.task);
+                queued = true;
+            } catch (RejectedExecutionException e) {
+                local.remove(spec.jobId());
+                store.delete(spec.jobId());
+                if (!accepting) {
+                    throw shuttingDown();
+                }
+                throw new JobsBusyException(JobsBusyException.Reason.QUEUE_FULL, properties.retryAfter(),
+                        "this replica already runs " + properties.maxRunning() + " jobs (pushsync.jobs.max-running) "
+                                + "and has " + properties.queueCapacity() + " waiting (pushsync.jobs.queue-capacity); "
+                                + "nothing was stored: submit the same job again later");
+            }
+            log.info("job {} queued: batch {} of sync {} to {} {}, {} rows", spec.jobId(), spec.batchId(),
+                    spec.syncId(), type, spec.objectType(), spec.total());
+            return new Submitted(JobStatus.of(new StoredJob(spec, JobProgress.queued(now), null)), false);
+        } finally {
+            if (!queued) {
+                body.delete();
+            }
         }
-        log.info("job {} queued: batch {} of sync {} to {} {}, {} rows", spec.jobId(), spec.batchId(),
-                spec.syncId(), type, spec.objectType(), spec.total());
-        return new Submitted(JobStatus.of(new StoredJob(spec, JobProgress.queued(now), null)), false);
     }
 
     public JobStatus status(String jobId) {
@@ -207,53 +237,133 @@ public class JobService implements SmartLifecycle {
         try (MDC.MDCCloseable a = MDC.putCloseable("syncId", spec.syncId());
                 MDC.MDCCloseable b = MDC.putCloseable("batchId", spec.batchId());
                 MDC.MDCCloseable c = MDC.putCloseable("destination", spec.destination())) {
-            if (!job.start(clock.instant())) {
-                finish(job);
-                return;
-            }
+            boolean go = job.start(clock.instant());
             long started = System.nanoTime();
-            saveProgress(job);
-            AdapterRun.sync(job.destination, job.batch.request(), job.deadline, job.results, "job",
-                    "job " + spec.jobId());
+            if (go) {
+                saveProgress(job);
+            }
+            runWindows(job);
             JobProgress end = finish(job);
-            metrics.recordBatch(spec.destination(), spec.objectType(), new BatchResponse.Summary(spec.total(),
-                    end.succeeded(), end.accepted(), end.failed(), end.skipped()),
-                    Duration.ofNanos(System.nanoTime() - started));
+            if (go) {
+                metrics.recordBatch(spec.destination(), spec.objectType(), new BatchResponse.Summary(spec.total(),
+                        end.succeeded(), end.accepted(), end.failed(), end.skipped()),
+                        Duration.ofNanos(System.nanoTime() - started));
+            }
         } catch (RuntimeException | Error e) {
             log.error("job {} could not be completed; readers will see it interrupted once its heartbeat is stale",
                     spec.jobId(), e);
         } finally {
             local.remove(spec.jobId());
+            job.body.delete();
         }
     }
 
-    /** Fails every row without an outcome (a job stopped before it started fails all), stores all, writes the end. */
+    /**
+     * Reads the rows from the spooled body a window at a time and sends each window as one request; once the budget
+     * has ended (deadline, cancel, interrupt) or the vendor refused the credentials or the target, the remaining
+     * windows are read only to fail their rows, without calling the adapter. Each window's results are stored
+     * (as segments) and dropped before the next window is read.
+     */
+    private void runWindows(LocalJob job) {
+        JobSpec spec = job.spec;
+        int size = properties.window();
+        try (BatchBodyReader.RowCursor rows = job.body.rows()) {
+            for (int from = 0; from < spec.total(); from += size) {
+                int count = Math.min(size, spec.total() - from);
+                PreparedBatch batch = validator.window(job.head, rows, count);
+                if (batch.ids().size() != count) {
+                    throw new IllegalStateException("the spooled body of job " + spec.jobId() + " has "
+                            + (from + batch.ids().size()) + " rows, not " + spec.total());
+                }
+                RowResults results = AdapterRun.results(batch);
+                job.open(new Window(from, results, new boolean[(count + spec.segmentSize() - 1)
+                        / spec.segmentSize()]));
+                RowError skip = job.vendorStop != null ? job.vendorStop
+                        : job.deadline.isExpired() ? job.deadline.expiredError() : null;
+                if (skip == null) {
+                    AdapterRun.sync(job.destination, batch.request(), job.deadline, results, "job",
+                            "job " + spec.jobId() + " (rows " + from + " to " + (from + count - 1) + ")");
+                    job.vendorStop = vendorStop(results);
+                    if (job.vendorStop != null && from + count < spec.total()) {
+                        log.warn("job {}: the vendor answered {} for rows {} to {}; the {} rows after them fail "
+                                + "with it without being sent", spec.jobId(), job.vendorStop.code(), from,
+                                from + count - 1, spec.total() - from - count);
+                    }
+                } else {
+                    int failed = results.failUnset(skip);
+                    if (skip == job.vendorStop) {
+                        job.notSentAfterVendorStop += failed;
+                    }
+                }
+                closeWindow(job);
+            }
+        }
+    }
+
+    /**
+     * The error of a window's rows that says no later row can succeed either, or null: {@code
+     * destination_auth_failed} (credentials refused: both adapters stop a batch on it), or {@code
+     * destination_not_found} when no row of the window went through (the list or channel is unknown; a CleverPush
+     * 404 about one subscription fails only that row, and the window's other rows succeed).
+     */
+    static RowError vendorStop(RowResults results) {
+        RowError notFound = null;
+        boolean through = false;
+        for (int i = 0; i < results.total(); i++) {
+            RowResult r = results.get(i);
+            if (r.status() == RowStatus.SUCCEEDED || r.status() == RowStatus.ACCEPTED) {
+                through = true;
+            } else if (r.error() != null && ErrorCode.DESTINATION_AUTH_FAILED.code().equals(r.error().code())) {
+                return r.error();
+            } else if (r.error() != null && notFound == null
+                    && ErrorCode.DESTINATION_NOT_FOUND.code().equals(r.error().code())) {
+                notFound = r.error();
+            }
+        }
+        return through ? null : notFound;
+    }
+
+    /** Stores the window's segments, adds its rows to the job's counts and drops it. */
+    private void closeWindow(LocalJob job) {
+        synchronized (job) {
+            Window w = job.window;
+            flushSegments(job, true);
+            for (RowStatus status : RowStatus.values()) {
+                job.counts[status.ordinal()] += w.results().count(status);
+            }
+            for (int i = 0; i < w.results().total(); i++) {
+                RowResult r = w.results().get(i);
+                if (r.status() == RowStatus.FAILED) {
+                    job.failures.merge(r.error().code(), 1, Integer::sum);
+                }
+            }
+            job.window = null;
+        }
+    }
+
+    /** Writes the end; every row has its outcome and every segment is stored by now ({@link #runWindows}). */
     private JobProgress finish(LocalJob job) {
         synchronized (job) {
             if (job.end != null) {
                 return job.end;
             }
             RowError stop = job.deadline.expiredError();
-            job.results.failUnset(stop);
-            flushSegments(job, true);
-            int stopped = 0;
-            for (int i = 0; i < job.results.total(); i++) {
-                RowError error = job.results.get(i).error();
-                if (error != null && error.code().equals(stop.code())) {
-                    stopped++;
-                }
-            }
+            int stopped = job.failures.getOrDefault(stop.code(), 0);
             JobState state = JobState.COMPLETED;
             String message = null;
             if (job.deadline.isStopped() && stopped > 0) {
                 state = ErrorCode.INTERRUPTED.code().equals(stop.code()) ? JobState.INTERRUPTED : JobState.CANCELLED;
                 message = stopped + " rows were not sent: " + stop.message();
+            } else if (job.notSentAfterVendorStop > 0) {
+                message = job.notSentAfterVendorStop + " rows were not sent: the vendor answered "
+                        + job.vendorStop.code() + " earlier in the job, so no later row could succeed";
             }
             Instant now = clock.instant();
-            JobProgress end = JobProgress.of(state, job.results, job.startedAt == null ? now : job.startedAt, now,
+            JobProgress end = JobProgress.of(state, job.counts, job.startedAt == null ? now : job.startedAt, now,
                     now, message);
             job.finished = true;
             job.end = end;
+            job.body.delete();
             store.finish(job.spec.jobId(), end, properties.retention());
             log.info("job {} {}: batch {} of sync {} to {} {}: {} succeeded, {} accepted, {} failed, {} skipped",
                     job.spec.jobId(), state.wireName(), job.spec.batchId(), job.spec.syncId(),
@@ -263,17 +373,38 @@ public class JobService implements SmartLifecycle {
         }
     }
 
-    /** Stores every segment whose rows all have an outcome (every segment when {@code all}), once. */
+    /** Ends a job that never ran (cancelled or interrupted while queued): every row fails, nothing is sent. */
+    private void finishQueued(LocalJob job, RowError reason) {
+        try {
+            job.stop(reason);
+            job.start(clock.instant());
+            runWindows(job);
+            finish(job);
+        } catch (RuntimeException e) {
+            log.error("queued job {} could not be finished; readers will see it interrupted once its heartbeat is "
+                    + "stale", job.spec.jobId(), e);
+        } finally {
+            local.remove(job.spec.jobId());
+            job.body.delete();
+        }
+    }
+
+    /** Stores every segment of the current window whose rows all have an outcome (all when {@code all}), once. */
     private void flushSegments(LocalJob job, boolean all) {
-        for (int s = 0; s < job.flushed.length; s++) {
-            if (job.flushed[s]) {
+        Window w = job.window;
+        if (w == null) {
+            return;
+        }
+        int first = w.from() / job.spec.segmentSize();
+        for (int k = 0; k < w.flushed().length; k++) {
+            if (w.flushed()[k]) {
                 continue;
             }
-            int from = job.spec.segmentFrom(s);
-            int to = job.spec.segmentTo(s);
-            if (all || job.results.allSet(from, to)) {
-                store.saveResults(job.spec.jobId(), s, job.results.slice(from, to));
-                job.flushed[s] = true;
+            int from = job.spec.segmentFrom(first + k) - w.from();
+            int to = job.spec.segmentTo(first + k) - w.from();
+            if (all || w.results().allSet(from, to)) {
+                store.saveResults(job.spec.jobId(), first + k, w.results().slice(from, to));
+                w.flushed()[k] = true;
             }
         }
     }
@@ -310,15 +441,10 @@ public class JobService implements SmartLifecycle {
     }
 
     private void cancelLocal(LocalJob job) {
-        job.stop(RowError.of(ErrorCode.CANCELLED, "the job was cancelled before this row was sent"));
+        RowError cancelled = RowError.of(ErrorCode.CANCELLED, "the job was cancelled before this row was sent");
+        job.stop(cancelled);
         if (executor.remove(job.task)) {
-            // it was still queued: it ends now, nothing sent
-            try {
-                job.start(clock.instant());
-                finish(job);
-            } finally {
-                local.remove(job.spec.jobId());
-            }
+            finishQueued(job, cancelled); // it was still queued: it ends now, nothing sent
         }
     }
 
@@ -351,10 +477,9 @@ public class JobService implements SmartLifecycle {
                 }
             }
         }
-        JobProgress end = new JobProgress(JobState.INTERRUPTED, spec.total(), counts[RowStatus.SUCCEEDED.ordinal()],
-                counts[RowStatus.ACCEPTED.ordinal()], counts[RowStatus.FAILED.ordinal()],
-                counts[RowStatus.SKIPPED.ordinal()], last.startedAt(), clock.instant(), last.heartbeatAt(),
-                why + "; " + interrupted + " rows without a confirmed outcome failed 'interrupted' and can be retried");
+        JobProgress end = JobProgress.of(JobState.INTERRUPTED, counts, last.startedAt(), clock.instant(),
+                last.heartbeatAt(), why + "; " + interrupted + " rows without a confirmed outcome failed "
+                        + "'interrupted' and can be retried");
         store.finish(spec.jobId(), end, properties.retention());
         log.warn("job {} finished as interrupted: {}", spec.jobId(), why);
         return new StoredJob(spec, end, job.cancelRequestedAt());
@@ -426,10 +551,7 @@ public class JobService implements SmartLifecycle {
                 + replica + " before this row was sent");
         for (LocalJob job : local.values()) {
             if (queued.contains(job.task)) {
-                job.stop(interrupted);
-                job.start(clock.instant());
-                finish(job);
-                local.remove(job.spec.jobId());
+                finishQueued(job, interrupted);
             }
         }
         long graceEnd = System.nanoTime() + properties.shutdownGrace().toNanos();
@@ -493,14 +615,68 @@ public class JobService implements SmartLifecycle {
         return host + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** A job of this replica: what it needs in memory (the connection with its secrets never leaves here). */
+    /** The rows of a job being sent: their results, and which of the window's segments are stored. */
+    private record Window(int from, RowResults results, boolean[] flushed) {
+    }
+
+    /** Reads a spooled body's row ids a segment at a time, for {@link JobStore#create}. */
+    private static final class SpooledIds implements Iterator<List<String>>, AutoCloseable {
+        private final SpooledBody body;
+        private final JobSpec spec;
+        private BatchBodyReader.RowCursor rows;
+        private int next;
+
+        SpooledIds(SpooledBody body, JobSpec spec) {
+            this.body = body;
+            this.spec = spec;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next < spec.segments();
+        }
+
+        @Override
+        public List<String> next() {
+            if (rows == null) {
+                rows = body.rows();
+            }
+            int size = spec.segmentTo(next) - spec.segmentFrom(next);
+            List<String> ids = new ArrayList<>(size);
+            while (ids.size() < size) {
+                ids.add(rows.next().id().stringValue());
+            }
+            next++;
+            return ids;
+        }
+
+        @Override
+        public void close() {
+            if (rows != null) {
+                rows.close();
+            }
+        }
+    }
+
+    /**
+     * A job of this replica: what it needs in memory (the connection with its secrets never leaves here). Its rows
+     * are in its spooled body; of its results it holds the current window's and counts of the others.
+     */
     private final class LocalJob {
         final JobSpec spec;
         final Destination destination;
-        final PreparedBatch batch;
+        final RequestHead head;
+        final SpooledBody body;
         final Runnable task;
-        final boolean[] flushed;
-        volatile RowResults results;
+        /** Rows of the windows done, by status ordinal. */
+        final int[] counts = new int[RowStatus.values().length];
+        /** Rows of the windows done that failed, by error code. */
+        final Map<String, Integer> failures = new HashMap<>();
+        /** The window being sent, or null between windows. */
+        Window window;
+        /** Set once a window said no later row can succeed; then read by the job's thread only. */
+        RowError vendorStop;
+        int notSentAfterVendorStop;
         volatile Deadline deadline;
         volatile boolean started;
         volatile boolean finished;
@@ -509,11 +685,11 @@ public class JobService implements SmartLifecycle {
         Instant startedAt;
         JobProgress end;
 
-        LocalJob(JobSpec spec, Destination destination, PreparedBatch batch) {
+        LocalJob(JobSpec spec, Destination destination, RequestHead head, SpooledBody body) {
             this.spec = spec;
             this.destination = destination;
-            this.batch = batch;
-            this.flushed = new boolean[spec.segments()];
+            this.head = head;
+            this.body = body;
             this.task = () -> run(this);
         }
 
@@ -524,13 +700,16 @@ public class JobService implements SmartLifecycle {
             }
             started = true;
             startedAt = now;
-            results = AdapterRun.results(batch);
             deadline = Deadline.after(properties.deadline(), clock);
             if (stopReason != null) {
                 deadline.stop(stopReason);
                 return false;
             }
             return true;
+        }
+
+        synchronized void open(Window w) {
+            window = w;
         }
 
         synchronized void stop(RowError reason) {
@@ -545,12 +724,17 @@ public class JobService implements SmartLifecycle {
             }
         }
 
-        JobProgress progress(Instant now) {
-            RowResults r = results;
-            if (!started || r == null) {
+        synchronized JobProgress progress(Instant now) {
+            if (!started) {
                 return JobProgress.queued(now);
             }
-            return JobProgress.of(JobState.RUNNING, r, startedAt, null, now, null);
+            int[] live = counts.clone();
+            if (window != null) {
+                for (RowStatus status : RowStatus.values()) {
+                    live[status.ordinal()] += window.results().count(status);
+                }
+            }
+            return JobProgress.of(JobState.RUNNING, live, startedAt, null, now, null);
         }
     }
 }

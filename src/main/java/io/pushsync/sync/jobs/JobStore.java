@@ -3,8 +3,10 @@ package io.pushsync.sync.jobs;
 import io.pushsync.sync.RowResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * Where jobs live: their spec, progress, cancel requests, row ids and results, and the idempotency claim of their
@@ -34,9 +36,21 @@ public interface JobStore {
 
     /**
      * Atomically claims {@code (syncId, batchId)} for this job unless a job already holds it, then stores the spec,
-     * the first progress and the row ids. Everything lives for {@code ttl} (until {@link #finish} shortens it).
+     * the first progress and the row ids. Everything lives for {@code ttl} (until {@link #finish} shortens it). The
+     * job is visible (to {@link #find}, and as the holder of its claim) only with all its row ids stored.
+     *
+     * @param rowIds the row ids by segment: {@link JobSpec#segments()} lists, in input order, segment {@code s}
+     *     holding the ids of rows {@link JobSpec#segmentFrom} to {@link JobSpec#segmentTo}. The store takes them one
+     *     at a time (a million-row job's ids are never one list in memory) and only when the claim is free: a
+     *     replay or a mismatch found at once reads none
      */
-    Submission create(JobSpec spec, JobProgress progress, List<String> rowIds, Duration ttl);
+    Submission create(JobSpec spec, JobProgress progress, Iterator<List<String>> rowIds, Duration ttl);
+
+    /** As {@link #create(JobSpec, JobProgress, Iterator, Duration)} with every row id in one list. */
+    default Submission create(JobSpec spec, JobProgress progress, List<String> rowIds, Duration ttl) {
+        return create(spec, progress, IntStream.range(0, spec.segments())
+                .mapToObj(s -> rowIds.subList(spec.segmentFrom(s), spec.segmentTo(s))).iterator(), ttl);
+    }
 
     Optional<StoredJob> find(String jobId);
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -254,6 +255,45 @@ public abstract class AbstractJobStoreContractTest {
                 .isPresent();
         assertThat(store.create(spec(newJobId(), "b1", "other-fp", 3, 2), JobProgress.queued(now), ids(3), TTL))
                 .isEqualTo(new Existing(again.jobId()));
+    }
+
+    @Test
+    public void rowIdsAreTakenOneSegmentAtATimeAndAReplayOrAMismatchTakesNone() {
+        JobStore store = store();
+        JobSpec spec = spec(newJobId(), "b1", "fp", 5, 2);
+        List<List<String>> given = List.of(List.of("a", "b"), List.of("c", "d"), List.of("e"));
+        List<Integer> taken = new ArrayList<>();
+        Iterator<List<String>> segments = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return taken.size() < given.size();
+            }
+
+            @Override
+            public List<String> next() {
+                taken.add(taken.size());
+                return given.get(taken.size() - 1);
+            }
+        };
+        assertThat(store.create(spec, JobProgress.queued(now), segments, TTL)).isInstanceOf(Created.class);
+        assertThat(taken).containsExactly(0, 1, 2);
+        assertThat(store.rowIds(spec.jobId(), 1)).containsExactly("c", "d");
+
+        Iterator<List<String>> untouchable = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                throw new AssertionError("a held claim needs no row ids");
+            }
+
+            @Override
+            public List<String> next() {
+                throw new AssertionError("a held claim needs no row ids");
+            }
+        };
+        assertThat(store.create(spec(newJobId(), "b1", "fp", 5, 2), JobProgress.queued(now), untouchable, TTL))
+                .isEqualTo(new Existing(spec.jobId()));
+        assertThat(store.create(spec(newJobId(), "b1", "fp2", 5, 2), JobProgress.queued(now), untouchable, TTL))
+                .isEqualTo(new Mismatch(spec.jobId()));
     }
 
     @Test

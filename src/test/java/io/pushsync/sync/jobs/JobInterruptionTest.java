@@ -4,34 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pushsync.sync.BatchProperties;
-import io.pushsync.sync.BatchValidator;
-import io.pushsync.sync.Connection;
-import io.pushsync.sync.ConnectionCheckResult;
 import io.pushsync.sync.Deadline;
-import io.pushsync.sync.Destination;
-import io.pushsync.sync.DestinationRegistry;
-import io.pushsync.sync.PayloadFingerprint;
 import io.pushsync.sync.RowResult;
 import io.pushsync.sync.RowResults;
-import io.pushsync.sync.SyncMetrics;
 import io.pushsync.sync.SyncRequest;
 import io.pushsync.sync.SyncRow;
-import io.pushsync.sync.catalog.ConnectionField;
-import io.pushsync.sync.catalog.DestinationDescriptor;
-import io.pushsync.sync.catalog.ObjectTypeDescriptor;
-import io.pushsync.sync.catalog.RequiredField;
+import io.pushsync.testsupport.ThingsDestination;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.unit.DataSize;
-import tools.jackson.databind.JsonNode;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -42,23 +29,12 @@ import tools.jackson.databind.node.ObjectNode;
 class JobInterruptionTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final DestinationDescriptor DESCRIPTOR = new DestinationDescriptor("paced", "Paced",
-            List.of(ConnectionField.secret("key", "Key")),
-            List.of(new ObjectTypeDescriptor("things", "Things", List.of("upsert"), List.of(),
-                    List.of(RequiredField.of("name")), List.of("name"))));
-
     /** Confirms one row every 20 ms, and (like the real adapters) sends nothing once the budget has ended. */
-    private static final class PacedDestination implements Destination {
+    private static final class PacedDestination extends ThingsDestination {
         final AtomicInteger sent = new AtomicInteger();
 
-        @Override
-        public DestinationDescriptor descriptor() {
-            return DESCRIPTOR;
-        }
-
-        @Override
-        public ConnectionCheckResult checkConnection(Connection connection, Deadline deadline) {
-            return ConnectionCheckResult.success();
+        PacedDestination() {
+            super("paced");
         }
 
         @Override
@@ -78,14 +54,11 @@ class JobInterruptionTest {
     private final InMemoryJobStore store = new InMemoryJobStore(segments);
     private final PacedDestination destination = new PacedDestination();
 
+    @TempDir
+    Path spoolDir;
+
     private JobService service(int segmentSize) {
-        BatchProperties limits = new BatchProperties(1000, Duration.ofMinutes(1), 10, DataSize.ofKilobytes(64),
-                DataSize.ofMegabytes(1), 64);
-        JobProperties jobs = new JobProperties(1000, DataSize.ofMegabytes(1), 1, 2, Duration.ofHours(1),
-                Duration.ofHours(1), Duration.ofMillis(20), Duration.ofSeconds(30), Duration.ZERO,
-                Duration.ofSeconds(5), segmentSize, 1000);
-        return new JobService(new DestinationRegistry(List.of(destination)), new BatchValidator(limits), store, jobs,
-                new SyncMetrics(new SimpleMeterRegistry()), new PayloadFingerprint(JSON), new SimpleMeterRegistry());
+        return LocalJobServices.service(destination, store, spoolDir, segmentSize, 10_000);
     }
 
     @Test
@@ -207,20 +180,8 @@ class JobInterruptionTest {
                 .isInstanceOf(JobNotFinishedException.class);
     }
 
-    private static JsonNode body(String batchId, int rows) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("syncId", "interruptions");
-        body.put("batchId", batchId);
-        body.putObject("connection").put("key", "k");
-        body.put("objectType", "things");
-        body.put("mode", "upsert");
-        ArrayNode arr = body.putArray("rows");
-        for (int i = 0; i < rows; i++) {
-            ObjectNode row = arr.addObject();
-            row.put("id", "r" + i);
-            row.putObject("fields").put("name", "n" + i);
-        }
-        return body;
+    private static ObjectNode body(String batchId, int rows) {
+        return ThingsDestination.body("interruptions", batchId, rows);
     }
 
     private static void sleep(long millis) {

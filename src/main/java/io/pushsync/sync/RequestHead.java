@@ -1,0 +1,27 @@
+package io.pushsync.sync;
+
+import io.pushsync.sync.catalog.ObjectTypeDescriptor;
+import java.util.List;
+
+/**
+ * Everything of a validated batch or job request but its rows: what a request for the adapter is built around when
+ * the rows come a window at a time ({@link BatchValidator#window}).
+ *
+ * @param destination the destination type
+ * @param rowCount how many rows the request has
+ */
+public record RequestHead(
+        String destination,
+        String syncId,
+        String batchId,
+        Connection connection,
+        ObjectTypeDescriptor objectType,
+        String mode,
+        SyncOptions options,
+        int rowCount) {
+
+    /** The request for the adapter with these rows. */
+    SyncRequest request(List<SyncRow> rows) {
+        return new SyncRequest(destination, syncId, batchId, connection, objectType.name(), mode, options, rows);
+    }
+}

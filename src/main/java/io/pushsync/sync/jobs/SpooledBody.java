@@ -1,0 +1,56 @@
+package io.pushsync.sync.jobs;
+
+import io.pushsync.sync.BatchBody;
+import io.pushsync.sync.BatchBodyReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A job's request body as it waits on disk ({@link JobSpool}): its head read once, its rows read again from the file
+ * as often as needed, one at a time. Deleted when the job no longer needs it.
+ */
+public final class SpooledBody {
+
+    private static final Logger log = LoggerFactory.getLogger(SpooledBody.class);
+
+    private final Path file;
+    private final BatchBody body;
+    private final BatchBodyReader reader;
+
+    SpooledBody(Path file, BatchBody body, BatchBodyReader reader) {
+        this.file = file;
+        this.body = body;
+        this.reader = reader;
+    }
+
+    /** The body as read while it was spooled: the head, the row count and the digest, no rows. */
+    public BatchBody body() {
+        return body;
+    }
+
+    /** A new cursor over the rows, from the first. */
+    public BatchBodyReader.RowCursor rows() {
+        try {
+            return reader.rows(Files.newInputStream(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the spooled job body " + file, e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Removes the file (again: nothing). */
+    public void delete() {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("could not delete the spooled job body {}: {}", file, e.toString());
+        }
+    }
+}

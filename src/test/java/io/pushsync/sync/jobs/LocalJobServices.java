@@ -1,0 +1,37 @@
+package io.pushsync.sync.jobs;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushsync.sync.BatchBodyReader;
+import io.pushsync.sync.BatchProperties;
+import io.pushsync.sync.BatchValidator;
+import io.pushsync.sync.Destination;
+import io.pushsync.sync.DestinationRegistry;
+import io.pushsync.sync.PayloadFingerprint;
+import io.pushsync.sync.SyncMetrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.util.unit.DataSize;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A {@link JobService} without Spring for unit tests: one destination, an in-process store, a spool of its own. */
+final class LocalJobServices {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private LocalJobServices() {
+    }
+
+    /** One job running, two waiting, progress every 20 ms, no shutdown grace. */
+    static JobService service(Destination destination, JobStore store, Path spoolDir, int segmentSize,
+            int windowRows) {
+        BatchProperties limits = new BatchProperties(1000, Duration.ofMinutes(1), 10, DataSize.ofKilobytes(64),
+                DataSize.ofMegabytes(1), 64);
+        JobProperties jobs = new JobProperties(100_000, DataSize.ofMegabytes(64), 1, 2, Duration.ofHours(1),
+                Duration.ofHours(1), Duration.ofMillis(20), Duration.ofSeconds(30), Duration.ZERO,
+                Duration.ofSeconds(5), segmentSize, 1000, windowRows, spoolDir);
+        return new JobService(new DestinationRegistry(List.of(destination)), new BatchValidator(limits), store,
+                new JobSpool(new BatchBodyReader(JSON), jobs), jobs, new SyncMetrics(new SimpleMeterRegistry()),
+                new PayloadFingerprint(JSON), new SimpleMeterRegistry());
+    }
+}
