@@ -49,7 +49,7 @@ class ServiceBenchmark {
 
     private static final String TOKEN = "bench-token";
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final int RUNS = Integer.getInteger("bench.runs", 3);
+    private static final int RUNS = Integer.getInteger("bench.runs", 5);
     private static final int BIG_BATCH = 100_000;
     private static final int JOB_ROWS = Integer.getInteger("bench.job-rows", 1_000_000);
     private static final int CP_RATE = 50;

@@ -7,7 +7,6 @@ import io.pushsync.sync.SyncRequest;
 import io.pushsync.sync.SyncRow;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,27 +18,34 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * User profiles: normalise every row (in parallel), group rows by column set (a request only carries the columns its
- * rows have), cut each group into chunks of {@code chunk-size} and deliver them through the account's lane, up to
- * {@code chunks-in-flight} at once.
+ * User profiles: normalise every row (on every core), group rows by column set (a request only carries the columns
+ * its rows have), cut each group into chunks of {@code chunk-size} and deliver them through the account's lane, up
+ * to {@code chunks-in-flight} at once, the first while later rows are still being normalised.
  */
 final class ProfileImport {
 
     private static final Logger log = LoggerFactory.getLogger(ProfileImport.class);
+    /** Rows normalised as one piece of work: small enough to share a batch of a few thousand rows among cores. */
+    private static final int NORMALISED_BLOCK = 1_000;
 
     /** A normalised row, ready to be a row of {@code import/profile}: its values aligned to its group's columns. */
     record ProfileRow(int index, JsonNode[] values) {
     }
 
     /**
-     * Rows with the same column set, in input order; {@code columns} in the order of the group's first row, and the
-     * positions of the profile identifiers among them.
+     * Rows with the same column set: {@code columns} in the order of the group's first row, the positions of the
+     * profile identifiers among them, the delivery of its chunks, and the rows of its next chunk (in input order).
      */
-    record Group(List<String> columns, int[] identifierColumns, List<ProfileRow> rows) {
+    private static final class Group {
+        final List<String> columns;
+        final int[] identifierColumns;
+        ChunkDelivery<ProfileRow> delivery;
+        List<ProfileRow> pending = new ArrayList<>();
 
-        static Group of(List<String> columns) {
-            return new Group(columns, IntStream.range(0, columns.size())
-                    .filter(i -> ProfileNormaliser.IDENTIFIERS.contains(columns.get(i))).toArray(), new ArrayList<>());
+        Group(List<String> columns) {
+            this.columns = columns;
+            this.identifierColumns = IntStream.range(0, columns.size())
+                    .filter(i -> ProfileNormaliser.IDENTIFIERS.contains(columns.get(i))).toArray();
         }
 
         /** The profile identifiers ({@code user_id}, {@code device_id} values) of some of the group's rows. */
@@ -52,18 +58,25 @@ final class ProfileImport {
             }
             return ids;
         }
+
+        /** The rows gathered for the next chunk; the group starts gathering the one after. */
+        List<ProfileRow> take() {
+            List<ProfileRow> chunk = pending;
+            pending = new ArrayList<>();
+            return chunk;
+        }
     }
 
     /** Where the rows of one column order go: their group, and each column's position in it (null: the same). */
     private record Placement(Group group, int[] positions) {
 
         static Placement of(List<String> columns, Map<Set<String>, Group> groups) {
-            Group group = groups.computeIfAbsent(Set.copyOf(columns), k -> Group.of(List.copyOf(columns)));
-            return new Placement(group, group.columns().equals(columns) ? null
-                    : columns.stream().mapToInt(group.columns()::indexOf).toArray());
+            Group group = groups.computeIfAbsent(Set.copyOf(columns), k -> new Group(List.copyOf(columns)));
+            return new Placement(group, group.columns.equals(columns) ? null
+                    : columns.stream().mapToInt(group.columns::indexOf).toArray());
         }
 
-        void add(int index, JsonNode[] values) {
+        Group add(int index, JsonNode[] values) {
             JsonNode[] aligned = values;
             if (positions != null) {
                 aligned = new JsonNode[values.length];
@@ -71,7 +84,8 @@ final class ProfileImport {
                     aligned[positions[i]] = values[i];
                 }
             }
-            group.rows().add(new ProfileRow(index, aligned));
+            group.pending.add(new ProfileRow(index, aligned));
+            return group;
         }
     }
 
@@ -88,61 +102,63 @@ final class ProfileImport {
         this.lanes = lanes;
     }
 
+    /**
+     * Normalises the rows a block at a time on every core ({@link NormalisedBlocks}) and places them in input order,
+     * so a group's chunks are the same whatever thread normalised which row: a group's chunk goes on its way as soon
+     * as it is full, while the next blocks are still being normalised; the groups' last, partial chunks follow in
+     * the order the groups appeared. Rows that fail or are skipped get their outcome as they are placed; once the
+     * batch has stopped, rows are still placed (their own failures recorded) but nothing more is sent.
+     */
     void run(SyncRequest request, Deadline deadline, RowResults results) {
-        Collection<Group> groups = group(request.rows(), results);
         String region = request.connection().value(XtremepushDestination.REGION);
         Secret token = request.connection().secret(XtremepushDestination.APP_TOKEN);
         ChunkPipeline pipeline = lanes.pipeline(XtremepushClient.account(token), deadline,
                 requests -> progress(request, results, requests));
-        for (Group group : groups) {
-            ChunkDelivery<ProfileRow> delivery = new ChunkDelivery<>(
-                    rows -> ChunkDelivery.classify(() -> client.post(region, token, "import_profile",
-                            XtremepushWire.PROFILE_IMPORT_PATH,
-                            XtremepushWire.profileImport(token, group.columns(), rows),
-                            properties.requestTimeout(), deadline)),
-                    ProfileRow::index, properties.isolation().maxRequestsPerChunk(), deadline, results);
-            if (!submit(pipeline, delivery, group)) {
-                break;
+        Map<Set<String>, Group> groups = new LinkedHashMap<>();
+        Map<List<String>, Placement> placements = new HashMap<>();
+        List<SyncRow> rows = request.rows();
+        boolean sending = true;
+        try (NormalisedBlocks blocks = new NormalisedBlocks(rows, normaliser, NORMALISED_BLOCK)) {
+            for (int b = 0; b < blocks.count(); b++) {
+                ProfileNormaliser.Normalised[] block = blocks.take(b);
+                for (int i = 0; i < block.length; i++) {
+                    ProfileNormaliser.Normalised n = block[i];
+                    int index = rows.get(blocks.first(b) + i).index();
+                    if (n.error() == null) {
+                        Group group = placements.computeIfAbsent(Arrays.asList(n.columns()),
+                                columns -> Placement.of(columns, groups)).add(index, n.values());
+                        if (group.pending.size() == properties.chunkSize()) {
+                            sending = sending && submit(pipeline, group, region, token, deadline, results);
+                        }
+                    } else if (n.skip()) {
+                        results.skipped(index, n.error());
+                    } else {
+                        results.failed(index, n.error());
+                    }
+                }
+            }
+        }
+        for (Group group : groups.values()) {
+            if (!group.pending.isEmpty()) {
+                sending = sending && submit(pipeline, group, region, token, deadline, results);
             }
         }
         pipeline.finish();
     }
 
-    private boolean submit(ChunkPipeline pipeline, ChunkDelivery<ProfileRow> delivery, Group group) {
-        List<ProfileRow> rows = group.rows();
-        for (int from = 0; from < rows.size(); from += properties.chunkSize()) {
-            List<ProfileRow> chunk = rows.subList(from, Math.min(rows.size(), from + properties.chunkSize()));
-            if (!pipeline.submit(delivery, chunk, group.identifiers(chunk))) {
-                return false;
-            }
+    /** Hands the group's gathered rows to the pipeline as one chunk; false once the batch has stopped. */
+    private boolean submit(ChunkPipeline pipeline, Group group, String region, Secret token, Deadline deadline,
+            RowResults results) {
+        if (group.delivery == null) {
+            group.delivery = new ChunkDelivery<>(
+                    rows -> ChunkDelivery.classify(() -> client.post(region, token, "import_profile",
+                            XtremepushWire.PROFILE_IMPORT_PATH,
+                            XtremepushWire.profileImport(token, group.columns, rows),
+                            properties.requestTimeout(), deadline)),
+                    ProfileRow::index, properties.isolation().maxRequestsPerChunk(), deadline, results);
         }
-        return true;
-    }
-
-    /**
-     * Normalises the rows on every core (the rows are independent; libphonenumber is the costliest step of a row),
-     * then groups them in input order, so the chunks are the same whatever thread normalised which row. Rows that
-     * fail or are skipped get their outcome here.
-     */
-    private Collection<Group> group(List<SyncRow> rows, RowResults results) {
-        ProfileNormaliser.Normalised[] normalised = new ProfileNormaliser.Normalised[rows.size()];
-        IntStream.range(0, rows.size()).parallel().forEach(i -> normalised[i] = normaliser.normalise(rows.get(i)));
-        Map<Set<String>, Group> groups = new LinkedHashMap<>();
-        Map<List<String>, Placement> placements = new HashMap<>();
-        for (int i = 0; i < normalised.length; i++) {
-            ProfileNormaliser.Normalised n = normalised[i];
-            normalised[i] = null;
-            int index = rows.get(i).index();
-            if (n.error() == null) {
-                placements.computeIfAbsent(Arrays.asList(n.columns()), columns -> Placement.of(columns, groups))
-                        .add(index, n.values());
-            } else if (n.skip()) {
-                results.skipped(index, n.error());
-            } else {
-                results.failed(index, n.error());
-            }
-        }
-        return groups.values();
+        List<ProfileRow> chunk = group.take();
+        return pipeline.submit(group.delivery, chunk, group.identifiers(chunk));
     }
 
     /** One line per delivered chunk: the progress of a long batch. */

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -316,6 +317,48 @@ class XtremepushAdapterTest extends XtremepushWireMockSupport {
             expected.add("u-" + i);
         }
         assertThat(sentUserIds).isEqualTo(expected);
+    }
+
+    /**
+     * Two column sets interleaved row by row over more than a chunk each: every request holds one set's rows only,
+     * in input order, and each set is cut into chunks exactly as if it had been sent alone (5,000 + 1,000), however
+     * the rows were spread over the cores for normalisation and whichever chunk left first.
+     */
+    @Test
+    void interleavedColumnSetsAreChunkedPerSetInInputOrder() throws Exception {
+        wireMock.stubFor(post(urlEqualTo(PROFILE_PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"code\":200,\"success\":true}")));
+        int n = 12_000;
+        List<ObjectNode> rows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ObjectNode row = profile("row-" + i, "u-" + i);
+            if (i % 2 == 1) {
+                ((ObjectNode) row.get("fields")).put("last_name", "Odd");
+            }
+            rows.add(row);
+        }
+
+        JsonNode response = postBatch(profiles(rows));
+
+        assertThat(response.at("/summary/succeeded").asInt()).isEqualTo(n);
+        Map<Boolean, List<Integer>> sentBySet = new HashMap<>();
+        Map<Boolean, List<Integer>> chunkSizes = new HashMap<>();
+        List<JsonNode> bodies = new ArrayList<>(requestsTo(PROFILE_PATH).stream().map(XtremepushAdapterTest::bodyOf)
+                .toList());
+        bodies.sort((a, b) -> Integer.compare(firstUserNumber(a), firstUserNumber(b)));
+        for (JsonNode body : bodies) {
+            boolean odd = columns(body).contains("last_name");
+            int userIdColumn = columns(body).indexOf("user_id");
+            chunkSizes.computeIfAbsent(odd, k -> new ArrayList<>()).add(body.get("rows").size());
+            for (JsonNode row : body.get("rows")) {
+                int user = Integer.parseInt(row.get(userIdColumn).asString().substring(2));
+                assertThat(user % 2 == 1).as("a request holds one column set").isEqualTo(odd);
+                sentBySet.computeIfAbsent(odd, k -> new ArrayList<>()).add(user);
+            }
+        }
+        assertThat(chunkSizes).containsEntry(false, List.of(5000, 1000)).containsEntry(true, List.of(5000, 1000));
+        assertThat(sentBySet.get(false)).isEqualTo(IntStream.range(0, n).filter(i -> i % 2 == 0).boxed().toList());
+        assertThat(sentBySet.get(true)).isEqualTo(IntStream.range(0, n).filter(i -> i % 2 == 1).boxed().toList());
     }
 
     private static int firstUserNumber(JsonNode body) {
