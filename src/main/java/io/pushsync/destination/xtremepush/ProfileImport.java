@@ -1,6 +1,7 @@
 package io.pushsync.destination.xtremepush;
 
 import io.pushsync.sync.Deadline;
+import io.pushsync.sync.LogContext;
 import io.pushsync.sync.RowResults;
 import io.pushsync.sync.Secret;
 import io.pushsync.sync.SyncRequest;
@@ -12,6 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,9 +111,10 @@ final class ProfileImport {
     /**
      * Normalises the rows a block at a time on every core ({@link NormalisedBlocks}) and places them in input order,
      * so a group's chunks are the same whatever thread normalised which row: a group's chunk goes on its way as soon
-     * as it is full, while the next blocks are still being normalised; the groups' last, partial chunks follow in
-     * the order the groups appeared. Rows that fail or are skipped get their outcome as they are placed; once the
-     * batch has stopped, rows are still placed (their own failures recorded) but nothing more is sent.
+     * as it is full ({@link Dispatcher}), while the next blocks are still being normalised; the groups' last, partial
+     * chunks follow in the order the groups appeared. Rows that fail or are skipped get their outcome as they are
+     * placed; once the batch has stopped, rows are still placed (their own failures recorded) but nothing more is
+     * sent.
      */
     void run(SyncRequest request, Deadline deadline, RowResults results) {
         String region = request.connection().value(XtremepushDestination.REGION);
@@ -117,37 +124,43 @@ final class ProfileImport {
         Map<Set<String>, Group> groups = new LinkedHashMap<>();
         Map<List<String>, Placement> placements = new HashMap<>();
         List<SyncRow> rows = request.rows();
-        boolean sending = true;
-        try (NormalisedBlocks blocks = new NormalisedBlocks(rows, normaliser, NORMALISED_BLOCK)) {
-            for (int b = 0; b < blocks.count(); b++) {
-                ProfileNormaliser.Normalised[] block = blocks.take(b);
-                for (int i = 0; i < block.length; i++) {
-                    ProfileNormaliser.Normalised n = block[i];
-                    int index = rows.get(blocks.first(b) + i).index();
-                    if (n.error() == null) {
-                        Group group = placements.computeIfAbsent(Arrays.asList(n.columns()),
-                                columns -> Placement.of(columns, groups)).add(index, n.values());
-                        if (group.pending.size() == properties.chunkSize()) {
-                            sending = sending && submit(pipeline, group, region, token, deadline, results);
+        RuntimeException failure = null;
+        try (Dispatcher dispatcher = new Dispatcher(pipeline)) {
+            try (NormalisedBlocks blocks = new NormalisedBlocks(rows, normaliser, NORMALISED_BLOCK)) {
+                for (int b = 0; b < blocks.count(); b++) {
+                    ProfileNormaliser.Normalised[] block = blocks.take(b);
+                    for (int i = 0; i < block.length; i++) {
+                        ProfileNormaliser.Normalised n = block[i];
+                        int index = rows.get(blocks.first(b) + i).index();
+                        if (n.error() == null) {
+                            Group group = placements.computeIfAbsent(Arrays.asList(n.columns()),
+                                    columns -> Placement.of(columns, groups)).add(index, n.values());
+                            if (group.pending.size() == properties.chunkSize()) {
+                                dispatcher.submit(delivery(group, region, token, deadline, results), group);
+                            }
+                        } else if (n.skip()) {
+                            results.skipped(index, n.error());
+                        } else {
+                            results.failed(index, n.error());
                         }
-                    } else if (n.skip()) {
-                        results.skipped(index, n.error());
-                    } else {
-                        results.failed(index, n.error());
                     }
                 }
             }
-        }
-        for (Group group : groups.values()) {
-            if (!group.pending.isEmpty()) {
-                sending = sending && submit(pipeline, group, region, token, deadline, results);
+            for (Group group : groups.values()) {
+                if (!group.pending.isEmpty()) {
+                    dispatcher.submit(delivery(group, region, token, deadline, results), group);
+                }
             }
+        } catch (RuntimeException e) {
+            failure = e; // chunks already on their way finish first
         }
         pipeline.finish();
+        if (failure != null) {
+            throw failure;
+        }
     }
 
-    /** Hands the group's gathered rows to the pipeline as one chunk; false once the batch has stopped. */
-    private boolean submit(ChunkPipeline pipeline, Group group, String region, Secret token, Deadline deadline,
+    private ChunkDelivery<ProfileRow> delivery(Group group, String region, Secret token, Deadline deadline,
             RowResults results) {
         if (group.delivery == null) {
             group.delivery = new ChunkDelivery<>(
@@ -157,8 +170,70 @@ final class ProfileImport {
                             properties.requestTimeout(), deadline)),
                     ProfileRow::index, properties.isolation().maxRequestsPerChunk(), deadline, results);
         }
-        List<ProfileRow> chunk = group.take();
-        return pipeline.submit(group.delivery, chunk, group.identifiers(chunk));
+        return group.delivery;
+    }
+
+    /**
+     * Hands chunks to the pipeline in the order given, on a thread of its own: waiting for a place in the account's
+     * lane then never holds up the batch's thread, which goes on normalising. Once the pipeline says the batch has
+     * stopped, later chunks are dropped (their rows stay without an outcome and fail with the stop's error).
+     * Closing waits until every chunk given has been handed over and rethrows what went wrong meanwhile.
+     */
+    private static final class Dispatcher implements AutoCloseable {
+        private static final AtomicInteger THREADS = new AtomicInteger();
+
+        private final ChunkPipeline pipeline;
+        private final LogContext logContext = LogContext.capture();
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "xtremepush-dispatch-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        private volatile boolean stopped;
+
+        Dispatcher(ChunkPipeline pipeline) {
+            this.pipeline = pipeline;
+        }
+
+        void submit(ChunkDelivery<ProfileRow> delivery, Group group) {
+            if (stopped) {
+                return;
+            }
+            List<ProfileRow> chunk = group.take();
+            List<String> identifiers = group.identifiers(chunk);
+            thread.execute(() -> logContext.run(() -> {
+                if (stopped) {
+                    return;
+                }
+                try {
+                    if (!pipeline.submit(delivery, chunk, identifiers)) {
+                        stopped = true;
+                    }
+                } catch (RuntimeException e) {
+                    stopped = true;
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+
+        @Override
+        public void close() {
+            thread.shutdown();
+            try {
+                while (!thread.awaitTermination(1, TimeUnit.MINUTES)) {
+                    // chunks wait for their turn in the lane, within the batch's deadline
+                }
+            } catch (InterruptedException e) {
+                thread.shutdownNow();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while chunks were handed over", e);
+            }
+            RuntimeException thrown = failure.get();
+            if (thrown != null) {
+                throw thrown;
+            }
+        }
     }
 
     /** One line per delivered chunk: the progress of a long batch. */
