@@ -226,7 +226,8 @@ public class CensusController {
      * pushsync.<type>.concurrency} (1 when unset); the rate limit {@code L} requests per {@code T} =
      * {@code resilience4j.ratelimiter.configs.<type>.limit-for-period} / {@code limit-refresh-period}.
      * {@code maximum_batch_size} = min(pushsync.batch.max-rows, R > 1 ? R : 100); {@code maximum_records_per_second}
-     * = R * L / T; {@code maximum_parallel_batches} = ceil((L / T) / C), at least 1.
+     * = R * L / T; {@code maximum_parallel_batches} = ceil((L / T) / C), at least 1, and at most
+     * {@code pushsync.<type>.chunks-in-flight} when the vendor has it (chunks of one account in flight at once).
      */
     private ObjectNode syncSpeed(NamedConnection connection) {
         String type = connection.type();
@@ -242,6 +243,11 @@ public class CensusController {
                 : CENSUS_ROWS_WITHOUT_CHUNKS);
         long recordsPerSecond = Math.max(1, (long) Math.floor(rowsPerRequest * requestsPerSecond));
         long parallel = Math.max(1, (long) Math.ceil(requestsPerSecond / concurrency));
+        Integer inFlight = environment.getProperty("pushsync." + type + ".chunks-in-flight", Integer.class);
+        if (inFlight != null) {
+            // the account's lane admits this many chunks at once: more batches would only wait in this replica
+            parallel = Math.min(parallel, Math.max(1, inFlight));
+        }
         ObjectNode result = NODES.objectNode();
         result.put("maximum_batch_size", batchSize);
         result.put("maximum_parallel_batches", parallel);
