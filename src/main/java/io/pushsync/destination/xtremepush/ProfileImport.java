@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +83,8 @@ final class ProfileImport {
                     : columns.stream().mapToInt(group.columns::indexOf).toArray());
         }
 
-        Group add(int index, JsonNode[] values) {
+        /** The row with its values in the group's column order. */
+        ProfileRow row(int index, JsonNode[] values) {
             JsonNode[] aligned = values;
             if (positions != null) {
                 aligned = new JsonNode[values.length];
@@ -90,8 +92,7 @@ final class ProfileImport {
                     aligned[positions[i]] = values[i];
                 }
             }
-            group.pending.add(new ProfileRow(index, aligned));
-            return group;
+            return new ProfileRow(index, aligned);
         }
     }
 
@@ -112,7 +113,7 @@ final class ProfileImport {
      * Normalises the rows a block at a time on every core ({@link NormalisedBlocks}) and places them in input order,
      * so a group's chunks are the same whatever thread normalised which row: a group's chunk goes on its way as soon
      * as it is full ({@link Dispatcher}), while the next blocks are still being normalised; the groups' last, partial
-     * chunks follow in the order the groups appeared. Rows that fail or are skipped get their outcome as they are
+     * chunks follow in the order the groups appeared ({@link Placing} keeps a profile's rows in input order). Rows that fail or are skipped get their outcome as they are
      * placed; once the batch has stopped, rows are still placed (their own failures recorded) but nothing more is
      * sent.
      */
@@ -126,6 +127,7 @@ final class ProfileImport {
         List<SyncRow> rows = request.rows();
         RuntimeException failure = null;
         try (Dispatcher dispatcher = new Dispatcher(pipeline)) {
+            Placing placing = new Placing(dispatcher, group -> delivery(group, region, token, deadline, results));
             try (NormalisedBlocks blocks = new NormalisedBlocks(rows, normaliser, NORMALISED_BLOCK)) {
                 for (int b = 0; b < blocks.count(); b++) {
                     ProfileNormaliser.Normalised[] block = blocks.take(b);
@@ -133,11 +135,9 @@ final class ProfileImport {
                         ProfileNormaliser.Normalised n = block[i];
                         int index = rows.get(blocks.first(b) + i).index();
                         if (n.error() == null) {
-                            Group group = placements.computeIfAbsent(Arrays.asList(n.columns()),
-                                    columns -> Placement.of(columns, groups)).add(index, n.values());
-                            if (group.pending.size() == properties.chunkSize()) {
-                                dispatcher.submit(delivery(group, region, token, deadline, results), group);
-                            }
+                            Placement placement = placements.computeIfAbsent(Arrays.asList(n.columns()),
+                                    columns -> Placement.of(columns, groups));
+                            placing.place(placement.group(), placement.row(index, n.values()));
                         } else if (n.skip()) {
                             results.skipped(index, n.error());
                         } else {
@@ -147,9 +147,7 @@ final class ProfileImport {
                 }
             }
             for (Group group : groups.values()) {
-                if (!group.pending.isEmpty()) {
-                    dispatcher.submit(delivery(group, region, token, deadline, results), group);
-                }
+                placing.flush(group);
             }
         } catch (RuntimeException e) {
             failure = e; // chunks already on their way finish first
@@ -171,6 +169,54 @@ final class ProfileImport {
                     ProfileRow::index, properties.isolation().maxRequestsPerChunk(), deadline, results);
         }
         return group.delivery;
+    }
+
+    /**
+     * Puts placed rows into their group's next chunk and hands full chunks to the dispatcher, keeping two rows of one
+     * profile in input order at the vendor: a row whose {@code user_id}/{@code device_id} is in another group's
+     * gathered rows first sends those as a chunk of their own. So the gathered rows of all groups never share a
+     * profile, and chunks sharing one are handed over in input order, which the account's lane then keeps (it never
+     * lets two chunks with a profile in common overlap).
+     */
+    private final class Placing {
+        private final Dispatcher dispatcher;
+        private final Function<Group, ChunkDelivery<ProfileRow>> deliveries;
+        /** Identifier -> the group whose gathered rows hold it. */
+        private final Map<String, Group> gathered = new HashMap<>();
+
+        Placing(Dispatcher dispatcher, Function<Group, ChunkDelivery<ProfileRow>> deliveries) {
+            this.dispatcher = dispatcher;
+            this.deliveries = deliveries;
+        }
+
+        void place(Group group, ProfileRow row) {
+            for (int column : group.identifierColumns) {
+                Group other = gathered.get(row.values()[column].stringValue());
+                if (other != null && other != group) {
+                    flush(other);
+                }
+            }
+            group.pending.add(row);
+            for (int column : group.identifierColumns) {
+                gathered.put(row.values()[column].stringValue(), group);
+            }
+            if (group.pending.size() == properties.chunkSize()) {
+                flush(group);
+            }
+        }
+
+        /** Sends the group's gathered rows, if any, as one chunk. */
+        void flush(Group group) {
+            if (group.pending.isEmpty()) {
+                return;
+            }
+            List<ProfileRow> chunk = group.take();
+            List<String> identifiers = group.identifiers(chunk);
+            for (String id : identifiers) {
+                gathered.remove(id, group);
+            }
+            dispatcher.submit(deliveries.apply(group), chunk, identifiers);
+        }
     }
 
     /**
@@ -196,12 +242,10 @@ final class ProfileImport {
             this.pipeline = pipeline;
         }
 
-        void submit(ChunkDelivery<ProfileRow> delivery, Group group) {
+        void submit(ChunkDelivery<ProfileRow> delivery, List<ProfileRow> chunk, List<String> identifiers) {
             if (stopped) {
                 return;
             }
-            List<ProfileRow> chunk = group.take();
-            List<String> identifiers = group.identifiers(chunk);
             thread.execute(() -> logContext.run(() -> {
                 if (stopped) {
                     return;
