@@ -202,7 +202,12 @@ public class BatchBodyReader {
 
         private RowCursor(JsonParser parser) {
             this.parser = parser;
-            this.inRows = findRows();
+            try {
+                this.inRows = findRows();
+            } catch (RuntimeException e) {
+                parser.close(); // a broken file: its stream is closed with the parser
+                throw e;
+            }
         }
 
         private boolean findRows() {

@@ -519,9 +519,9 @@ public class BatchValidator {
             return total == 0;
         }
 
-        /** Forgets every problem after the first {@code kept} (all of which are listed). */
+        /** Forgets every problem after the first {@code kept} (of which at most the first 100 are listed). */
         void truncate(int kept) {
-            list.subList(kept, list.size()).clear();
+            list.subList(Math.min(kept, list.size()), list.size()).clear();
             total = kept;
         }
 

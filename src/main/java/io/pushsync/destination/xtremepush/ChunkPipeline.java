@@ -74,15 +74,18 @@ final class ChunkPipeline {
 
     /** Waits for the chunks in flight, then throws what stopped the batch, if anything did. */
     void finish() {
+        boolean interrupted = false;
         synchronized (this) {
             while (running > 0) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while chunks were in flight", e);
+                    interrupted = true; // the chunks in flight still record their rows' outcomes: wait for them
                 }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         Throwable thrown = failure.get();
         if (thrown instanceof RuntimeException r) {
@@ -100,7 +103,9 @@ final class ChunkPipeline {
 
     private <T> void work(ChunkDelivery<T> delivery, List<T> chunk, Collection<String> identifiers) {
         try {
-            delivered.accept(delivery.deliver(chunk));
+            if (!stopped()) { // a chunk waiting for a worker when another one stopped the batch is not sent
+                delivered.accept(delivery.deliver(chunk));
+            }
         } catch (RuntimeException | Error e) {
             failure.compareAndSet(null, e); // before leaving the lane: a submit woken by the leave must see it
         } finally {

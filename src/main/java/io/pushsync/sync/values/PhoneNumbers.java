@@ -70,13 +70,23 @@ public final class PhoneNumbers {
             s = "+" + s;
             international = "+" + digits;
         }
-        if (international != null) {
+        if (international != null && !hasControlWhitespace(s)) { // the parser refuses those: let it
             Optional<String> fast = fastInternational(international);
             if (fast != null) {
                 return fast;
             }
         }
         return parsed(s, region);
+    }
+
+    private static boolean hasControlWhitespace(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code s} without spaces, brackets, dots and dashes (a loop: this runs for every number of a batch). */

@@ -158,4 +158,27 @@ class ChunkPipelineTest {
         assertThat(seen).containsExactly("b-42");
         assertThat(results.done()).isEqualTo(6);
     }
+
+    /**
+     * A chunk admitted to the lane but still waiting for a worker (the shared pool busy) when another chunk stops the
+     * batch is not sent: its rows stay without an outcome and fail with the stop's error.
+     */
+    @Test
+    void aChunkWaitingForAWorkerWhenTheBatchStopsIsNotSent() {
+        java.util.concurrent.BlockingQueue<Runnable> queued = new java.util.concurrent.LinkedBlockingQueue<>();
+        Deadline deadline = Deadline.after(Duration.ofMinutes(1));
+        ChunkPipeline pipeline = new ChunkPipeline(new ChunkLanes.Lane(2), queued::add, deadline, requests -> { });
+        ChunkDelivery<Integer> delivery = delivery(deadline, rows -> rows.get(0) == 0
+                ? new ChunkDelivery.Stop(AUTH) : CONFIRMED);
+        assertThat(pipeline.submit(delivery, List.of(0, 1), List.of("u-0", "u-1"))).isTrue();
+        assertThat(pipeline.submit(delivery, List.of(2, 3), List.of("u-2", "u-3"))).isTrue();
+
+        queued.poll().run(); // the first chunk: the vendor stops the batch
+        queued.poll().run(); // the second one only now gets a worker
+
+        assertThat(sent).containsExactly(0);
+        assertThatThrownBy(pipeline::finish).isInstanceOf(ChunkDelivery.BatchStoppedException.class);
+        assertThat(status(2)).isNull();
+        assertThat(status(3)).isNull();
+    }
 }

@@ -142,4 +142,12 @@ class PhoneNumbersTest {
         assertThat(fast).as("most numbers take the fast path").isGreaterThan(numbers.size() / 2);
         assertThat(valid).as("valid numbers are among them").isGreaterThan(1000);
     }
+
+    /** Control whitespace inside a number: the parser refuses it, and the fast path leaves such numbers to it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"+353\t85 012 3456", "353\n850123456", "+353\u000B850123456", "+353 85\r012 3456"})
+    void controlWhitespaceInsideANumberIsRefusedAsByTheParser(String raw) {
+        assertThat(PhoneNumbers.parsed(raw.startsWith("+") ? raw : "+" + raw, "ZZ")).isEmpty();
+        assertThat(noRegion.toE164Digits(raw)).isEmpty();
+    }
 }
