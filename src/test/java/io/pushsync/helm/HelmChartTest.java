@@ -114,6 +114,13 @@ class HelmChartTest {
         assertThat(list(pod, "volumes").stream().map(HelmChartTest::map)
                 .filter(v -> tmpVolume.equals(v.get("name"))).findFirst().orElseThrow())
                 .containsKey("emptyDir");
+        // job bodies wait there (pushsync.jobs.spool-dir): bounded, so a full queue cannot fill the node's disk
+        assertThat(list(pod, "volumes").stream().map(HelmChartTest::map)
+                .filter(v -> tmpVolume.equals(v.get("name"))).map(v -> at(v, "emptyDir.sizeLimit")).findFirst())
+                .contains("3Gi");
+        assertThat(map(list(map(at(render(t -> t.set("tmpVolume.sizeLimit", "")).one("Deployment"),
+                "spec.template.spec")), "volumes").get(0)).get("emptyDir")).as("no limit when empty")
+                .satisfiesAnyOf(e -> assertThat(e).isNull(), e -> assertThat(map(e)).doesNotContainKey("sizeLimit"));
 
         // longer than spring.lifecycle.timeout-per-shutdown-phase (630s)
         assertThat((Integer) at(pod, "terminationGracePeriodSeconds")).isGreaterThan(630);
