@@ -71,7 +71,8 @@ public class JobSpool implements DisposableBean {
 
     /**
      * Reads a job's body (keeping no rows: {@link BatchBodyReader#read(InputStream, int)} with 0) while writing it
-     * to a new file. A body that cannot be read leaves no file behind.
+     * to a new file, encrypted with a key of its own ({@link SpoolCipher}). A body that cannot be read leaves no
+     * file behind.
      *
      * @throws JobsBusyException ({@code SPOOL_UNAVAILABLE}) when the file cannot be written, e.g. the disk is full
      */
@@ -85,10 +86,11 @@ public class JobSpool implements DisposableBean {
         }
         try {
             BatchBody body;
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            SpoolCipher cipher = SpoolCipher.random();
+            try (OutputStream out = new BufferedOutputStream(cipher.encrypting(Files.newOutputStream(file)), 1 << 16)) {
                 body = reader.read(new Tee(in, out), 0);
             }
-            return new SpooledBody(file, body, reader);
+            return new SpooledBody(file, cipher, body, reader);
         } catch (IOException e) {
             deleteQuietly(file);
             throw unavailable(e);

@@ -18,11 +18,13 @@ public final class SpooledBody {
     private static final Logger log = LoggerFactory.getLogger(SpooledBody.class);
 
     private final Path file;
+    private final SpoolCipher cipher;
     private final BatchBody body;
     private final BatchBodyReader reader;
 
-    SpooledBody(Path file, BatchBody body, BatchBodyReader reader) {
+    SpooledBody(Path file, SpoolCipher cipher, BatchBody body, BatchBodyReader reader) {
         this.file = file;
+        this.cipher = cipher;
         this.body = body;
         this.reader = reader;
     }
@@ -35,7 +37,7 @@ public final class SpooledBody {
     /** A new cursor over the rows, from the first. */
     public BatchBodyReader.RowCursor rows() {
         try {
-            return reader.rows(Files.newInputStream(file));
+            return reader.rows(new java.io.BufferedInputStream(cipher.decrypting(Files.newInputStream(file)), 1 << 16));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the spooled job body " + file, e);
         }

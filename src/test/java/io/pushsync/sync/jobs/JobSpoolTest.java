@@ -65,4 +65,23 @@ class JobSpoolTest {
                     assertThat(e.getMessage()).contains("pushsync.jobs.spool-dir");
                 });
     }
+
+    /** The body on disk carries the caller's inline connection: it is encrypted, and read back whole. */
+    @Test
+    void theBodyIsEncryptedOnDiskAndReadBackWhole() throws Exception {
+        String json = "{\"syncId\": \"s\", \"connection\": {\"appToken\": \"spool-secret-4711\"}, \"rows\": ["
+                + "{\"id\": \"r0\", \"fields\": {\"user_id\": \"u0\"}}, {\"id\": \"r1\", \"fields\": {\"user_id\": \"u1\"}}]}";
+        JobSpool spool = spool(root);
+        SpooledBody body = spool.write(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+
+        String onDisk = new String(Files.readAllBytes(body.file()), StandardCharsets.ISO_8859_1);
+        assertThat(onDisk).hasSize(json.length()).doesNotContain("spool-secret-4711").doesNotContain("syncId")
+                .doesNotContain("u0");
+        try (BatchBodyReader.RowCursor rows = body.rows()) {
+            assertThat(rows.next().id().stringValue()).isEqualTo("r0");
+            assertThat(rows.next().fields().get("user_id").stringValue()).isEqualTo("u1");
+            assertThat(rows.next()).isNull();
+        }
+        spool.destroy();
+    }
 }

@@ -1,0 +1,127 @@
+package io.pushsync.sync.jobs;
+
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A spooled job body is encrypted on disk (AES-256 in CTR mode) with a key made for that one file and held only in
+ * this replica's memory: the body carries the caller's inline {@code connection} (an app token, an API key), and a
+ * file left on a node's disk, copied from a volume or read by another process is of no use without the running
+ * replica. If the replica dies, nobody can read the file; it is deleted at the next start-up anyway.
+ */
+final class SpoolCipher {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String TRANSFORMATION = "AES/CTR/NoPadding";
+
+    private final SecretKeySpec key;
+    private final IvParameterSpec iv;
+
+    private SpoolCipher(byte[] key, byte[] iv) {
+        this.key = new SecretKeySpec(key, "AES");
+        this.iv = new IvParameterSpec(iv);
+    }
+
+    /** A new key and counter start for one file. */
+    static SpoolCipher random() {
+        byte[] key = new byte[32];
+        byte[] iv = new byte[16];
+        RANDOM.nextBytes(key);
+        RANDOM.nextBytes(iv);
+        return new SpoolCipher(key, iv);
+    }
+
+    private Cipher cipher(int mode) {
+        try {
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            cipher.init(mode, key, iv);
+            return cipher;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/CTR is not available in this JVM", e);
+        }
+    }
+
+    /** Encrypts what is written to {@code out}; CTR keeps lengths, so nothing is held back until close. */
+    OutputStream encrypting(OutputStream out) {
+        Cipher cipher = cipher(Cipher.ENCRYPT_MODE);
+        return new FilterOutputStream(out) {
+            private byte[] scratch = new byte[0];
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (scratch.length < len) {
+                    scratch = new byte[len];
+                }
+                try {
+                    int n = cipher.update(b, off, len, scratch, 0);
+                    out.write(scratch, 0, n);
+                } catch (GeneralSecurityException e) {
+                    throw new IOException("cannot encrypt the spooled job body", e);
+                }
+            }
+        };
+    }
+
+    /** Decrypts what is read from {@code in}, a bulk read at a time. */
+    InputStream decrypting(InputStream in) {
+        Cipher cipher = cipher(Cipher.DECRYPT_MODE);
+        return new FilterInputStream(in) {
+            private byte[] scratch = new byte[0];
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (scratch.length < len) {
+                    scratch = new byte[len];
+                }
+                int n = in.read(scratch, 0, len);
+                if (n <= 0) {
+                    return n;
+                }
+                try {
+                    return cipher.update(scratch, 0, n, b, off);
+                } catch (GeneralSecurityException e) {
+                    throw new IOException("cannot decrypt the spooled job body", e);
+                }
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                byte[] buf = new byte[(int) Math.min(8192, Math.max(1, n))];
+                long skipped = 0;
+                while (skipped < n) {
+                    int r = read(buf, 0, (int) Math.min(buf.length, n - skipped));
+                    if (r < 0) {
+                        break;
+                    }
+                    skipped += r;
+                }
+                return skipped;
+            }
+
+            @Override
+            public boolean markSupported() {
+                return false;
+            }
+        };
+    }
+}
