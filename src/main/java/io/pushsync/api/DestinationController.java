@@ -108,7 +108,8 @@ public class DestinationController {
             mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     public ResponseEntity<BatchResponse> batch(@PathVariable String type,
             @io.swagger.v3.oas.annotations.Parameter(hidden = true) HttpServletRequest body) {
-        BatchService.Execution execution = batches.execute(type, bodies.read(body, properties.maxRows()));
+        BatchService.Execution execution = batches.execute(type, bodies.read(body, properties.maxRows(),
+                properties.maxBodySize().toBytes(), "pushsync.batch.max-body-size"));
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
         if (execution.replayed()) {
             ok.header(REPLAYED_HEADER, "true");

@@ -1,5 +1,6 @@
 package io.pushsync.api;
 
+import io.pushsync.sync.jobs.JobProperties;
 import io.pushsync.sync.jobs.JobResultsPage;
 import jakarta.servlet.http.HttpServletRequest;
 import io.pushsync.sync.jobs.JobService;
@@ -32,10 +33,12 @@ public class JobController {
 
     private final JobService jobs;
     private final StreamedBodies bodies;
+    private final JobProperties properties;
 
-    public JobController(JobService jobs, StreamedBodies bodies) {
+    public JobController(JobService jobs, StreamedBodies bodies, JobProperties properties) {
         this.jobs = jobs;
         this.bodies = bodies;
+        this.properties = properties;
     }
 
     @PostMapping(path = "/v1/destinations/{type}/jobs", consumes = {MediaType.APPLICATION_JSON_VALUE,
@@ -64,7 +67,8 @@ public class JobController {
             @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     public ResponseEntity<JobStatus> submit(@PathVariable String type,
             @Parameter(hidden = true) HttpServletRequest body) {
-        JobService.Submitted submitted = jobs.submit(type, bodies.read(body, jobs::spool));
+        JobService.Submitted submitted = jobs.submit(type, bodies.read(body, properties.maxBodySize().toBytes(),
+                "pushsync.jobs.max-body-size", jobs::spool));
         ResponseEntity.BodyBuilder accepted = ResponseEntity.status(HttpStatus.ACCEPTED)
                 .location(URI.create("/v1/jobs/" + submitted.status().jobId()));
         if (submitted.replayed()) {

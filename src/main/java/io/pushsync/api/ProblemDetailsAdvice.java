@@ -59,6 +59,14 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 e.getMessage());
     }
 
+    @ExceptionHandler(BodyTooLargeException.class)
+    ResponseEntity<ProblemDetail> bodyTooLarge(BodyTooLargeException e) {
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).header(HttpHeaders.CONNECTION, "close")
+                .body(problem(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.BODY_TOO_LARGE, "Request body too large",
+                        "the request body is longer than the " + e.maxBytes() + " bytes " + e.key()
+                                + " allows: split the batch"));
+    }
+
     @ExceptionHandler(JobNotFoundException.class)
     ProblemDetail jobNotFound(JobNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Job not found", e.getMessage());

@@ -15,7 +15,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses a {@code /v1} or {@code /census} body whose declared length exceeds {@code pushsync.batch.max-body-size}
- * ({@code pushsync.jobs.max-body-size} for job submissions) with 413 before anything reads it. A body without a length (chunked) is bounded while parsing (see {@link JsonLimitsConfig}).
+ * ({@code pushsync.jobs.max-body-size} for job submissions) with 413 before anything reads it. A batch or job body
+ * without a length (chunked) is stopped while it is read ({@link StreamedBodies}); any body by the parser's bound
+ * ({@link JsonLimitsConfig}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)

@@ -3,6 +3,7 @@ package io.pushsync.api;
 import io.pushsync.sync.BatchBody;
 import io.pushsync.sync.BatchBodyReader;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Function;
@@ -25,20 +26,60 @@ class StreamedBodies {
         this.reader = reader;
     }
 
-    BatchBody read(HttpServletRequest request, int keepRows) {
-        return read(request, in -> reader.read(in, keepRows));
+    BatchBody read(HttpServletRequest request, int keepRows, long maxBytes, String key) {
+        return read(request, maxBytes, key, in -> reader.read(in, keepRows));
     }
 
-    /** Reads the body with {@code reading} (a job's: spooled to disk while it is read). */
-    <T> T read(HttpServletRequest request, Function<InputStream, T> reading) {
+    /**
+     * Reads the body with {@code reading} (a job's: spooled to disk while it is read).
+     *
+     * @param maxBytes the path's size limit: a body without a declared length (chunked) is stopped once it runs past
+     *     it ({@link RequestBodyLimitFilter} refuses a declared length over it before anything is read): 413
+     * @param key the configuration key of that limit, named in the 413
+     */
+    <T> T read(HttpServletRequest request, long maxBytes, String key, Function<InputStream, T> reading) {
         try {
-            return reading.apply(request.getInputStream());
+            return reading.apply(new Bounded(request.getInputStream(), maxBytes, key));
         } catch (BatchBodyReader.MissingBodyException e) {
             throw new HttpMessageNotReadableException("Required request body is missing", e,
                     new ServletServerHttpRequest(request));
         } catch (JacksonException | IOException e) {
             throw new HttpMessageNotReadableException("the request body is not well-formed JSON: " + e.getMessage(),
                     e, new ServletServerHttpRequest(request));
+        }
+    }
+
+    /** Counts the bytes read and stops the read past {@code maxBytes}. */
+    private static final class Bounded extends FilterInputStream {
+        private final long maxBytes;
+        private final String key;
+        private long read;
+
+        Bounded(InputStream in, long maxBytes, String key) {
+            super(in);
+            this.maxBytes = maxBytes;
+            this.key = key;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            count(Math.max(0, n));
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            if (read > maxBytes) {
+                throw new BodyTooLargeException(maxBytes, key);
+            }
         }
     }
 }
