@@ -2,8 +2,8 @@ package io.pushsync.api;
 
 import io.pushsync.sync.BatchBody;
 import io.pushsync.sync.BatchBodyReader;
+import io.pushsync.sync.ObservedInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Function;
@@ -49,8 +49,8 @@ class StreamedBodies {
         }
     }
 
-    /** Counts the bytes read and stops the read past {@code maxBytes}. */
-    private static final class Bounded extends FilterInputStream {
+    /** Counts the bytes read (and skipped) and stops the read past {@code maxBytes}. */
+    private static final class Bounded extends ObservedInputStream {
         private final long maxBytes;
         private final String key;
         private long read;
@@ -62,21 +62,8 @@ class StreamedBodies {
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            count(b < 0 ? 0 : 1);
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            count(Math.max(0, n));
-            return n;
-        }
-
-        private void count(int n) {
-            read += n;
+        protected void observe(byte[] b, int off, int len) {
+            read += len;
             if (read > maxBytes) {
                 throw new BodyTooLargeException(maxBytes, key);
             }

@@ -46,9 +46,10 @@ public class BatchBodyReader {
      * is taken over its JSON text, which has no whitespace, so it equals the digest of the same body sent.
      */
     public BatchBody of(JsonNode body) {
+        JsonNode tree = body == null ? NODES.nullNode() : body; // not an object: the validator says so
         CanonicalDigestStream digest = new CanonicalDigestStream(InputStream.nullInputStream());
-        digest.feed(json.writeValueAsBytes(body));
-        try (JsonParser p = json.treeAsTokens(body)) {
+        digest.feed(json.writeValueAsBytes(tree));
+        try (JsonParser p = json.treeAsTokens(tree)) {
             return read(p, digest, Integer.MAX_VALUE);
         }
     }

@@ -45,9 +45,6 @@ public class BatchService {
     /** A body that is already a tree (Census, tests). */
     public Execution execute(String type, JsonNode body) {
         registry.get(type);
-        if (body == null || !body.isObject()) {
-            throw new InvalidBatchException(List.of(new Violation("", "the request body must be a JSON object")));
-        }
         return execute(type, bodies.of(body));
     }
 

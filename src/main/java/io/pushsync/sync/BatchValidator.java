@@ -56,9 +56,6 @@ public class BatchValidator {
 
     /** As {@link #prepare(DestinationDescriptor, BatchBody, int, String)} for a body that is already a tree. */
     public PreparedBatch prepare(DestinationDescriptor destination, JsonNode body, int maxRows, String maxRowsKey) {
-        if (body == null || !body.isObject()) {
-            throw new InvalidBatchException(List.of(new Violation("", "the request body must be a JSON object")));
-        }
         return prepare(destination, BatchBodyReader.defaults().of(body), maxRows, maxRowsKey);
     }
 
@@ -135,7 +132,7 @@ public class BatchValidator {
     private RequestHead head(DestinationDescriptor destination, BatchBody body, int maxRows, String maxRowsKey,
             Violations v) {
         if (!body.isObject()) {
-            throw new InvalidBatchException(List.of(new Violation("", "the request body must be a JSON object")));
+            throw notAnObject();
         }
         ObjectNode head = body.head();
         for (String name : head.propertyNames()) {
@@ -177,11 +174,15 @@ public class BatchValidator {
         return new PreparedBatch(head.request(valid), ids, rowFailures);
     }
 
+    private static InvalidBatchException notAnObject() {
+        return new InvalidBatchException(List.of(new Violation("", "the request body must be a JSON object")));
+    }
+
     /** Validates the body of a connection check: {@code {"connection": {...}}} or {@code {"connectionRef": "name"}}. */
     public Connection connectionOnly(DestinationDescriptor destination, JsonNode body) {
         Violations v = new Violations();
         if (body == null || !body.isObject()) {
-            throw new InvalidBatchException(List.of(new Violation("", "the request body must be a JSON object")));
+            throw notAnObject();
         }
         Connection c = connectionOrRef(destination, body, v);
         if (!v.isEmpty()) {

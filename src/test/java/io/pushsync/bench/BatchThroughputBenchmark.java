@@ -2,11 +2,6 @@ package io.pushsync.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
 @ActiveProfiles("sandbox")
 class BatchThroughputBenchmark {
 
-    private static final int PORT = freePort();
+    private static final int PORT = ServiceBenchmark.freePort();
     private static final int RUNS = Integer.getInteger("bench.runs", 3);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -56,9 +51,9 @@ class BatchThroughputBenchmark {
         for (int rows : new int[] {1_000, 10_000, 100_000}) {
             byte[] body = null;
             List<Long> millis = new ArrayList<>();
-            resetPeaks();
+            ServiceBenchmark.resetPeaks();
             for (int run = -1; run < RUNS; run++) { // run -1 warms up
-                body = JSON.writeValueAsBytes(batch(rows, "bench-" + rows + "-" + run));
+                body = ServiceBenchmark.profileBody(rows, "bench-" + rows + "-" + run, -1, "sandbox-app-token");
                 long start = System.nanoTime();
                 HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + PORT + "/v1/destinations/xtremepush/batches"))
@@ -77,7 +72,7 @@ class BatchThroughputBenchmark {
             Collections.sort(millis);
             long median = millis.get(millis.size() / 2);
             System.out.printf(Locale.ROOT, "%-10d %10d %10d %10d %12.0f %14.0f%n", rows, millis.get(0), median,
-                    millis.get(millis.size() - 1), rows * 1000.0 / Math.max(1, median), peakHeapMb());
+                    millis.get(millis.size() - 1), rows * 1000.0 / Math.max(1, median), ServiceBenchmark.peakHeapMb());
             System.out.printf(Locale.ROOT, "           request body %.1f MB%n", body.length / 1e6);
         }
     }
@@ -88,7 +83,7 @@ class BatchThroughputBenchmark {
                 "median ms", "calls/s", "heap peak MB");
         for (int rows : new int[] {1_000, 10_000}) {
             List<Long> millis = new ArrayList<>();
-            resetPeaks();
+            ServiceBenchmark.resetPeaks();
             for (int run = -1; run < RUNS; run++) {
                 ObjectNode b = JSON.createObjectNode();
                 b.put("syncId", "bench-cp").put("batchId", "cp-" + rows + "-" + run)
@@ -117,45 +112,7 @@ class BatchThroughputBenchmark {
             Collections.sort(millis);
             long median = millis.get(millis.size() / 2);
             System.out.printf(Locale.ROOT, "%-24d %10d %10d %12.0f %14.0f%n", rows, millis.get(0), median,
-                    rows * 1000.0 / Math.max(1, median), peakHeapMb());
-        }
-    }
-
-    private static ObjectNode batch(int rows, String batchId) {
-        ObjectNode b = JSON.createObjectNode();
-        b.put("syncId", "bench").put("batchId", batchId).put("objectType", "user_profiles").put("mode", "upsert");
-        b.putObject("connection").put("region", "eu").put("appToken", "sandbox-app-token");
-        ArrayNode arr = b.putArray("rows");
-        for (int i = 0; i < rows; i++) {
-            ObjectNode row = arr.addObject();
-            row.put("id", "row-" + i);
-            ObjectNode f = row.putObject("fields");
-            f.put("user_id", " user-" + i + " ");
-            f.put("email", "User." + i + "@Example.com");
-            f.put("email_subscription", i % 2 == 0 ? "yes" : "no");
-            f.put("mobile_number", "+353 85 " + String.format(Locale.ROOT, "%03d %04d", i / 10_000 % 1000, i % 10_000));
-            f.put("sms_subscription", true);
-            f.put("first_name", "Name " + i);
-            f.putObject("plan").put("tier", "gold").put("since", 2020 + i % 5);
-        }
-        return b;
-    }
-
-    private static void resetPeaks() {
-        System.gc();
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-    }
-
-    private static double peakHeapMb() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                .mapToLong(p -> p.getPeakUsage().getUsed()).sum() / 1e6;
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+                    rows * 1000.0 / Math.max(1, median), ServiceBenchmark.peakHeapMb());
         }
     }
 }

@@ -519,12 +519,21 @@ class ServiceBenchmark {
         return profileBody(rows, batchId, -1);
     }
 
-    /** The same rows as {@link BatchThroughputBenchmark}; row {@code badRow} gets user id {@code bad-user-4242}. */
+    /**
+     * The profile rows of both benchmarks (this one and {@link BatchThroughputBenchmark}); row {@code badRow} gets
+     * user id {@code bad-user-4242}.
+     */
     static byte[] profileBody(int rows, String batchId, int badRow) {
+        return profileBody(rows, batchId, badRow, "bench-app-token");
+    }
+
+    /** As above for another Xtremepush app token (the sandbox's, for {@link BatchThroughputBenchmark}). */
+    static byte[] profileBody(int rows, String batchId, int badRow, String appToken) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(rows * 220 + 256);
         StringBuilder sb = new StringBuilder(512);
         sb.append("{\"syncId\":\"bench\",\"batchId\":\"").append(batchId).append("\",\"objectType\":\"user_profiles\",")
-                .append("\"mode\":\"upsert\",\"connection\":{\"region\":\"eu\",\"appToken\":\"bench-app-token\"},")
+                .append("\"mode\":\"upsert\",\"connection\":{\"region\":\"eu\",\"appToken\":\"").append(appToken)
+                .append("\"},")
                 .append("\"rows\":[");
         for (int i = 0; i < rows; i++) {
             sb.append(i == 0 ? "" : ",").append("{\"id\":\"row-").append(i).append("\",\"fields\":{\"user_id\":\"")
@@ -567,12 +576,12 @@ class ServiceBenchmark {
         }
     }
 
-    private static void resetPeaks() {
+    static void resetPeaks() {
         System.gc();
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
     }
 
-    private static double peakHeapMb() {
+    static double peakHeapMb() {
         return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum() / 1e6;
     }
@@ -604,9 +613,11 @@ class ServiceBenchmark {
         return -1;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pushsync.testsupport;
 
+import io.pushsync.state.redis.RedisStateConfiguration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
-import org.springframework.data.redis.serializer.RedisSerializer;
 
 /**
  * A Redis server for one test class, on 127.0.0.1 only:
@@ -132,14 +132,7 @@ public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback
 
     /** Keys as strings, values as bytes: the template pushsync's Redis stores use. */
     public static RedisTemplate<String, byte[]> bytesTemplate(LettuceConnectionFactory factory) {
-        RedisTemplate<String, byte[]> template = new RedisTemplate<>();
-        template.setConnectionFactory(factory);
-        template.setKeySerializer(RedisSerializer.string());
-        template.setHashKeySerializer(RedisSerializer.string());
-        template.setValueSerializer(RedisSerializer.byteArray());
-        template.setHashValueSerializer(RedisSerializer.byteArray());
-        template.afterPropertiesSet();
-        return template;
+        return RedisStateConfiguration.bytesTemplate(factory);
     }
 
     private static Path findRedisServer() {

@@ -23,9 +23,13 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnProperty(name = StateProperties.KEY, havingValue = StateProperties.REDIS)
 public class RedisStateConfiguration {
 
-    /** Keys are strings, values and hash values raw bytes (gzip JSON, or short UTF-8 strings). */
     @Bean
     RedisTemplate<String, byte[]> pushsyncStateRedisTemplate(RedisConnectionFactory connectionFactory) {
+        return bytesTemplate(connectionFactory);
+    }
+
+    /** Keys are strings, values and hash values raw bytes (gzip JSON, or short UTF-8 strings). */
+    public static RedisTemplate<String, byte[]> bytesTemplate(RedisConnectionFactory connectionFactory) {
         RedisTemplate<String, byte[]> template = new RedisTemplate<>();
         template.setConnectionFactory(connectionFactory);
         template.setKeySerializer(RedisSerializer.string());

@@ -1,6 +1,6 @@
 package io.pushsync.sync.jobs;
 
-import java.io.FilterInputStream;
+import io.pushsync.sync.ObservedInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,52 +75,22 @@ final class SpoolCipher {
         };
     }
 
-    /** Decrypts what is read from {@code in}, a bulk read at a time. */
+    /** Decrypts what is read from {@code in} in place, a bulk read at a time (CTR: the same length out as in). */
     InputStream decrypting(InputStream in) {
         Cipher cipher = cipher(Cipher.DECRYPT_MODE);
-        return new FilterInputStream(in) {
-            private byte[] scratch = new byte[0];
-
+        return new ObservedInputStream(in) {
             @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (scratch.length < len) {
-                    scratch = new byte[len];
-                }
-                int n = in.read(scratch, 0, len);
-                if (n <= 0) {
-                    return n;
-                }
+            protected void observe(byte[] b, int off, int len) {
                 try {
-                    return cipher.update(scratch, 0, n, b, off);
+                    cipher.update(b, off, len, b, off);
                 } catch (GeneralSecurityException e) {
-                    throw new IOException("cannot decrypt the spooled job body", e);
+                    throw new IllegalStateException("cannot decrypt the spooled job body", e);
                 }
-            }
-
-            @Override
-            public long skip(long n) throws IOException {
-                byte[] buf = new byte[(int) Math.min(8192, Math.max(1, n))];
-                long skipped = 0;
-                while (skipped < n) {
-                    int r = read(buf, 0, (int) Math.min(buf.length, n - skipped));
-                    if (r < 0) {
-                        break;
-                    }
-                    skipped += r;
-                }
-                return skipped;
             }
 
             @Override
             public boolean markSupported() {
-                return false;
+                return false; // the cipher cannot go back
             }
         };
     }
