@@ -159,7 +159,7 @@ class ContainerImageIT {
         BatchAssertions.assertSucceeded(results.get(2));
         assertThat(response.body()).doesNotContain(API_KEY);
 
-        List<LoggedRequest> checks = cleverPush.findAll(getRequestedFor(urlPathEqualTo("/channel/" + channel)));
+        List<LoggedRequest> checks = cleverPush.findAll(getRequestedFor(urlPathEqualTo("/channel/" + channel + "/tags")));
         List<LoggedRequest> syncs = cleverPush.findAll(postRequestedFor(urlPathEqualTo("/subscription/sync/"
                 + channel)));
         assertThat(checks).hasSize(1);
@@ -262,7 +262,7 @@ class ContainerImageIT {
     }
 
     static void stubChannel(String channel, int delayMillis) {
-        cleverPush.stubFor(get(urlPathEqualTo("/channel/" + channel))
+        cleverPush.stubFor(get(urlPathEqualTo("/channel/" + channel + "/tags"))
                 .willReturn(okJson("{\"_id\":\"" + channel + "\",\"name\":\"Image IT\"}")));
         cleverPush.stubFor(post(urlPathEqualTo("/subscription/sync/" + channel)).atPriority(5)
                 .willReturn(okJson("{\"success\":true}").withFixedDelay(delayMillis)));

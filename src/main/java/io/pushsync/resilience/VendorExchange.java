@@ -146,7 +146,7 @@ public class VendorExchange {
             BiFunction<JsonNode, String, String> messageReader, int attempt, LogContext logContext) {
         long started = System.nanoTime();
         WebClient.RequestBodySpec spec = client.method(request.method())
-                .uri(request.path())
+                .uri(request.path(), request.uriVariables())
                 .accept(MediaType.APPLICATION_JSON)
                 .headers(h -> request.secretHeaders().forEach((name, value) -> h.set(name, value.reveal())));
         WebClient.RequestHeadersSpec<?> ready = request.body() == null ? spec

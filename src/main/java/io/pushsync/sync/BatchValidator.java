@@ -343,6 +343,13 @@ public class BatchValidator {
                         v.add(pointer, "option '" + d.name() + "' must be a non-empty string");
                     }
                 }
+                case BOOLEAN -> {
+                    if (value.isBoolean()) {
+                        values.put(d.name(), value);
+                    } else {
+                        v.add(pointer, "option '" + d.name() + "' must be true or false");
+                    }
+                }
                 case ENUM -> {
                     if (value.isString() && d.allowedValues().contains(value.stringValue())) {
                         values.put(d.name(), value);

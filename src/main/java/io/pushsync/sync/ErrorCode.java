@@ -10,6 +10,12 @@ public enum ErrorCode {
     REJECTED_BY_DESTINATION("rejected_by_destination", false),
     DESTINATION_AUTH_FAILED("destination_auth_failed", false),
     DESTINATION_NOT_FOUND("destination_not_found", false),
+    /** No subscription of the channel carries the row's external user id. */
+    SUBSCRIPTION_NOT_FOUND("subscription_not_found", false),
+    /** The row names a tag the channel does not have ({@code message} names it). */
+    UNKNOWN_TAG("unknown_tag", false),
+    /** The row sets a custom attribute the channel does not have ({@code field} names it). */
+    UNKNOWN_ATTRIBUTE("unknown_attribute", false),
     RATE_LIMITED("rate_limited", true),
     DESTINATION_UNAVAILABLE("destination_unavailable", true),
     DEADLINE_EXCEEDED("deadline_exceeded", true),

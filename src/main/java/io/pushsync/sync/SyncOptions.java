@@ -13,4 +13,16 @@ public record SyncOptions(Map<String, JsonNode> values, NullHandling nulls) {
         }
         return v.longValue();
     }
+
+    /** A string or enum option's value, {@code otherwise} when the batch does not set it. */
+    public String string(String name, String otherwise) {
+        JsonNode v = values.get(name);
+        return v == null ? otherwise : v.stringValue();
+    }
+
+    /** A boolean option's value, {@code otherwise} when the batch does not set it. */
+    public boolean bool(String name, boolean otherwise) {
+        JsonNode v = values.get(name);
+        return v == null ? otherwise : v.booleanValue();
+    }
 }

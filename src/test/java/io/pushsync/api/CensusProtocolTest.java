@@ -419,7 +419,7 @@ class CensusProtocolTest {
         JsonNode results = recordResults(result("cp", syncBatch("tags", "subscription_id", records, "tags")), records,
                 "subscription_id");
         assertThat(results.get(0).get("success").booleanValue()).isTrue();
-        assertThat(cleverpush.findAll(postRequestedFor(urlEqualTo("/subscription/tag/add")))).hasSize(2);
+        assertThat(cleverpush.findAll(postRequestedFor(urlEqualTo("/subscription/tag")))).hasSize(2);
     }
 
     @Test

@@ -303,7 +303,7 @@ class JobsApiTest {
     @Test
     void aRefusedKeyStopsTheJobAfterItsFirstWindowAndNoFurtherRequestIsSent() throws Exception {
         String channel = channel();
-        wireMock.stubFor(get(urlPathMatching("/channel/" + channel)).atPriority(1)
+        wireMock.stubFor(get(urlPathMatching("/channel/" + channel + "/tags")).atPriority(1)
                 .willReturn(aResponse().withStatus(401).withBody("{\"error\":\"invalid api key\"}")));
 
         String jobId = json(submit(job(channel, 300), 202)).get("jobId").asString();
@@ -314,7 +314,7 @@ class JobsApiTest {
         for (JsonNode r : allResults(jobId, 300)) {
             assertThat(r.at("/error/code").asString()).isEqualTo("destination_auth_failed");
         }
-        wireMock.verify(1, getRequestedFor(urlPathMatching("/channel/" + channel)));
+        wireMock.verify(1, getRequestedFor(urlPathMatching("/channel/" + channel + "/tags")));
         wireMock.verify(0, postRequestedFor(urlPathMatching("/subscription/sync/.*")));
         await().atMost(Duration.ofSeconds(10)).until(() -> spooled().isEmpty());
     }

@@ -34,12 +34,15 @@ final class CallTracker {
         remaining.set(row, calls);
     }
 
-    /** {@code error} null means the call succeeded. */
-    void record(CleverPushDestination.Call call, RowError error) {
+    /**
+     * {@code error} null means the call succeeded; {@code wholeRow} says the error is the row's, not the call's
+     * (the row's subscription could not be resolved), so the row fails with it as it is.
+     */
+    void record(CleverPushDestination.Call call, RowError error, boolean wholeRow) {
         int row = call.rowIndex();
         if (error != null) {
             failures.computeIfAbsent(row, k -> Collections.synchronizedList(new ArrayList<>()))
-                    .add(new TagFailure(call.tag(), error));
+                    .add(new TagFailure(wholeRow ? null : call.tag(), error));
         }
         if (remaining.decrementAndGet(row) > 0) {
             return;
@@ -53,8 +56,9 @@ final class CallTracker {
         synchronized (rowFailures) {
             all = List.copyOf(rowFailures);
         }
-        if (call.tag() == null) {
-            results.failed(row, all.get(0).error());
+        TagFailure rowLevel = all.stream().filter(f -> f.tag() == null).findFirst().orElse(null);
+        if (rowLevel != null) {
+            results.failed(row, rowLevel.error());
         } else {
             results.failed(row, tagsError(all));
         }

@@ -50,9 +50,16 @@ class CleverPushClient {
      */
     Mono<VendorReply> call(String channelId, Secret apiKey, String operation, HttpMethod method, String path,
             ObjectNode body, Deadline deadline, Mono<?> stop, LogContext logContext) {
+        return call(channelId, apiKey, operation, method, path, Map.of(), body, deadline, stop, logContext);
+    }
+
+    /** As above, {@code path} a URI template filled from {@code uriVariables} (each value encoded in full). */
+    Mono<VendorReply> call(String channelId, Secret apiKey, String operation, HttpMethod method, String path,
+            Map<String, String> uriVariables, ObjectNode body, Deadline deadline, Mono<?> stop,
+            LogContext logContext) {
         VendorRequest request = new VendorRequest(VENDOR, account(channelId), operation, method, path,
                 body == null ? null : json.writeValueAsBytes(body), Map.of(CleverPushWire.AUTH_HEADER, apiKey),
-                List.of(apiKey), properties.requestTimeout());
+                List.of(apiKey), properties.requestTimeout(), uriVariables);
         return exchange.exchange(client, request, CleverPushWire::vendorMessage, deadline, stop, logContext);
     }
 }

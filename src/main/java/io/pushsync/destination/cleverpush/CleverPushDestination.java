@@ -18,11 +18,20 @@ import io.pushsync.sync.catalog.DestinationDescriptor;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
 import io.pushsync.sync.catalog.RequiredField;
 import io.pushsync.sync.values.PhoneNumbers;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.pushsync.sync.SharedLookups;
+import io.pushsync.sync.SyncOptions;
+import io.pushsync.sync.catalog.OptionDescriptor;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import org.springframework.beans.factory.ObjectProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpMethod;
@@ -35,11 +44,15 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The CleverPush destination: {@code subscriptions} and {@code tags}.
  *
- * <p>A batch first checks the channel and key ({@code GET /channel/{id}}: one request, so a refused key or an
- * unknown channel fails the batch before any row is sent). Then every row becomes one call (a subscription) or one
- * call per tag, run with at most {@code pushsync.cleverpush.concurrency} in flight; results land by row index, so
- * they come back in input order whatever order the calls finish in. A 401/403 (or a 404 on the channel) stops the
- * batch: calls not yet started are not sent, so at most one concurrency window of requests goes out after it.
+ * <p>A batch first checks the channel and key ({@code GET /channel/{id}/tags}: one request, so a refused key or an
+ * unknown channel fails the batch before any row is sent; its answer lists the channel's tags). With
+ * {@code options.precheck} (the default) rows naming a tag or custom attribute the channel lacks fail before any
+ * call ({@link ChannelCatalog}). With {@code options.subscriptionIdKind=user_id} a row's {@code subscription_id} is
+ * the warehouse's user id, resolved to the native id by {@link SubscriptionIds}. Then every row becomes one call (a
+ * subscription) or one call per tag, run with at most {@code pushsync.cleverpush.concurrency} in flight; results
+ * land by row index, so they come back in input order whatever order the calls finish in. A 401/403 (or a 404 on the
+ * channel) stops the batch: calls not yet started are not sent, so at most one concurrency window of requests goes
+ * out after it.
  */
 @Component
 public class CleverPushDestination implements Destination {
@@ -51,6 +64,17 @@ public class CleverPushDestination implements Destination {
     static final String API_KEY = "apiKey";
     static final String SUBSCRIPTIONS = "subscriptions";
     static final String TAGS = "tags";
+    static final String SUBSCRIPTION_ID_KIND = "subscriptionIdKind";
+    static final String NATIVE = "native";
+    static final String USER_ID = "user_id";
+    static final String PRECHECK = "precheck";
+    private static final List<OptionDescriptor> OPTIONS = List.of(
+            OptionDescriptor.oneOf(SUBSCRIPTION_ID_KIND, List.of(NATIVE, USER_ID),
+                    "What subscription_id holds: the native CleverPush subscription id (native, default) or the "
+                            + "external user id stored in the custom attribute user_id (user_id: pushsync looks "
+                            + "the native id up and caches it)"),
+            OptionDescriptor.bool(PRECHECK, "Fail rows naming a tag or custom attribute the channel does not "
+                    + "have before any call (default true)"));
     /** Channel ids go into URL paths: only characters that need no encoding. */
     static final String CHANNEL_ID_PATTERN = "[A-Za-z0-9_-]{1,128}";
 
@@ -60,10 +84,10 @@ public class CleverPushDestination implements Destination {
                     // the key is a header value: visible ASCII only, so a pasted newline is a 400, not a retry
                     new ConnectionField(API_KEY, "Private API key", true, true, List.of(), "[\\x21-\\x7E]{1,512}")),
             List.of(new ObjectTypeDescriptor(SUBSCRIPTIONS, "Subscriptions (attributes)",
-                            List.of("upsert", "add", "remove", "mirror"), List.of(),
+                            List.of("upsert", "add", "remove", "mirror"), OPTIONS,
                             List.of(RequiredField.of(CleverPushRows.SUBSCRIPTION_ID)),
                             List.of("subscription_id", "email", "phone", "topics", "country", "language")),
-                    new ObjectTypeDescriptor(TAGS, "Tags", List.of("add", "remove", "mirror", "upsert"), List.of(),
+                    new ObjectTypeDescriptor(TAGS, "Tags", List.of("add", "remove", "mirror", "upsert"), OPTIONS,
                             List.of(RequiredField.of(CleverPushRows.SUBSCRIPTION_ID),
                                     RequiredField.of(CleverPushRows.TAGS)),
                             List.of("subscription_id", "tags"))));
@@ -71,11 +95,19 @@ public class CleverPushDestination implements Destination {
     private final CleverPushClient client;
     private final CleverPushProperties properties;
     private final CleverPushRows rows;
+    private final SubscriptionIds subscriptionIds;
+    /** A channel's custom attribute ids for the checks; empty when they could not be read (not checked). */
+    private final Cache<String, Optional<Set<String>>> attributes;
 
-    CleverPushDestination(CleverPushClient client, CleverPushProperties properties) {
+    CleverPushDestination(CleverPushClient client, CleverPushProperties properties,
+            ObjectProvider<SharedLookups> sharedLookups) {
         this.client = client;
         this.properties = properties;
         this.rows = new CleverPushRows(new PhoneNumbers(properties.defaultPhoneRegion()));
+        this.subscriptionIds = new SubscriptionIds(client, sharedLookups.getIfAvailable(() -> SharedLookups.NONE),
+                properties.subscriptionIds().maxSize(), properties.subscriptionIds().ttl());
+        this.attributes = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(properties.precheckTtl())
+                .build();
     }
 
     @Override
@@ -85,105 +117,232 @@ public class CleverPushDestination implements Destination {
 
     @Override
     public ConnectionCheckResult checkConnection(Connection connection, Deadline deadline) {
-        RowError problem = checkChannel(connection, deadline);
+        RowError problem = checkChannel(connection, deadline).problem();
         return problem == null ? ConnectionCheckResult.success() : ConnectionCheckResult.failure(problem);
     }
 
     @Override
     public void sync(SyncRequest request, Deadline deadline, RowResults results) {
-        RowError channelProblem = checkChannel(request.connection(), deadline);
-        if (channelProblem != null) {
-            results.failUnset(channelProblem);
+        ChannelCheck check = checkChannel(request.connection(), deadline);
+        if (check.problem() != null) {
+            results.failUnset(check.problem());
             return;
         }
-        String channelId = request.connection().value(CHANNEL_ID);
-        Secret apiKey = request.connection().secret(API_KEY);
-        String syncPath = CleverPushWire.syncPath(channelId);
-        CallTracker tracker = new CallTracker(results);
-        AtomicReference<RowError> stop = new AtomicReference<>();
-        Sinks.One<Boolean> stopSignal = Sinks.one();
-        LogContext logContext = LogContext.capture(); // calls are subscribed on I/O threads: keep the batch's context
+        SyncOptions options = request.options() == null ? new SyncOptions(Map.of(), null) : request.options();
+        boolean byUserId = USER_ID.equals(options.string(SUBSCRIPTION_ID_KIND, NATIVE));
+        ChannelCatalog catalog = options.bool(PRECHECK, true) ? catalog(request, check, deadline)
+                : ChannelCatalog.UNKNOWN;
+        Run run = new Run(request, deadline, results, byUserId, catalog);
         // Calls are planned lazily, row by row, as the concurrency window asks for more: a 100,000-row tags batch
         // never holds all its calls at once.
         Flux.fromIterable(request.rows())
-                .concatMapIterable(row -> callsOf(row, request, channelId, syncPath, results, tracker))
-                .flatMap(call -> send(call, channelId, apiKey, deadline, stop, stopSignal, logContext)
-                                .doOnNext(error -> tracker.record(call, error.orElse(null))),
+                .concatMapIterable(run::callsOf)
+                .flatMap(call -> run.send(call)
+                                .doOnNext(outcome -> run.tracker.record(call, outcome.error(), outcome.wholeRow())),
                         properties.concurrency())
                 .then()
                 .block();
-        if (stop.get() != null) {
+        RowError stopped = run.stop.get();
+        if (stopped != null) {
             log.warn("cleverpush batch {} of sync {} stopped: {}", request.batchId(), request.syncId(),
-                    stop.get().message());
-            results.failUnset(stop.get());
+                    stopped.message());
+            results.failUnset(stopped);
         }
     }
 
     /**
-     * One call, or the stop error without sending when the batch has stopped. A stop also cuts short the waits of
-     * calls under way (rate limiter, retry backoff): after a 401/403 nothing more goes out, while an answer already
-     * on its way is still taken.
+     * One vendor call of a row; {@code tag} is set for tag calls. {@code subscriptionId} is the row's value;
+     * {@code resolve} says it is a user id to look up; {@code body} is built when the call is sent, from the native
+     * id (null: none, a subscription sync then creates or matches by {@code user_id}).
      */
-    private Mono<Optional<RowError>> send(Call call, String channelId, Secret apiKey, Deadline deadline,
-            AtomicReference<RowError> stop, Sinks.One<Boolean> stopSignal, LogContext logContext) {
-        return Mono.defer(() -> {
-            RowError stopped = stop.get();
-            if (stopped != null) {
-                return Mono.just(Optional.of(stopped)); // the batch stopped: this call is never sent
-            }
-            return client.call(channelId, apiKey, call.operation(), HttpMethod.POST, call.path(), call.body().get(),
-                            deadline, stopSignal.asMono(), logContext)
-                    .map(reply -> outcome(call, reply, stop, stopSignal))
-                    .onErrorResume(VendorCallFailure.class, f -> Mono.just(Optional.of(f.toRowError())))
-                    // empty: the batch stopped while this call waited (rate limiter, retry): it is unconfirmed
-                    .switchIfEmpty(Mono.fromSupplier(() -> Optional.of(stop.get())));
-        });
+    record Call(int rowIndex, String tag, String operation, String path, String subscriptionId, boolean resolve,
+            Function<String, ObjectNode> body, boolean channelInPath) {
+
+        boolean isSync() {
+            return channelInPath;
+        }
     }
 
-    /**
-     * One vendor call of a row; {@code tag} is set for tag calls. The body is built when the call is sent.
-     */
-    record Call(int rowIndex, String tag, String operation, String path, Supplier<ObjectNode> body,
-            boolean channelInPath) {
+    /** A call's error (null: it succeeded); {@code wholeRow}: the row's own error, not the call's. */
+    record Outcome(RowError error, boolean wholeRow) {
+        static final Outcome OK = new Outcome(null, false);
+
+        static Outcome of(RowError error) {
+            return new Outcome(error, false);
+        }
     }
 
-    /** The calls of one row (recording its failure instead when it cannot be sent). */
-    private List<Call> callsOf(SyncRow row, SyncRequest request, String channelId, String syncPath,
-            RowResults results, CallTracker tracker) {
-        String subscriptionId = CleverPushRows.subscriptionId(row);
-        if (subscriptionId == null) {
-            results.failed(row.index(), RowError.of(ErrorCode.INVALID_FIELD, CleverPushRows.SUBSCRIPTION_ID,
-                    "subscription_id must be a non-blank string or an integer"));
-            return List.of();
+    /** One batch on its way: its options, catalog, stop and the calls' bookkeeping. */
+    private final class Run {
+        private final SyncRequest request;
+        private final Deadline deadline;
+        private final RowResults results;
+        private final boolean byUserId;
+        private final ChannelCatalog catalog;
+        private final String channelId;
+        private final Secret apiKey;
+        private final String syncPath;
+        private final CallTracker tracker;
+        private final AtomicReference<RowError> stop = new AtomicReference<>();
+        private final Sinks.One<Boolean> stopSignal = Sinks.one();
+        private final LogContext logContext = LogContext.capture(); // calls run on I/O threads: keep the context
+        private final SubscriptionIds.Batch ids;
+
+        Run(SyncRequest request, Deadline deadline, RowResults results, boolean byUserId, ChannelCatalog catalog) {
+            this.request = request;
+            this.deadline = deadline;
+            this.results = results;
+            this.byUserId = byUserId;
+            this.catalog = catalog;
+            this.channelId = request.connection().value(CHANNEL_ID);
+            this.apiKey = request.connection().secret(API_KEY);
+            this.syncPath = CleverPushWire.syncPath(channelId);
+            this.tracker = new CallTracker(results);
+            this.ids = byUserId ? subscriptionIds.batch(channelId, apiKey, deadline, stopSignal.asMono(), logContext)
+                    : null;
+            if (byUserId) {
+                Set<String> userIds = new LinkedHashSet<>();
+                for (SyncRow row : request.rows()) {
+                    String id = CleverPushRows.subscriptionId(row);
+                    if (id != null) {
+                        userIds.add(id);
+                    }
+                }
+                subscriptionIds.prefetch(channelId, userIds);
+            }
         }
-        boolean removal = row.isRemoval(request.mode());
-        List<Call> calls;
-        if (TAGS.equals(request.objectType())) {
-            CleverPushRows.Mapped<List<String>> mapped = CleverPushRows.tags(row, properties.maxTagsPerRow());
-            if (!record(mapped, row, results)) {
+
+        /** The calls of one row (recording its failure instead when it cannot be sent). */
+        List<Call> callsOf(SyncRow row) {
+            String subscriptionId = CleverPushRows.subscriptionId(row);
+            if (subscriptionId == null) {
+                results.failed(row.index(), RowError.of(ErrorCode.INVALID_FIELD, CleverPushRows.SUBSCRIPTION_ID,
+                        "subscription_id must be a non-blank string or an integer"));
                 return List.of();
             }
-            calls = new ArrayList<>(mapped.value().size());
-            for (String tag : mapped.value()) {
-                calls.add(new Call(row.index(), tag, removal ? "tag_remove" : "tag_add",
-                        removal ? CleverPushWire.TAG_REMOVE_PATH : CleverPushWire.TAG_ADD_PATH,
-                        () -> CleverPushWire.tag(channelId, subscriptionId, tag), false));
+            boolean removal = row.isRemoval(request.mode());
+            List<Call> calls;
+            if (TAGS.equals(request.objectType())) {
+                CleverPushRows.Mapped<List<String>> mapped = CleverPushRows.tags(row, properties.maxTagsPerRow());
+                if (!record(mapped, row, results) || !passes(catalog.unknownTags(mapped.value()), row)) {
+                    return List.of();
+                }
+                calls = new ArrayList<>(mapped.value().size());
+                for (String tag : mapped.value()) {
+                    calls.add(new Call(row.index(), tag, removal ? "tag_remove" : "tag_add",
+                            removal ? CleverPushWire.TAG_REMOVE_PATH : CleverPushWire.TAG_ADD_PATH, subscriptionId,
+                            byUserId, nativeId -> CleverPushWire.tag(channelId, nativeId, tag), false));
+                }
+            } else if (removal) {
+                calls = List.of(new Call(row.index(), null, "unsubscribe", CleverPushWire.UNSUBSCRIBE_PATH,
+                        subscriptionId, byUserId, nativeId -> CleverPushWire.unsubscribe(channelId, nativeId), false));
+            } else {
+                CleverPushRows.Mapped<CleverPushRows.Subscription> mapped = rows.subscription(row);
+                if (!record(mapped, row, results)
+                        || !passes(catalog.unknownAttribute(mapped.value().customAttributes()), row)) {
+                    return List.of();
+                }
+                CleverPushRows.Subscription subscription = mapped.value();
+                calls = List.of(new Call(row.index(), null, "subscription_sync", syncPath, subscriptionId,
+                        byUserId, nativeId -> CleverPushWire.subscriptionSync(channelId, nativeId,
+                                subscription.topLevel(), subscription.customAttributes()), true));
             }
-        } else if (removal) {
-            calls = List.of(new Call(row.index(), null, "unsubscribe", CleverPushWire.UNSUBSCRIBE_PATH,
-                    () -> CleverPushWire.unsubscribe(channelId, subscriptionId), false));
-        } else {
-            CleverPushRows.Mapped<CleverPushRows.Subscription> mapped = rows.subscription(row);
-            if (!record(mapped, row, results)) {
-                return List.of();
-            }
-            CleverPushRows.Subscription subscription = mapped.value();
-            calls = List.of(new Call(row.index(), null, "subscription_sync", syncPath,
-                    () -> CleverPushWire.subscriptionSync(channelId, subscription.topLevel(),
-                            subscription.customAttributes()), true));
+            tracker.expect(row.index(), calls.size());
+            return calls;
         }
-        tracker.expect(row.index(), calls.size());
-        return calls;
+
+        private boolean passes(RowError precheck, SyncRow row) {
+            if (precheck == null) {
+                return true;
+            }
+            results.failed(row.index(), precheck);
+            return false;
+        }
+
+        /**
+         * One call, or the stop error without sending when the batch has stopped. A stop also cuts short the waits
+         * of calls under way (rate limiter, retry backoff, a look-up): after a 401/403 nothing more goes out, while
+         * an answer already on its way is still taken.
+         */
+        Mono<Outcome> send(Call call) {
+            return Mono.defer(() -> {
+                RowError stopped = stop.get();
+                if (stopped != null) {
+                    return Mono.just(Outcome.of(stopped)); // the batch stopped: this call is never sent
+                }
+                return nativeId(call).flatMap(resolved -> {
+                    if (resolved.error() != null) {
+                        if (resolved.stops()) {
+                            stop(resolved.error());
+                        }
+                        boolean create = call.isSync()
+                                && ErrorCode.SUBSCRIPTION_NOT_FOUND.code().equals(resolved.error().code());
+                        if (!create) {
+                            return Mono.just(new Outcome(resolved.error(), true));
+                        }
+                        resolved = SubscriptionIds.Resolved.found(null); // a sync of an unknown user creates it
+                    }
+                    String nativeId = resolved.nativeId();
+                    return client.call(channelId, apiKey, call.operation(), HttpMethod.POST, call.path(),
+                                    call.body().apply(nativeId), deadline, stopSignal.asMono(), logContext)
+                            .map(reply -> outcome(call, nativeId, reply))
+                            .onErrorResume(VendorCallFailure.class, f -> Mono.just(Outcome.of(f.toRowError())));
+                })
+                        // empty: the batch stopped while this call waited (rate limiter, retry): it is unconfirmed
+                        .switchIfEmpty(Mono.fromSupplier(() -> Outcome.of(stop.get())));
+            });
+        }
+
+        /** The native id the call is made with: the row's own, none (a native-kind sync), or looked up. */
+        private Mono<SubscriptionIds.Resolved> nativeId(Call call) {
+            if (call.resolve()) {
+                return ids.resolve(call.subscriptionId());
+            }
+            return Mono.just(SubscriptionIds.Resolved.found(call.isSync() ? null : call.subscriptionId()));
+        }
+
+        private void stop(RowError error) {
+            stop.compareAndSet(null, error);
+            stopSignal.tryEmitValue(Boolean.TRUE);
+        }
+
+        private Outcome outcome(Call call, String nativeId, VendorReply reply) {
+            int status = reply.status();
+            if (reply.isSuccess()) {
+                if (CleverPushWire.errorOfSuccess(reply.json()) != null) {
+                    // a 2xx carrying an error: the message is that error, redacted and truncated by the exchange
+                    return Outcome.of(RowError.of(ErrorCode.REJECTED_BY_DESTINATION, "CleverPush: " + reply.message()));
+                }
+                if (byUserId && call.isSync()) {
+                    String created = CleverPushWire.nativeIdOf(reply.json());
+                    if (created != null) {
+                        subscriptionIds.remember(channelId, call.subscriptionId(), created);
+                    }
+                }
+                return Outcome.OK;
+            }
+            String message = "CleverPush answered " + status + ": " + reply.message();
+            if (status == 401 || status == 403) {
+                RowError auth = RowError.of(ErrorCode.DESTINATION_AUTH_FAILED, message);
+                stop(auth);
+                return Outcome.of(auth);
+            }
+            if ((status == 404 || status == 410) && call.resolve() && nativeId != null) {
+                // the id found for this user is gone: forget it, a retry of the row looks the user up again
+                ids.forget(call.subscriptionId());
+                return Outcome.of(new RowError(ErrorCode.DESTINATION_NOT_FOUND.code(), CleverPushRows.SUBSCRIPTION_ID,
+                        message + " (the subscription id found for this user id is forgotten; a retry looks it up "
+                                + "again)", true));
+            }
+            if (status == 404) {
+                RowError notFound = RowError.of(ErrorCode.DESTINATION_NOT_FOUND, message);
+                if (call.channelInPath()) {
+                    stop(notFound); // the channel itself is unknown
+                }
+                return Outcome.of(notFound);
+            }
+            return Outcome.of(RowError.of(ErrorCode.REJECTED_BY_DESTINATION, message));
+        }
     }
 
     /** Records a row's mapping failure; true when the row goes on to the vendor. */
@@ -199,58 +358,68 @@ public class CleverPushDestination implements Destination {
         return false;
     }
 
-    /** The call's error, empty for a success. */
-    private static Optional<RowError> outcome(Call call, VendorReply reply, AtomicReference<RowError> stop,
-            Sinks.One<Boolean> stopSignal) {
-        RowError error = error(call, reply, stop);
-        if (stop.get() != null) {
-            stopSignal.tryEmitValue(Boolean.TRUE);
-        }
-        return Optional.ofNullable(error);
+    /** The channel check's verdict (null when fine) and the channel's tags it listed (null when unreadable). */
+    private record ChannelCheck(RowError problem, Map<String, String> tags) {
     }
 
-    private static RowError error(Call call, VendorReply reply, AtomicReference<RowError> stop) {
-        int status = reply.status();
-        if (reply.isSuccess()) {
-            // a 2xx carrying an error: the message is that error, redacted and truncated by the exchange
-            return CleverPushWire.errorOfSuccess(reply.json()) == null ? null
-                    : RowError.of(ErrorCode.REJECTED_BY_DESTINATION, "CleverPush: " + reply.message());
+    /**
+     * The catalog for the checks before sending: the tags the channel check listed, and for subscription syncs the
+     * channel's custom attributes ({@code GET /channel/{id}/config}, kept {@code pushsync.cleverpush.precheck-ttl}
+     * per channel, a failure too, so a channel whose config cannot be read costs one call per period).
+     */
+    private ChannelCatalog catalog(SyncRequest request, ChannelCheck check, Deadline deadline) {
+        if (TAGS.equals(request.objectType())) {
+            return new ChannelCatalog(check.tags(), null);
         }
-        String message = "CleverPush answered " + status + ": " + reply.message();
-        if (status == 401 || status == 403) {
-            RowError auth = RowError.of(ErrorCode.DESTINATION_AUTH_FAILED, message);
-            stop.compareAndSet(null, auth);
-            return auth;
+        if ("remove".equals(request.mode())) {
+            return ChannelCatalog.UNKNOWN; // unsubscribes set no attribute
         }
-        if (status == 404) {
-            RowError notFound = RowError.of(ErrorCode.DESTINATION_NOT_FOUND, message);
-            if (call.channelInPath()) {
-                stop.compareAndSet(null, notFound); // the channel itself is unknown
+        Connection connection = request.connection();
+        String channelId = connection.value(CHANNEL_ID);
+        Optional<Set<String>> known = attributes.get(channelId, id -> customAttributes(connection, deadline));
+        return new ChannelCatalog(null, known.orElse(null));
+    }
+
+    private Optional<Set<String>> customAttributes(Connection connection, Deadline deadline) {
+        String channelId = connection.value(CHANNEL_ID);
+        try {
+            VendorReply reply = client.call(channelId, connection.secret(API_KEY), "channel_config", HttpMethod.GET,
+                    CleverPushWire.channelConfigPath(channelId), null, deadline, Mono.never(), LogContext.capture())
+                    .block();
+            Map<String, String> found = reply.isSuccess() ? CleverPushWire.customAttributesOf(reply.json()) : null;
+            if (found == null) {
+                log.info("cleverpush channel {}: its custom attributes could not be read ({}); rows are sent "
+                        + "unchecked", channelId, reply.status());
+                return Optional.empty();
             }
-            return notFound;
+            return Optional.of(Set.copyOf(found.keySet()));
+        } catch (VendorCallFailure f) {
+            log.info("cleverpush channel {}: its custom attributes could not be read ({}); rows are sent unchecked",
+                    channelId, f.getMessage());
+            return Optional.empty();
         }
-        return RowError.of(ErrorCode.REJECTED_BY_DESTINATION, message);
     }
 
-    /** {@code GET /channel/{id}}: null when the key and channel are fine, else the error every row gets. */
-    private RowError checkChannel(Connection connection, Deadline deadline) {
+    /** {@code GET /channel/{id}/tags}: the key and channel's verdict, and the channel's tags. */
+    private ChannelCheck checkChannel(Connection connection, Deadline deadline) {
         String channelId = connection.value(CHANNEL_ID);
         try {
             VendorReply reply = client.call(channelId, connection.secret(API_KEY), "channel_check", HttpMethod.GET,
-                    CleverPushWire.channelPath(channelId), null, deadline, Mono.never(), LogContext.capture()).block();
+                    CleverPushWire.channelTagsPath(channelId), null, deadline, Mono.never(), LogContext.capture())
+                    .block();
             if (reply.isSuccess()) {
-                return null;
+                return new ChannelCheck(null, CleverPushWire.tagsOf(reply.json()));
             }
             String message = "CleverPush answered " + reply.status() + " to the channel check: " + reply.message();
             if (reply.status() == 401 || reply.status() == 403) {
-                return RowError.of(ErrorCode.DESTINATION_AUTH_FAILED, message);
+                return new ChannelCheck(RowError.of(ErrorCode.DESTINATION_AUTH_FAILED, message), null);
             }
             if (reply.status() == 404) {
-                return RowError.of(ErrorCode.DESTINATION_NOT_FOUND, message);
+                return new ChannelCheck(RowError.of(ErrorCode.DESTINATION_NOT_FOUND, message), null);
             }
-            return RowError.of(ErrorCode.REJECTED_BY_DESTINATION, message);
+            return new ChannelCheck(RowError.of(ErrorCode.REJECTED_BY_DESTINATION, message), null);
         } catch (VendorCallFailure f) {
-            return f.toRowError();
+            return new ChannelCheck(f.toRowError(), null);
         }
     }
 }

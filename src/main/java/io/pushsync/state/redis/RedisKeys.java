@@ -29,6 +29,15 @@ final class RedisKeys {
         }
     }
 
+    /** SHA-256 hex of {@code s} (UTF-8): an id from a caller, such as a user id, never appears raw in a key. */
+    static String sha256Hex(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(utf8(s)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

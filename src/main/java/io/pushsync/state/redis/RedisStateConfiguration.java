@@ -1,6 +1,7 @@
 package io.pushsync.state.redis;
 
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pushsync.state.StateProperties;
 import io.pushsync.sync.BatchProperties;
 import io.pushsync.sync.idempotency.IdempotencyProperties;
@@ -15,9 +16,10 @@ import org.springframework.data.redis.serializer.RedisSerializer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code pushsync.state.store=redis}: the idempotency ledger, the job store and the shared rate limit live in the
- * Redis server of {@code spring.data.redis.*} (Boot's auto-configured Lettuce connection factory), so that every
- * replica sees the same state. Standalone Redis only (the scripts touch several keys of one job).
+ * {@code pushsync.state.store=redis}: the idempotency ledger, the job store, the shared rate limit and the shared
+ * lookups live in the Redis server of {@code spring.data.redis.*} (Boot's auto-configured Lettuce connection
+ * factory), so that every replica sees the same state. Standalone Redis only (the scripts touch several keys of one
+ * job).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = StateProperties.KEY, havingValue = StateProperties.REDIS)
@@ -58,5 +60,11 @@ public class RedisStateConfiguration {
             RateLimiterRegistry rateLimiters) {
         return new RedisSharedRateLimit(RedisSharedRateLimit.connector(connectionFactory), state.keyPrefix(),
                 rateLimiters, state.rateLimitIdleExpiry());
+    }
+
+    @Bean
+    RedisSharedLookups redisSharedLookups(RedisTemplate<String, byte[]> pushsyncStateRedisTemplate,
+            StateProperties state, MeterRegistry meters) {
+        return new RedisSharedLookups(pushsyncStateRedisTemplate, state.keyPrefix(), meters);
     }
 }

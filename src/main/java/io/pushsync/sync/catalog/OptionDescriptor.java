@@ -11,6 +11,10 @@ public record OptionDescriptor(String name, OptionKind kind, boolean required, L
         return new OptionDescriptor(name, OptionKind.POSITIVE_INTEGER, required, List.of(), description);
     }
 
+    public static OptionDescriptor bool(String name, String description) {
+        return new OptionDescriptor(name, OptionKind.BOOLEAN, false, List.of(), description);
+    }
+
     public static OptionDescriptor oneOf(String name, List<String> values, String description) {
         return new OptionDescriptor(name, OptionKind.ENUM, false, values, description);
     }

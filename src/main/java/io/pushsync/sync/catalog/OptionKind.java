@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 public enum OptionKind {
-    POSITIVE_INTEGER, STRING, ENUM;
+    POSITIVE_INTEGER, STRING, ENUM, BOOLEAN;
 
     @JsonValue
     public String wireName() {

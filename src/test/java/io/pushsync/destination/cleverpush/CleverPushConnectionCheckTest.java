@@ -44,14 +44,14 @@ class CleverPushConnectionCheckTest extends CleverPushWireMockSupport {
 
         assertThat(answer.get("ok").asBoolean()).isTrue();
         assertThat(answer.has("error") && !answer.get("error").isNull()).isFalse();
-        wireMock.verify(1, getRequestedFor(urlEqualTo("/channel/chanOk"))
+        wireMock.verify(1, getRequestedFor(urlEqualTo("/channel/chanOk/tags"))
                 .withHeader("Authorization", equalTo(API_KEY)));
         assertThat(rowCalls()).isZero();
     }
 
     @Test
     void a401IsAuthFailed() throws Exception {
-        wireMock.stubFor(get(urlEqualTo("/channel/chanBadKey"))
+        wireMock.stubFor(get(urlEqualTo("/channel/chanBadKey/tags"))
                 .willReturn(aResponse().withStatus(401).withBody("{\"error\":\"Invalid API key " + API_KEY + "\"}")));
 
         JsonNode answer = JSON.readTree(check("chanBadKey", status().isOk()));
@@ -60,12 +60,12 @@ class CleverPushConnectionCheckTest extends CleverPushWireMockSupport {
         assertThat(answer.get("error").get("code").asString()).isEqualTo("destination_auth_failed");
         assertThat(answer.get("error").get("message").asString()).contains("401", "Invalid API key");
         // not retried
-        assertThat(wireMock.findAll(getRequestedFor(urlEqualTo("/channel/chanBadKey")))).hasSize(1);
+        assertThat(wireMock.findAll(getRequestedFor(urlEqualTo("/channel/chanBadKey/tags")))).hasSize(1);
     }
 
     @Test
     void a404IsNotFound() throws Exception {
-        wireMock.stubFor(get(urlEqualTo("/channel/chanGone"))
+        wireMock.stubFor(get(urlEqualTo("/channel/chanGone/tags"))
                 .willReturn(aResponse().withStatus(404).withBody("{\"error\":\"Channel not found\"}")));
 
         JsonNode answer = JSON.readTree(check("chanGone", status().isOk()));

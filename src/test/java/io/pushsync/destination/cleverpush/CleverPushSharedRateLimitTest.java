@@ -61,7 +61,7 @@ class CleverPushSharedRateLimitTest extends CleverPushWireMockSupport {
 
         assertAllSucceeded(response);
         assertThat(requestsTo(syncPath(channel))).hasSize(3);
-        assertThat(shared.asked(channel)).as("preflight + 3 rows").isEqualTo(channelChecks(channel) + 3);
+        assertThat(shared.asked(channel)).as("preflight + channel config + 3 rows").isEqualTo(channelChecks(channel) + channelConfigs(channel) + 3);
     }
 
     @Test

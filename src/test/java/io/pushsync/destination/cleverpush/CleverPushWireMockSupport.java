@@ -64,8 +64,8 @@ abstract class CleverPushWireMockSupport {
     static final String CHANNEL = "chanWire01";
     static final String API_KEY = "cp-private-key-5b1e93d7-SECRET";
     static final String UNSUBSCRIBE_PATH = "/subscription/unsubscribe";
-    static final String TAG_ADD_PATH = "/subscription/tag/add";
-    static final String TAG_REMOVE_PATH = "/subscription/tag/remove";
+    static final String TAG_ADD_PATH = "/subscription/tag";
+    static final String TAG_REMOVE_PATH = "/subscription/untag";
     static final int CONFIGURED_LIMIT = 100000;
 
     /** Binds WireMock to the loopback address only. */
@@ -97,8 +97,9 @@ abstract class CleverPushWireMockSupport {
         return "/subscription/sync/" + channelId;
     }
 
+    /** The channel check, which also lists the channel's tags. */
     static String channelPath(String channelId) {
-        return "/channel/" + channelId;
+        return "/channel/" + channelId + "/tags";
     }
 
     /** A channel id of its own, so that per-channel state (rate limiter, retries) starts fresh. */
@@ -191,9 +192,14 @@ abstract class CleverPushWireMockSupport {
         return requests;
     }
 
-    /** The channel preflights ({@code GET /channel/{id}}) WireMock saw. */
+    /** The channel preflights ({@code GET /channel/{id}/tags}) WireMock saw. */
     int channelChecks(String channelId) {
         return wireMock.findAll(getRequestedFor(urlEqualTo(channelPath(channelId)))).size();
+    }
+
+    /** The custom-attribute fetches ({@code GET /channel/{id}/config}) WireMock saw. */
+    int channelConfigs(String channelId) {
+        return wireMock.findAll(getRequestedFor(urlEqualTo("/channel/" + channelId + "/config"))).size();
     }
 
     /** Every row call (anything under {@code /subscription/}). */

@@ -39,7 +39,7 @@ class CleverPushWireTest extends CleverPushWireMockSupport {
 
         assertAllSucceeded(response);
         assertThat(channelChecks(CHANNEL)).isEqualTo(1);
-        wireMock.verify(1, getRequestedFor(urlEqualTo("/channel/" + CHANNEL))
+        wireMock.verify(1, getRequestedFor(urlEqualTo("/channel/" + CHANNEL + "/tags"))
                 .withHeader("Authorization", equalTo(API_KEY)));
         // equalToJson without ignoreExtraElements: nothing else at the top level, nor in customAttributes
         wireMock.verify(1, postRequestedFor(urlEqualTo(syncPath(CHANNEL)))
@@ -47,7 +47,7 @@ class CleverPushWireTest extends CleverPushWireMockSupport {
                 .withHeader("Content-Type", equalTo("application/json"))
                 .withRequestBody(equalToJson("""
                         {"channelId": "chanWire01",
-                         "email": "ann.lee@example.com",
+                         "emailAddress": "ann.lee@example.com",
                          "phone": "+353850123456",
                          "topics": ["a", "b"],
                          "language": "de",
@@ -60,7 +60,7 @@ class CleverPushWireTest extends CleverPushWireMockSupport {
         LoggedRequest sent = requestsTo(syncPath(CHANNEL)).get(0);
         assertThat(sent.getHeader("Authorization")).isEqualTo(API_KEY);
         JsonNode body = bodyOf(sent);
-        assertThat(body.propertyNames()).containsExactlyInAnyOrder("channelId", "email", "phone", "topics",
+        assertThat(body.propertyNames()).containsExactlyInAnyOrder("channelId", "emailAddress", "phone", "topics",
                 "language", "country", "customAttributes");
         assertThat(body.get("topics").isArray()).isTrue();
     }
