@@ -153,4 +153,19 @@ class CleverPushWireTest extends CleverPushWireMockSupport {
         wireMock.verify(0, postRequestedFor(urlEqualTo(syncPath(CHANNEL))).withHeader("Authorization",
                 absent()));
     }
+
+    @Test
+    void tagsAreAddedWithPostSubscriptionTagAndRemovedWithPostSubscriptionUntag() throws Exception {
+        JsonNode added = postBatch(batch("tags", "add", CHANNEL, List.of(tagRow("a", null, "sub-7", "vip"))));
+        JsonNode removed = postBatch(batch("tags", "remove", CHANNEL, List.of(tagRow("r", null, "sub-7", "vip"))));
+
+        assertAllSucceeded(added);
+        assertAllSucceeded(removed);
+        String body = "{\"channelId\": \"chanWire01\", \"subscriptionId\": \"sub-7\", \"tagId\": \"vip\"}";
+        wireMock.verify(1, postRequestedFor(urlEqualTo("/subscription/tag"))
+                .withHeader("Authorization", equalTo(API_KEY)).withRequestBody(equalToJson(body)));
+        wireMock.verify(1, postRequestedFor(urlEqualTo("/subscription/untag"))
+                .withHeader("Authorization", equalTo(API_KEY)).withRequestBody(equalToJson(body)));
+        assertThat(rowCalls()).isEqualTo(2);
+    }
 }
