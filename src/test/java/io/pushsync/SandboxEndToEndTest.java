@@ -430,6 +430,40 @@ class SandboxEndToEndTest {
         assertThat(get("/sandbox/xtremepush/profiles").body().size()).isEqualTo(150);
     }
 
+    /**
+     * What the vendor's own documents promise: a profile with only its {@code user_id} is created (not skipped), and
+     * its example numbers (UK {@code 447700900900}, Irish {@code 353850123456}) are taken in any usual shape.
+     */
+    @Test
+    void identifierOnlyProfilesAndTheVendorsExampleNumbersReachTheSimulator() throws Exception {
+        ObjectNode batch = freshCopy("xtremepush-profiles.json");
+        ArrayNode rows = json.createArrayNode();
+        rows.addObject().put("id", "only-id").putObject("fields").put("user_id", "u-only");
+        rows.addObject().put("id", "all-null").putObject("fields").put("user_id", "u-null").putNull("first_name");
+        rows.addObject().put("id", "uk").putObject("fields").put("user_id", "u-uk")
+                .put("mobile_number", "+44 7700 900900").put("sms_subscription", 1);
+        rows.addObject().put("id", "uk-digits").putObject("fields").put("user_id", "u-uk-2")
+                .put("mobile_number", 447700900900L).put("sms_subscription", 1);
+        rows.addObject().put("id", "ie").putObject("fields").put("user_id", "u-ie")
+                .put("mobile_number", "00353850123456").put("sms_subscription", 1);
+        batch.set("rows", rows);
+
+        Answer a = postV1("/v1/destinations/xtremepush/batches", json.writeValueAsString(batch));
+
+        assertThat(a.status()).as(a.text()).isEqualTo(200);
+        assertThat(a.body().get("results")).as(a.text())
+                .allSatisfy(r -> assertThat(r.get("status").asString()).isEqualTo("succeeded"));
+        assertThat(a.body().get("summary").get("skipped").asInt()).isZero();
+        assertSummaryAddsUp(a);
+        JsonNode profiles = get("/sandbox/xtremepush/profiles").body();
+        assertThat(profiles.propertyNames()).containsExactlyInAnyOrder("u-only", "u-null", "u-uk", "u-uk-2", "u-ie");
+        assertThat(profiles.get("u-only").propertyNames()).containsExactly("user_id");
+        assertThat(profiles.get("u-null").propertyNames()).containsExactly("user_id");
+        assertThat(profiles.get("u-uk").get("mobile_number").asLong()).isEqualTo(447700900900L);
+        assertThat(profiles.get("u-uk-2").get("mobile_number").asLong()).isEqualTo(447700900900L);
+        assertThat(profiles.get("u-ie").get("mobile_number").asLong()).isEqualTo(353850123456L);
+    }
+
     // ---------------------------------------------------------------- connection checks
 
     @Test
@@ -521,7 +555,10 @@ class SandboxEndToEndTest {
                 secret.add(f.get("name").asString());
             }
         });
-        assertThat(secret).containsExactly("appToken");
+        assertThat(secret).containsExactly("appToken", "clientSecret");
+        // one kind of credentials: an app token, or an OAuth client id and secret
+        assertThat(a.body().get("credentialKinds").toString())
+                .isEqualTo("[[\"appToken\"],[\"clientId\",\"clientSecret\"]]");
 
         Answer unknown = exchange(HttpRequest.newBuilder(uri("/v1/destinations/nope"))
                 .header("Authorization", "Bearer " + CALLER_TOKEN).GET().build());

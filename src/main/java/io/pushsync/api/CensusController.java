@@ -14,6 +14,7 @@ import io.pushsync.sync.RowStatus;
 import io.pushsync.sync.Violation;
 import io.pushsync.sync.catalog.DestinationDescriptor;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
+import io.pushsync.sync.catalog.IdentifierAlias;
 import io.pushsync.sync.catalog.OptionDescriptor;
 import io.pushsync.sync.catalog.OptionKind;
 import io.pushsync.sync.connections.NamedConnection;
@@ -97,7 +98,7 @@ public class CensusController {
     }
 
     /** An object Census can sync to: a catalog object type, and the list for list objects. */
-    record CensusObject(String apiName, String label, ObjectTypeDescriptor type, Long listId) {
+    record CensusObject(String apiName, String label, ObjectTypeDescriptor type, Long listId, IdentifierAlias alias) {
     }
 
     @PostMapping(path = "/census/{connectionName}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -206,7 +207,7 @@ public class CensusController {
     private ObjectNode listFields(NamedConnection connection, JsonNode params) {
         CensusObject o = object(connection, params.get("object"), "object");
         ObjectNode result = NODES.objectNode();
-        result.set("fields", json.valueToTree(CensusFields.of(o.type())));
+        result.set("fields", json.valueToTree(CensusFields.of(o.type(), o.alias())));
         return result;
     }
 
@@ -275,7 +276,7 @@ public class CensusController {
                 throw new RpcError(INVALID_PARAMS, "Invalid params: every record must be an object");
             }
         }
-        String identifierField = activeIdentifier(plan.get("schema"), object.type());
+        String identifierField = activeIdentifier(plan.get("schema"), object);
         List<String> rowIds = rowIds(records, identifierField);
         String syncId = "census-" + connection.name();
         ObjectNode body = NODES.objectNode();
@@ -288,11 +289,25 @@ public class CensusController {
         if (object.listId() != null) {
             body.putObject("options").put(listOption(object.type()).name(), object.listId());
         }
+        // an object keyed by another name (CleverPush tags_by_user_id): the row carries it as the identifier, with
+        // the option that says what it holds
+        IdentifierAlias alias = object.alias();
+        String canonical = CensusFields.identifier(object.type());
+        if (alias != null) {
+            ObjectNode options = body.has("options") ? (ObjectNode) body.get("options") : body.putObject("options");
+            options.put(alias.option(), alias.value());
+        }
         ArrayNode rows = body.putArray("rows");
         for (int i = 0; i < records.size(); i++) {
             ObjectNode row = rows.addObject();
             row.put("id", rowIds.get(i));
-            row.set("fields", records.get(i));
+            JsonNode fields = records.get(i);
+            if (alias != null && fields.has(alias.field())) {
+                ObjectNode renamed = ((ObjectNode) fields).deepCopy();
+                renamed.set(canonical, renamed.remove(alias.field()));
+                fields = renamed;
+            }
+            row.set("fields", fields);
         }
         BatchResponse response;
         try {
@@ -312,7 +327,9 @@ public class CensusController {
             ObjectNode r = results.addObject();
             JsonNode value = identifierField == null ? null : records.get(i).get(identifierField);
             r.set("identifier", value == null ? NODES.nullNode() : value);
-            boolean success = row.status() == RowStatus.SUCCEEDED || row.status() == RowStatus.ACCEPTED;
+            // a skipped row had nothing to do (e.g. no_fields): reported as failed, Census would retry it forever
+            boolean success = row.status() == RowStatus.SUCCEEDED || row.status() == RowStatus.ACCEPTED
+                    || row.status() == RowStatus.SKIPPED;
             r.put("success", success);
             if (!success) {
                 r.put("error_message", row.error() == null ? row.status().wireName()
@@ -347,7 +364,7 @@ public class CensusController {
     }
 
     /** The schema entry with {@code active_identifier: true}, else the catalog's identifier of the object type. */
-    private static String activeIdentifier(JsonNode schema, ObjectTypeDescriptor type) {
+    private static String activeIdentifier(JsonNode schema, CensusObject object) {
         if (schema != null && schema.isObject()) {
             for (Map.Entry<String, JsonNode> e : schema.properties()) {
                 JsonNode active = e.getValue().get("active_identifier");
@@ -357,7 +374,7 @@ public class CensusController {
                 }
             }
         }
-        return CensusFields.identifier(type);
+        return object.alias() != null ? object.alias().field() : CensusFields.identifier(object.type());
     }
 
     private List<CensusObject> objects(NamedConnection connection) {
@@ -365,11 +382,16 @@ public class CensusController {
         List<CensusObject> objects = new ArrayList<>();
         for (ObjectTypeDescriptor o : d.objectTypes()) {
             if (listOption(o) == null) {
-                objects.add(new CensusObject(o.name(), o.label(), o, null));
+                objects.add(new CensusObject(o.name(), o.label(), o, null, null));
+                for (IdentifierAlias alias : o.identifierAliases()) {
+                    objects.add(new CensusObject(o.name() + "_by_" + alias.field(),
+                            o.label() + " by " + CensusFields.label(alias.field()).toLowerCase(java.util.Locale.ROOT),
+                            o, null, alias));
+                }
             } else {
                 for (Long listId : connection.listIds()) {
                     objects.add(new CensusObject(o.name() + "_" + listId, o.label() + " of list " + listId, o,
-                            listId));
+                            listId, null));
                 }
             }
         }

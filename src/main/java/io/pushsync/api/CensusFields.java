@@ -1,5 +1,6 @@
 package io.pushsync.api;
 
+import io.pushsync.sync.catalog.IdentifierAlias;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
 import io.pushsync.sync.catalog.RequiredField;
 import java.util.ArrayList;
@@ -30,17 +31,32 @@ final class CensusFields {
     }
 
     static List<Map<String, Object>> of(ObjectTypeDescriptor o) {
-        String identifier = identifier(o);
+        return of(o, null);
+    }
+
+    /**
+     * The fields of an object keyed by {@code alias} (null: by the type's identifier): the alias takes the
+     * identifier's place (CleverPush {@code tags_by_user_id}: {@code user_id} instead of {@code subscription_id}).
+     */
+    static List<Map<String, Object>> of(ObjectTypeDescriptor o, IdentifierAlias alias) {
+        String canonical = identifier(o);
+        String identifier = alias == null ? canonical : alias.field();
         Set<String> required = new LinkedHashSet<>();
         Set<String> names = new LinkedHashSet<>();
         for (RequiredField r : o.requiredFields()) {
-            names.add(r.name());
+            String name = r.name().equals(canonical) ? identifier : r.name();
+            names.add(name);
             names.addAll(r.alternatives());
-            if (r.alternatives().isEmpty() || r.name().equals(identifier)) {
-                required.add(r.name());
+            if (r.alternatives().isEmpty() || name.equals(identifier)) {
+                required.add(name);
             }
         }
-        names.addAll(o.defaultFields());
+        if (alias != null) {
+            o.defaultFields().stream().filter(f -> !f.equals(canonical)).forEach(names::add);
+        }
+        if (alias == null) {
+            names.addAll(o.defaultFields());
+        }
         List<Map<String, Object>> fields = new ArrayList<>();
         for (String name : names) {
             boolean id = name.equals(identifier);

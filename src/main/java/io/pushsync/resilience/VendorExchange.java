@@ -150,7 +150,7 @@ public class VendorExchange {
                 .accept(MediaType.APPLICATION_JSON)
                 .headers(h -> request.secretHeaders().forEach((name, value) -> h.set(name, value.reveal())));
         WebClient.RequestHeadersSpec<?> ready = request.body() == null ? spec
-                : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(request.body());
+                : spec.contentType(request.contentType()).bodyValue(request.body());
         return ready.exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
                         // an oversized body must not turn a vendor's answer into a retry: the status decides
                         .onErrorResume(DataBufferLimitException.class,

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 
 /**
  * One vendor call.
@@ -21,6 +22,7 @@ import org.springframework.http.HttpMethod;
  * @param timeout response timeout of one attempt
  * @param uriVariables values of the template's {@code {name}} variables, each encoded in full (so a {@code +} or
  *     {@code &} in a value stays a character of that value)
+ * @param contentType the body's media type (JSON unless a vendor call says otherwise, e.g. an OAuth token form)
  */
 public record VendorRequest(
         String vendor,
@@ -32,11 +34,19 @@ public record VendorRequest(
         Map<String, Secret> secretHeaders,
         List<Secret> secrets,
         Duration timeout,
-        Map<String, String> uriVariables) {
+        Map<String, String> uriVariables,
+        MediaType contentType) {
 
     public VendorRequest(String vendor, String account, String operation, HttpMethod method, String path, byte[] body,
             Map<String, Secret> secretHeaders, List<Secret> secrets, Duration timeout) {
         this(vendor, account, operation, method, path, body, secretHeaders, secrets, timeout, Map.of());
+    }
+
+    public VendorRequest(String vendor, String account, String operation, HttpMethod method, String path, byte[] body,
+            Map<String, Secret> secretHeaders, List<Secret> secrets, Duration timeout,
+            Map<String, String> uriVariables) {
+        this(vendor, account, operation, method, path, body, secretHeaders, secrets, timeout, uriVariables,
+                MediaType.APPLICATION_JSON);
     }
 
     @Override

@@ -273,6 +273,17 @@ public class BatchValidator {
                 plain.put(f.name(), s);
             }
         }
+        Set<String> present = new java.util.HashSet<>();
+        for (ConnectionField f : d.connection()) {
+            JsonNode value = n.get(f.name());
+            if (value != null && !value.isNull() && !(value.isString() && value.stringValue().isBlank())) {
+                present.add(f.name());
+            }
+        }
+        for (var problem : d.credentials().problems(present, name -> name)) {
+            v.add(problem.field() == null ? "/connection" : "/connection/" + escape(problem.field()),
+                    "connection: " + problem.message());
+        }
         return new Connection(plain, secrets);
     }
 

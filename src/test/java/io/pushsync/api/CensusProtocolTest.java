@@ -5,6 +5,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -229,7 +231,7 @@ class CensusProtocolTest {
         JsonNode xp = result("xp", request).get("objects");
         assertThat(names(xp)).containsExactly("user_profiles", "list_members_123", "list_members_456");
         JsonNode cp = result("cp", request).get("objects");
-        assertThat(names(cp)).containsExactly("subscriptions", "tags");
+        assertThat(names(cp)).containsExactly("subscriptions", "subscriptions_by_user_id", "tags", "tags_by_user_id");
         for (JsonNode o : List.of(xp, cp)) {
             o.forEach(n -> {
                 assertThat(n.get("object_api_name").isString()).isTrue();
@@ -247,7 +249,8 @@ class CensusProtocolTest {
     @Test
     void listFieldsGivesEightKeysPerFieldAndExactlyOneIdentifier() throws Exception {
         String[][] cases = {{"xp", "user_profiles", "user_id"}, {"xp", "list_members_456", "identifier"},
-                {"cp", "subscriptions", "subscription_id"}, {"cp", "tags", "subscription_id"}};
+                {"cp", "subscriptions", "subscription_id"}, {"cp", "tags", "subscription_id"},
+                {"cp", "tags_by_user_id", "user_id"}, {"cp", "subscriptions_by_user_id", "user_id"}};
         for (String[] c : cases) {
             String request = "{\"jsonrpc\": \"2.0\", \"method\": \"list_fields\", \"id\": \"" + newId() + "\", "
                     + "\"params\": {\"object\": " + object(c[1]) + "}}";
@@ -351,6 +354,18 @@ class CensusProtocolTest {
         assertThat(results.get(3).get("success").booleanValue()).as("%s", results).isTrue();
     }
 
+    /** An import creates the profile: a record with only its identifier is sent, and succeeds. */
+    @Test
+    void xtremepushProfileWithOnlyItsIdentifierIsSent() throws Exception {
+        String records = "[{\"user_id\": \"u-only\"}, {\"user_id\": \"u-null\", \"email\": null}]";
+        JsonNode results = recordResults(result("xp", syncBatch("user_profiles", "user_id", records, "email")),
+                records, "user_id");
+        assertThat(results).allMatch(r -> r.get("success").booleanValue() && !r.has("error_message"));
+        var calls = xtremepush.findAll(postRequestedFor(urlEqualTo(PROFILE_PATH)));
+        assertThat(calls).isNotEmpty();
+        assertThat(calls.stream().map(c -> c.getBodyAsString()).toList().toString()).contains("u-only", "u-null");
+    }
+
     @Test
     void xtremepushListMembersGoToTheListOfTheObject() throws Exception {
         String records = "[{\"identifier\": \"m-1\"}, {\"identifier\": \"m-2\"}]";
@@ -420,6 +435,59 @@ class CensusProtocolTest {
                 "subscription_id");
         assertThat(results.get(0).get("success").booleanValue()).isTrue();
         assertThat(cleverpush.findAll(postRequestedFor(urlEqualTo("/subscription/tag")))).hasSize(2);
+    }
+
+    /**
+     * A CleverPush object keyed by {@code user_id} ({@code tags_by_user_id}): pushsync looks the native subscription
+     * id up ({@code subscriptionIdKind=user_id}) and answers per record by the user id.
+     */
+    @Test
+    void cleverPushTagsKeyedByUserIdAreResolvedToTheNativeSubscription() throws Exception {
+        cleverpush.stubFor(get(urlPathEqualTo("/subscription")).atPriority(1)
+                .withQueryParam("attribute_value", equalTo("crm-77"))
+                .willReturn(okJson("{\"_id\": \"native-77\"}")));
+        cleverpush.stubFor(get(urlPathEqualTo("/subscription")).atPriority(1)
+                .withQueryParam("attribute_value", equalTo("crm-missing"))
+                .willReturn(aResponse().withStatus(404)));
+        String records = "[{\"user_id\": \"crm-77\", \"tags\": [\"vip\"]},"
+                + " {\"user_id\": \"crm-missing\", \"tags\": [\"vip\"]}]";
+
+        JsonNode results = recordResults(result("cp", syncBatch("tags_by_user_id", "user_id", records, "tags")),
+                records, "user_id");
+
+        assertThat(results.get(0).get("success").booleanValue()).isTrue();
+        assertThat(results.get(1).get("error_message").asString()).startsWith("subscription_not_found: ");
+        assertThat(cleverpush.findAll(postRequestedFor(urlEqualTo("/subscription/tag")))).singleElement()
+                .satisfies(r -> assertThat(r.getBodyAsString()).contains("\"subscriptionId\":\"native-77\""));
+    }
+
+    /**
+     * A record skipped because there is nothing to do ({@code no_fields}: no tag left, or nothing but the
+     * subscription id) is a success for Census: reported as failed, Census would retry it on every sync, forever.
+     */
+    @Test
+    void recordsSkippedWithNothingToDoAreSuccesses() throws Exception {
+        String tagRecords = "[{\"subscription_id\": \"sub-1\", \"tags\": [\"vip\"]},"
+                + " {\"subscription_id\": \"sub-2\", \"tags\": []},"
+                + " {\"subscription_id\": \"sub-3\", \"tags\": [\" \", \"\"]},"
+                + " {\"tags\": [\"vip\"]}]";
+        JsonNode tags = recordResults(result("cp", syncBatch("tags", "subscription_id", tagRecords, "tags")),
+                tagRecords, "subscription_id");
+        for (int i = 0; i < 3; i++) {
+            assertThat(tags.get(i).get("success").booleanValue()).as("%s", tags).isTrue();
+            assertThat(tags.get(i).has("error_message")).as("%s", tags).isFalse();
+        }
+        assertThat(tags.get(3).get("success").booleanValue()).as("a failed record still fails").isFalse();
+        assertThat(tags.get(3).get("error_message").asString()).startsWith("missing_required_field: ");
+        assertThat(cleverpush.findAll(postRequestedFor(urlEqualTo("/subscription/tag")))).as("only sub-1's tag")
+                .hasSize(1);
+
+        String subscriptionRecords = "[{\"subscription_id\": \"sub-4\", \"email\": \"  \"}]";
+        JsonNode subscriptions = recordResults(result("cp", syncBatch("subscriptions", "subscription_id",
+                subscriptionRecords, "email")), subscriptionRecords, "subscription_id");
+        assertThat(subscriptions.get(0).get("success").booleanValue()).as("%s", subscriptions).isTrue();
+        assertThat(subscriptions.get(0).has("error_message")).isFalse();
+        assertThat(cleverpush.findAll(postRequestedFor(urlEqualTo(CP_SYNC)))).isEmpty();
     }
 
     @Test

@@ -17,11 +17,12 @@ import io.pushsync.sync.catalog.ConnectionField;
 import io.pushsync.sync.catalog.DestinationDescriptor;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
 import io.pushsync.sync.catalog.RequiredField;
-import io.pushsync.sync.values.PhoneNumbers;
+import io.pushsync.sync.values.PhoneNumberProperties;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.pushsync.sync.SharedLookups;
 import io.pushsync.sync.SyncOptions;
+import io.pushsync.sync.catalog.IdentifierAlias;
 import io.pushsync.sync.catalog.OptionDescriptor;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -68,6 +69,8 @@ public class CleverPushDestination implements Destination {
     static final String NATIVE = "native";
     static final String USER_ID = "user_id";
     static final String PRECHECK = "precheck";
+    /** A row keyed by {@code user_id} (Census' identifier choice) is keyed by subscription_id holding a user id. */
+    private static final IdentifierAlias USER_ID_ALIAS = new IdentifierAlias(USER_ID, SUBSCRIPTION_ID_KIND, USER_ID);
     private static final List<OptionDescriptor> OPTIONS = List.of(
             OptionDescriptor.oneOf(SUBSCRIPTION_ID_KIND, List.of(NATIVE, USER_ID),
                     "What subscription_id holds: the native CleverPush subscription id (native, default) or the "
@@ -86,11 +89,12 @@ public class CleverPushDestination implements Destination {
             List.of(new ObjectTypeDescriptor(SUBSCRIPTIONS, "Subscriptions (attributes)",
                             List.of("upsert", "add", "remove", "mirror"), OPTIONS,
                             List.of(RequiredField.of(CleverPushRows.SUBSCRIPTION_ID)),
-                            List.of("subscription_id", "email", "phone", "topics", "country", "language")),
+                            List.of("subscription_id", "email", "phone", "topics", "country", "language"),
+                            List.of(USER_ID_ALIAS)),
                     new ObjectTypeDescriptor(TAGS, "Tags", List.of("add", "remove", "mirror", "upsert"), OPTIONS,
                             List.of(RequiredField.of(CleverPushRows.SUBSCRIPTION_ID),
                                     RequiredField.of(CleverPushRows.TAGS)),
-                            List.of("subscription_id", "tags"))));
+                            List.of("subscription_id", "tags"), List.of(USER_ID_ALIAS))));
 
     private final CleverPushClient client;
     private final CleverPushProperties properties;
@@ -100,10 +104,10 @@ public class CleverPushDestination implements Destination {
     private final Cache<String, Optional<Set<String>>> attributes;
 
     CleverPushDestination(CleverPushClient client, CleverPushProperties properties,
-            ObjectProvider<SharedLookups> sharedLookups) {
+            ObjectProvider<SharedLookups> sharedLookups, PhoneNumberProperties phoneNumbers) {
         this.client = client;
         this.properties = properties;
-        this.rows = new CleverPushRows(new PhoneNumbers(properties.defaultPhoneRegion()));
+        this.rows = new CleverPushRows(phoneNumbers.phoneNumbers(properties.defaultPhoneRegion()));
         this.subscriptionIds = new SubscriptionIds(client, sharedLookups.getIfAvailable(() -> SharedLookups.NONE),
                 properties.subscriptionIds().maxSize(), properties.subscriptionIds().ttl());
         this.attributes = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(properties.precheckTtl())
@@ -376,10 +380,18 @@ public class CleverPushDestination implements Destination {
         }
         Connection connection = request.connection();
         String channelId = connection.value(CHANNEL_ID);
-        Optional<Set<String>> known = attributes.get(channelId, id -> customAttributes(connection, deadline));
-        return new ChannelCatalog(null, known.orElse(null));
+        Optional<Set<String>> known = attributes.getIfPresent(channelId);
+        if (known == null) {
+            // read outside the cache's lock: a slow read never holds up other channels
+            known = customAttributes(connection, deadline);
+            if (known != null) {
+                attributes.put(channelId, known);
+            }
+        }
+        return new ChannelCatalog(null, known == null ? null : known.orElse(null));
     }
 
+    /** The channel's custom attribute ids; empty: unreadable (kept as such); null: this batch ran out of time. */
     private Optional<Set<String>> customAttributes(Connection connection, Deadline deadline) {
         String channelId = connection.value(CHANNEL_ID);
         try {
@@ -396,7 +408,9 @@ public class CleverPushDestination implements Destination {
         } catch (VendorCallFailure f) {
             log.info("cleverpush channel {}: its custom attributes could not be read ({}); rows are sent unchecked",
                     channelId, f.getMessage());
-            return Optional.empty();
+            // this batch's own budget ran out: say nothing about the channel to the next batches
+            boolean ownBudget = f.kind() == VendorCallFailure.Kind.DEADLINE || f.kind() == VendorCallFailure.Kind.STOPPED;
+            return ownBudget ? null : Optional.empty();
         }
     }
 

@@ -49,14 +49,14 @@ final class ListMemberImport {
             byMode.computeIfAbsent(mode, k -> new ArrayList<>()).add(new Member(row.index(), identifier));
         }
         String region = request.connection().value(XtremepushDestination.REGION);
-        var token = request.connection().secret(XtremepushDestination.APP_TOKEN);
+        XtremepushCredentials credentials = XtremepushCredentials.of(request.connection());
         for (Map.Entry<String, List<Member>> e : byMode.entrySet()) {
             String mode = e.getKey();
             List<Member> members = e.getValue();
             ChunkDelivery<Member> delivery = new ChunkDelivery<>(
-                    chunk -> ChunkDelivery.classify(() -> client.post(region, token, "import_list_" + mode,
+                    chunk -> ChunkDelivery.classify(() -> client.post(region, credentials, "import_list_" + mode,
                             XtremepushWire.LIST_IMPORT_PATH,
-                            XtremepushWire.listImport(token, listId, mode, chunk),
+                            token -> XtremepushWire.listImport(token, listId, mode, chunk),
                             properties.listTimeout(), deadline)),
                     Member::index, properties.isolation().maxRequestsPerChunk(), deadline, results);
             for (int from = 0; from < members.size(); from += properties.listChunkSize()) {

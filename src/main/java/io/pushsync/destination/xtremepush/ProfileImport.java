@@ -113,21 +113,21 @@ final class ProfileImport {
      * Normalises the rows a block at a time on every core ({@link NormalisedBlocks}) and places them in input order,
      * so a group's chunks are the same whatever thread normalised which row: a group's chunk goes on its way as soon
      * as it is full ({@link Dispatcher}), while the next blocks are still being normalised; the groups' last, partial
-     * chunks follow in the order the groups appeared ({@link Placing} keeps a profile's rows in input order). Rows that fail or are skipped get their outcome as they are
+     * chunks follow in the order the groups appeared ({@link Placing} keeps a profile's rows in input order). Rows that fail get their outcome as they are
      * placed; once the batch has stopped, rows are still placed (their own failures recorded) but nothing more is
      * sent.
      */
     void run(SyncRequest request, Deadline deadline, RowResults results) {
         String region = request.connection().value(XtremepushDestination.REGION);
-        Secret token = request.connection().secret(XtremepushDestination.APP_TOKEN);
-        ChunkPipeline pipeline = lanes.pipeline(XtremepushClient.account(token), deadline,
+        XtremepushCredentials credentials = XtremepushCredentials.of(request.connection());
+        ChunkPipeline pipeline = lanes.pipeline(credentials.account(), deadline,
                 requests -> progress(request, results, requests));
         Map<Set<String>, Group> groups = new LinkedHashMap<>();
         Map<List<String>, Placement> placements = new HashMap<>();
         List<SyncRow> rows = request.rows();
         RuntimeException failure = null;
         try (Dispatcher dispatcher = new Dispatcher(pipeline)) {
-            Placing placing = new Placing(dispatcher, group -> delivery(group, region, token, deadline, results));
+            Placing placing = new Placing(dispatcher, group -> delivery(group, region, credentials, deadline, results));
             try (NormalisedBlocks blocks = new NormalisedBlocks(rows, normaliser, NORMALISED_BLOCK)) {
                 for (int b = 0; b < blocks.count(); b++) {
                     ProfileNormaliser.Normalised[] block = blocks.take(b);
@@ -138,8 +138,6 @@ final class ProfileImport {
                             Placement placement = placements.computeIfAbsent(Arrays.asList(n.columns()),
                                     columns -> Placement.of(columns, groups));
                             placing.place(placement.group(), placement.row(index, n.values()));
-                        } else if (n.skip()) {
-                            results.skipped(index, n.error());
                         } else {
                             results.failed(index, n.error());
                         }
@@ -158,13 +156,13 @@ final class ProfileImport {
         }
     }
 
-    private ChunkDelivery<ProfileRow> delivery(Group group, String region, Secret token, Deadline deadline,
-            RowResults results) {
+    private ChunkDelivery<ProfileRow> delivery(Group group, String region, XtremepushCredentials credentials,
+            Deadline deadline, RowResults results) {
         if (group.delivery == null) {
             group.delivery = new ChunkDelivery<>(
-                    rows -> ChunkDelivery.classify(() -> client.post(region, token, "import_profile",
+                    rows -> ChunkDelivery.classify(() -> client.post(region, credentials, "import_profile",
                             XtremepushWire.PROFILE_IMPORT_PATH,
-                            XtremepushWire.profileImport(token, group.columns, rows),
+                            token -> XtremepushWire.profileImport(token, group.columns, rows),
                             properties.requestTimeout(), deadline)),
                     ProfileRow::index, properties.isolation().maxRequestsPerChunk(), deadline, results);
         }

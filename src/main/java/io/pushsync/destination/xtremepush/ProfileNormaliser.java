@@ -23,7 +23,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
  *   <li>{@code mobile_number}: to E.164 digits (a JSON number); needs {@code sms_subscription}.</li>
  *   <li>A blank {@code email} or {@code mobile_number} is treated like null.</li>
  *   <li>Subscriptions to {@code 1}/{@code 0}; JSON objects and arrays to JSON strings; other values unchanged.</li>
- *   <li>A row with nothing but its identifier is skipped ({@code no_fields}): there is nothing to update.</li>
+ *   <li>A row with nothing but its identifier is sent: an import creates the profile (the vendor: "Used to create
+ *   new user profiles and/or set attributes"). So no row is skipped: one with an identifier always has something
+ *   to send, one without fails {@code missing_required_field}.</li>
  * </ul>
  */
 final class ProfileNormaliser {
@@ -38,19 +40,23 @@ final class ProfileNormaliser {
     static final Set<String> IDENTIFIERS = Set.of(USER_ID, DEVICE_ID);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    /** Fewer digits than this cannot be a valid number (country code or national prefix + the shortest number). */
-    private static final int MIN_PHONE_DIGITS = 5;
+    /**
+     * Fewer digits than this cannot be even a possible number: an international one has at least 6 (a 2-digit
+     * country code and 4 digits, Austria), a national one at least 5 (the prefix 0 and 4 digits, Austria) or, in a
+     * default region without a national prefix, 4 (a number of 4 digits that starts with 0, e.g. St Helena).
+     */
+    private static final int MIN_PHONE_DIGITS = 4;
 
     /**
-     * Either {@code values} (aligned to {@code columns}, in the row's field order) or {@code error} is set;
-     * {@code skip} tells a skipped row from a failed one. Two arrays instead of a map per row: a batch has many.
+     * Either {@code values} (aligned to {@code columns}, in the row's field order) or {@code error} (the row failed)
+     * is set. Two arrays instead of a map per row: a batch has many.
      */
-    record Normalised(String[] columns, JsonNode[] values, RowError error, boolean skip) {
+    record Normalised(String[] columns, JsonNode[] values, RowError error) {
         static Normalised fail(ErrorCode code, String field, String message) {
-            return new Normalised(null, null, RowError.of(code, field, message), false);
+            return new Normalised(null, null, RowError.of(code, field, message));
         }
 
-        /** The values by column, in order (null for a failed or skipped row). */
+        /** The values by column, in order (null for a failed row). */
         Map<String, JsonNode> asMap() {
             if (values == null) {
                 return null;
@@ -112,10 +118,6 @@ final class ProfileNormaliser {
             return Normalised.fail(ErrorCode.MISSING_SUBSCRIPTION_STATUS, SMS_SUBSCRIPTION,
                     "mobile_number is set, so sms_subscription must be set too (1 = opted in, 0 = opted out)");
         }
-        if (out.onlyIdentifiers()) {
-            return new Normalised(null, null, RowError.of(ErrorCode.NO_FIELDS,
-                    "the row has no field to set besides its identifier"), true);
-        }
         return out.normalised();
     }
 
@@ -164,7 +166,7 @@ final class ProfileNormaliser {
         return null;
     }
 
-    /** Whether {@code raw} has fewer digits than any number libphonenumber could find valid. */
+    /** Whether {@code raw} has fewer digits than any number libphonenumber could find possible (or valid). */
     static boolean hasTooFewDigits(String raw) {
         int digits = 0;
         for (int i = 0; i < raw.length() && digits < MIN_PHONE_DIGITS; i++) {
@@ -210,18 +212,9 @@ final class ProfileNormaliser {
             return i >= 0 && !values[i].isNull();
         }
 
-        boolean onlyIdentifiers() {
-            for (int i = 0; i < size; i++) {
-                if (!IDENTIFIERS.contains(columns[i])) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
         Normalised normalised() {
-            return size == columns.length ? new Normalised(columns, values, null, false)
-                    : new Normalised(Arrays.copyOf(columns, size), Arrays.copyOf(values, size), null, false);
+            return size == columns.length ? new Normalised(columns, values, null)
+                    : new Normalised(Arrays.copyOf(columns, size), Arrays.copyOf(values, size), null);
         }
 
         private int indexOf(String column) {

@@ -1,6 +1,6 @@
 package io.pushsync.destination.xtremepush;
 
-import io.pushsync.sync.values.PhoneNumbers;
+import io.pushsync.sync.values.PhoneNumberProperties;
 import io.pushsync.sync.Connection;
 import io.pushsync.sync.ConnectionCheckResult;
 import io.pushsync.sync.Deadline;
@@ -23,12 +23,20 @@ public class XtremepushDestination implements Destination {
     static final String TYPE = "xtremepush";
     static final String REGION = "region";
     static final String APP_TOKEN = "appToken";
+    static final String CLIENT_ID = "clientId";
+    static final String CLIENT_SECRET = "clientSecret";
     static final String USER_PROFILES = "user_profiles";
     static final String LIST_MEMBERS = "list_members";
 
     private static final DestinationDescriptor DESCRIPTOR = new DestinationDescriptor(TYPE, "Xtremepush",
             List.of(ConnectionField.plain(REGION, "API region", List.of("eu", "us")),
-                    ConnectionField.secret(APP_TOKEN, "App token (Settings > Integrations > API Integration)")),
+                    // one kind of credentials: an app token, or an OAuth 2.0 client (projects since June 2026)
+                    new ConnectionField(APP_TOKEN, "App token (Settings > Integrations > API Integration)", true,
+                            false, List.of()),
+                    // visible ASCII: a client id goes into a form body and is shown in summaries
+                    new ConnectionField(CLIENT_ID, "OAuth 2.0 client id (Settings > Integrations > API Integration)",
+                            false, false, List.of(), "[\\x21-\\x7E]{1,256}"),
+                    new ConnectionField(CLIENT_SECRET, "OAuth 2.0 client secret", true, false, List.of())),
             List.of(new ObjectTypeDescriptor(USER_PROFILES, "User profiles", List.of("upsert"), List.of(),
                             List.of(RequiredField.of(ProfileNormaliser.USER_ID, ProfileNormaliser.DEVICE_ID)),
                             List.of("user_id", "email", "first_name", "last_name", "mobile_number",
@@ -37,16 +45,18 @@ public class XtremepushDestination implements Destination {
                             List.of(OptionDescriptor.positiveInteger(ListMemberImport.LIST_ID, true,
                                     "numeric id of the Xtremepush user list (Data > Audiences)")),
                             List.of(RequiredField.of(ListMemberImport.IDENTIFIER)),
-                            List.of(ListMemberImport.IDENTIFIER))));
+                            List.of(ListMemberImport.IDENTIFIER))),
+            List.of(List.of(APP_TOKEN), List.of(CLIENT_ID, CLIENT_SECRET)));
 
     private final XtremepushClient client;
     private final ProfileImport profiles;
     private final ListMemberImport lists;
 
-    XtremepushDestination(XtremepushClient client, XtremepushProperties properties, ChunkLanes lanes) {
+    XtremepushDestination(XtremepushClient client, XtremepushProperties properties, ChunkLanes lanes,
+            PhoneNumberProperties phoneNumbers) {
         this.client = client;
         this.profiles = new ProfileImport(client, properties,
-                new ProfileNormaliser(new PhoneNumbers(properties.defaultPhoneRegion())), lanes);
+                new ProfileNormaliser(phoneNumbers.phoneNumbers(properties.defaultPhoneRegion())), lanes);
         this.lists = new ListMemberImport(client, properties);
     }
 
@@ -57,9 +67,9 @@ public class XtremepushDestination implements Destination {
 
     @Override
     public ConnectionCheckResult checkConnection(Connection connection, Deadline deadline) {
-        var token = connection.secret(APP_TOKEN);
-        ChunkDelivery.Outcome outcome = ChunkDelivery.classify(() -> client.post(connection.value(REGION), token,
-                "connection_check", XtremepushWire.PROFILE_LIST_PATH, XtremepushWire.connectionCheck(token),
+        XtremepushCredentials credentials = XtremepushCredentials.of(connection);
+        ChunkDelivery.Outcome outcome = ChunkDelivery.classify(() -> client.post(connection.value(REGION),
+                credentials, "connection_check", XtremepushWire.PROFILE_LIST_PATH, XtremepushWire::connectionCheck,
                 deadline.remaining(), deadline));
         if (outcome instanceof ChunkDelivery.Confirmed) {
             return ConnectionCheckResult.success();

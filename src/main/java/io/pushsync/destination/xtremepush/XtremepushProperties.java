@@ -2,6 +2,7 @@ package io.pushsync.destination.xtremepush;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -22,6 +23,7 @@ import org.springframework.util.unit.DataSize;
  *     empty: such numbers are rejected
  * @param maxResponseSize vendor answers are small envelopes: a larger body is not read (its status still decides)
  * @param isolation bisecting a chunk the vendor rejected with 400
+ * @param oauth OAuth 2.0 client credentials: how pushsync asks for a token and sends it (see {@link OAuth})
  */
 @ConfigurationProperties("pushsync.xtremepush")
 public record XtremepushProperties(
@@ -34,7 +36,8 @@ public record XtremepushProperties(
         @DefaultValue("10s") Duration connectTimeout,
         @DefaultValue("") String defaultPhoneRegion,
         @DefaultValue("2MB") DataSize maxResponseSize,
-        @DefaultValue Isolation isolation) {
+        @DefaultValue Isolation isolation,
+        @DefaultValue OAuth oauth) {
 
     public XtremepushProperties {
         Map<String, Region> merged = new LinkedHashMap<>();
@@ -61,5 +64,56 @@ public record XtremepushProperties(
 
     /** @param maxRequestsPerChunk requests one chunk may cost while isolating rejected rows, first one included */
     public record Isolation(@DefaultValue("64") int maxRequestsPerChunk) {
+    }
+
+    /**
+     * {@code pushsync.xtremepush.oauth.*}: the token request and the token's use on calls. The vendor documents
+     * only {@code POST /api/oauth/token} and the grant type; every other default is the standard OAuth 2.0 choice,
+     * UNCONFIRMED, kept here so a real account can correct it in configuration (defaults: {@link XtremepushWire}).
+     *
+     * @param tokenPath the token endpoint, relative to the region's base URL
+     * @param clientAuthentication {@code form}: {@code client_id} and {@code client_secret} in the form body;
+     *     {@code basic}: HTTP Basic with them
+     * @param accessTokenField the answer's field holding the access token
+     * @param expiresInField the answer's field holding the token's lifetime in seconds
+     * @param defaultLifetime the lifetime assumed when the answer gives none
+     * @param refreshMargin a token is renewed this long before it expires
+     * @param tokenTravels {@code header}: {@code Authorization: Bearer <token>}, no {@code apptoken} in the body;
+     *     {@code body}: the access token in the body's {@code apptoken} field
+     * @param maxClients tokens held at once (one per client id and region)
+     */
+    public record OAuth(
+            @DefaultValue(XtremepushWire.TOKEN_PATH) String tokenPath,
+            @DefaultValue(XtremepushWire.CLIENT_AUTHENTICATION) String clientAuthentication,
+            @DefaultValue(XtremepushWire.ACCESS_TOKEN_FIELD) String accessTokenField,
+            @DefaultValue(XtremepushWire.EXPIRES_IN_FIELD) String expiresInField,
+            @DefaultValue("5m") Duration defaultLifetime,
+            @DefaultValue("60s") Duration refreshMargin,
+            @DefaultValue(XtremepushWire.TOKEN_TRAVELS) String tokenTravels,
+            @DefaultValue("10000") long maxClients) {
+
+        public OAuth {
+            if (!List.of("form", "basic").contains(clientAuthentication)) {
+                throw new IllegalArgumentException("pushsync.xtremepush.oauth.client-authentication must be form or "
+                        + "basic, was " + clientAuthentication);
+            }
+            if (!List.of("header", "body").contains(tokenTravels)) {
+                throw new IllegalArgumentException("pushsync.xtremepush.oauth.token-travels must be header or body, "
+                        + "was " + tokenTravels);
+            }
+            if (defaultLifetime.isNegative() || defaultLifetime.isZero() || refreshMargin.isNegative()
+                    || maxClients < 1) {
+                throw new IllegalArgumentException("pushsync.xtremepush.oauth.default-lifetime and max-clients must "
+                        + "be positive, refresh-margin not negative");
+            }
+        }
+
+        boolean basic() {
+            return "basic".equals(clientAuthentication);
+        }
+
+        boolean inHeader() {
+            return "header".equals(tokenTravels);
+        }
     }
 }

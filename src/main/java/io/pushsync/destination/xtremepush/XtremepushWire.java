@@ -21,6 +21,39 @@ final class XtremepushWire {
     static final String PROFILE_LIST_PATH = "/api/external/list/profile";
     /** The app token travels in the JSON body under this name, never in a header. */
     static final String TOKEN_FIELD = "apptoken";
+
+    // OAuth 2.0 (docs.xtremepush.com, "OAuth 2.0": POST /api/oauth/token, POST only, grant types client_credentials
+    // and jwt-bearer). Defaults of pushsync.xtremepush.oauth.*; everything but the path and grant is UNCONFIRMED.
+    static final String TOKEN_PATH = "/api/oauth/token";
+    static final String GRANT_CLIENT_CREDENTIALS = "client_credentials";
+    /** UNCONFIRMED: form-encoded {@code client_id}/{@code client_secret} (RFC 6749 2.3.1), else {@code basic}. */
+    static final String CLIENT_AUTHENTICATION = "form";
+    /** UNCONFIRMED: the standard answer {@code {access_token, token_type, expires_in}}. */
+    static final String ACCESS_TOKEN_FIELD = "access_token";
+    static final String EXPIRES_IN_FIELD = "expires_in";
+    /** UNCONFIRMED: {@code Authorization: Bearer <token>} and no {@code apptoken} in the body, else {@code body}. */
+    static final String TOKEN_TRAVELS = "header";
+
+    /** The token request's form body: the grant, plus the client's id and secret unless they travel as Basic. */
+    static byte[] tokenRequest(String clientId, Secret clientSecret, boolean basic) {
+        StringBuilder form = new StringBuilder("grant_type=").append(GRANT_CLIENT_CREDENTIALS);
+        if (!basic) {
+            form.append("&client_id=").append(formEncode(clientId))
+                    .append("&client_secret=").append(formEncode(clientSecret.reveal()));
+        }
+        return form.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** {@code Basic base64(id:secret)}, each form-encoded first (RFC 6749 2.3.1). */
+    static Secret basicAuthorization(String clientId, Secret clientSecret) {
+        String pair = formEncode(clientId) + ":" + formEncode(clientSecret.reveal());
+        return Secret.of("Basic " + java.util.Base64.getEncoder()
+                .encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static String formEncode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
     /** UNCONFIRMED: list import modes. */
     static final String LIST_MODE_ADD = "create";
     static final String LIST_MODE_REMOVE = "delete";
@@ -53,11 +86,14 @@ final class XtremepushWire {
         }
     }
 
-    /** {@code {apptoken, columns, rows}}: each row's values are aligned to {@code columns}. */
+    /**
+     * {@code {apptoken, columns, rows}}: each row's values are aligned to {@code columns}; {@code token} null leaves
+     * {@code apptoken} out (an OAuth access token travelling in a header).
+     */
     static Body profileImport(Secret token, List<String> columns, List<ProfileImport.ProfileRow> rows) {
         return g -> {
             g.writeStartObject();
-            g.writeStringProperty(TOKEN_FIELD, token.reveal());
+            writeToken(g, token);
             g.writeArrayPropertyStart("columns");
             for (String column : columns) {
                 g.writeString(column);
@@ -80,7 +116,7 @@ final class XtremepushWire {
     static Body listImport(Secret token, long listId, String mode, List<ListMemberImport.Member> members) {
         return g -> {
             g.writeStartObject();
-            g.writeStringProperty(TOKEN_FIELD, token.reveal());
+            writeToken(g, token);
             g.writeNumberProperty("id", listId);
             g.writeStringProperty("mode", mode);
             g.writeArrayPropertyStart("items");
@@ -95,10 +131,16 @@ final class XtremepushWire {
     static Body connectionCheck(Secret token) {
         return g -> {
             g.writeStartObject();
-            g.writeStringProperty(TOKEN_FIELD, token.reveal());
+            writeToken(g, token);
             g.writeNumberProperty("limit", 1);
             g.writeEndObject();
         };
+    }
+
+    private static void writeToken(JsonGenerator g, Secret token) {
+        if (token != null) {
+            g.writeStringProperty(TOKEN_FIELD, token.reveal());
+        }
     }
 
     /** UNCONFIRMED: the mobile number as a JSON number of digits, as in the vendor's example. */

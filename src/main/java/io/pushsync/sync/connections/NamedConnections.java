@@ -157,6 +157,17 @@ public class NamedConnections {
                 plain.put(f.name(), trimmed);
             }
         }
+        java.util.Set<String> present = new java.util.HashSet<>();
+        known.forEach((normalised, f) -> {
+            String value = fields.get(normalised);
+            if (value != null && !value.isBlank()) {
+                present.add(f.name());
+            }
+        });
+        for (var problem : d.credentials().problems(present, NamedConnections::kebab)) {
+            problems.add(problem.field() == null ? base.substring(0, base.length() - 1) + ": " + problem.message()
+                    : base + kebab(problem.field()) + ": " + problem.message());
+        }
         List<Long> lists = new ArrayList<>();
         boolean hasLists = listIds != null || !indexedListIds.isEmpty();
         if (hasLists && !takesLists) {

@@ -2,10 +2,12 @@ package io.pushsync.sync.values;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.ValidationResult;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import com.google.i18n.phonenumbers.Phonemetadata;
 import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,8 +20,25 @@ import java.util.regex.Pattern;
  * there is no {@code +}/{@code 00} and no leading {@code 0}), spaces, dashes, dots and brackets. Letters (keypad
  * words, extensions) are rejected. A national number (leading {@code 0}) is read in {@code defaultRegion} when one
  * is configured, and rejected otherwise.
+ *
+ * <p>What passes is decided by {@link Validation}: by default a <em>possible</em> number (a known country calling
+ * code and a length that country uses), as the vendors accept it, or, stricter, a <em>valid</em> one (also in a
+ * range the numbering plan has assigned, per libphonenumber's metadata).
  */
 public final class PhoneNumbers {
+
+    /** How strictly a number is checked once it is read ({@code pushsync.phone-numbers.validation}). */
+    public enum Validation {
+        /**
+         * A known country calling code and a national number of a length that country uses
+         * (libphonenumber's {@code isPossibleNumberWithReason} is {@code IS_POSSIBLE}; a number that is only
+         * possible for local dialling, without its area code, is not enough for E.164). The vendors' own examples,
+         * such as the UK drama range {@code 447700900900}, pass.
+         */
+        POSSIBLE,
+        /** Also within a range assigned in libphonenumber's metadata ({@code isValidNumber}). */
+        VALID
+    }
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final java.util.Set<Integer> CALLING_CODES = Set.copyOf(UTIL.getSupportedCallingCodes());
@@ -27,9 +46,16 @@ public final class PhoneNumbers {
     private static final Map<Integer, Pattern> NATIONAL_PREFIXES = new ConcurrentHashMap<>();
 
     private final String defaultRegion;
+    private final Validation validation;
 
+    /** Checking {@link Validation#POSSIBLE possible} numbers. */
     public PhoneNumbers(String defaultRegion) {
+        this(defaultRegion, Validation.POSSIBLE);
+    }
+
+    public PhoneNumbers(String defaultRegion, Validation validation) {
         this.defaultRegion = defaultRegion == null || defaultRegion.isBlank() ? null : defaultRegion.trim().toUpperCase();
+        this.validation = Objects.requireNonNull(validation, "validation");
     }
 
     /** E.164 with its {@code +}, e.g. {@code +353850123456}. */
@@ -71,12 +97,12 @@ public final class PhoneNumbers {
             international = "+" + digits;
         }
         if (international != null && !hasControlWhitespace(s)) { // the parser refuses those: let it
-            Optional<String> fast = fastInternational(international);
+            Optional<String> fast = fastInternational(international, validation);
             if (fast != null) {
                 return fast;
             }
         }
-        return parsed(s, region);
+        return parsed(s, region, validation);
     }
 
     private static boolean hasControlWhitespace(String s) {
@@ -109,10 +135,10 @@ public final class PhoneNumbers {
      * The common case without libphonenumber's parser (most of its cost): {@code +} and digits whose national part
      * neither starts with 0 nor with the country's national prefix. Then the parser would take the country calling
      * code the same way (the first of 1, 2 or 3 digits that is one), strip nothing and keep the digits as they are,
-     * so only the validity check is left to libphonenumber. Null when the number is not of that kind: the parser
-     * decides ({@code PhoneNumbersTest} compares both ways on generated numbers).
+     * so only the check ({@code validation}) is left to libphonenumber. Null when the number is not of that kind: the
+     * parser decides ({@code PhoneNumbersTest} compares both ways on generated numbers, in both modes).
      */
-    static Optional<String> fastInternational(String plusDigits) {
+    static Optional<String> fastInternational(String plusDigits, Validation validation) {
         int n = plusDigits.length();
         if (n < 4 || n > 19 || plusDigits.charAt(0) != '+') {
             return null;
@@ -145,7 +171,7 @@ public final class PhoneNumbers {
             return null;
         }
         PhoneNumber number = new PhoneNumber().setCountryCode(countryCode).setNationalNumber(Long.parseLong(national));
-        return UTIL.isValidNumber(number) ? Optional.of(plusDigits.substring(1)) : Optional.empty();
+        return passes(number, validation) ? Optional.of(plusDigits.substring(1)) : Optional.empty();
     }
 
     /** Whether the country's national prefix (for parsing) matches the start of {@code national}: the parser may strip it. */
@@ -166,11 +192,18 @@ public final class PhoneNumbers {
         return Pattern.compile(metadata.getNationalPrefixForParsing());
     }
 
-    /** libphonenumber's parser and validity check. */
-    static Optional<String> parsed(String s, String region) {
+    /** Whether a read number passes: the length check is much cheaper than the validity check (no patterns). */
+    private static boolean passes(PhoneNumber number, Validation validation) {
+        return validation == Validation.POSSIBLE
+                ? UTIL.isPossibleNumberWithReason(number) == ValidationResult.IS_POSSIBLE
+                : UTIL.isValidNumber(number);
+    }
+
+    /** libphonenumber's parser and the check of {@code validation}. */
+    static Optional<String> parsed(String s, String region, Validation validation) {
         try {
             PhoneNumber number = UTIL.parse(s, region);
-            if (!UTIL.isValidNumber(number)) {
+            if (!passes(number, validation)) {
                 return Optional.empty();
             }
             return Optional.of(UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164).substring(1));

@@ -1,6 +1,7 @@
 package io.pushsync.destination.xtremepush;
 
 import io.pushsync.sync.values.PhoneNumbers;
+import io.pushsync.sync.values.PhoneNumbers.Validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushsync.sync.RowError;
@@ -23,6 +24,7 @@ class ProfileNormaliserTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ProfileNormaliser normaliser = new ProfileNormaliser(new PhoneNumbers(""));
+    private final ProfileNormaliser strict = new ProfileNormaliser(new PhoneNumbers("", Validation.VALID));
 
     /** A row from a JSON object literal, as the validator would hand it over (nulls kept). */
     private static SyncRow row(String fieldsJson) {
@@ -37,7 +39,6 @@ class ProfileNormaliserTest {
 
     private static void assertFailure(ProfileNormaliser.Normalised n, String code, String field) {
         assertThat(n.values()).isNull();
-        assertThat(n.skip()).isFalse();
         RowError error = n.error();
         assertThat(error).isNotNull();
         assertThat(error.code()).isEqualTo(code);
@@ -107,6 +108,53 @@ class ProfileNormaliserTest {
         assertThat(mobile.isIntegralNumber()).isTrue();
         assertThat(mobile.longValue()).isEqualTo(353850123456L);
         assertThat(n.asMap().get("sms_subscription")).isEqualTo(NODES.numberNode(0));
+    }
+
+    /**
+     * Xtremepush's own examples (profile import: {@code 353850123456}, {@code 447700900900}; README: {@code +353 85 012
+     * 3456}) as strings and as JSON numbers, as the vendor's curl examples send them. The UK one is Ofcom's drama
+     * range: possible, not valid, so only {@code pushsync.phone-numbers.validation=valid} refuses it.
+     */
+    @ParameterizedTest(name = "[{index}] {0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            447700900900          | 447700900900 | false
+            '"447700900900"'      | 447700900900 | false
+            '"+44 7700 900900"'   | 447700900900 | false
+            '"00447700900900"'    | 447700900900 | false
+            353850123456          | 353850123456 | true
+            '"353850123456"'      | 353850123456 | true
+            '"+353 85 012 3456"'  | 353850123456 | true
+            '"00353850123456"'    | 353850123456 | true
+            """)
+    void theVendorsExampleNumbersAreSentAsE164Digits(String mobileJson, long expected, boolean valid) {
+        String fields = "{\"user_id\": \"u1\", \"mobile_number\": " + mobileJson + ", \"sms_subscription\": 1}";
+        var n = normalise(fields);
+        assertThat(n.error()).as("%s", n.error()).isNull();
+        assertThat(n.asMap().get("mobile_number").isIntegralNumber()).isTrue();
+        assertThat(n.asMap().get("mobile_number").longValue()).isEqualTo(expected);
+
+        var strictly = strict.normalise(row(fields));
+        if (valid) {
+            assertThat(strictly.asMap().get("mobile_number").longValue()).isEqualTo(expected);
+        } else {
+            assertFailure(strictly, "invalid_phone_number", "mobile_number");
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(textBlock = """
+            '"+44 7700 9009001"'
+            '"+1 415 555 267"'
+            '"+1 555 2671"'
+            '"+999 123456789"'
+            999123456789
+            '"+210 1234567"'
+            4477009009001
+            """)
+    void wrongLengthOrUnknownCountryCodeFailsInBothModes(String mobileJson) {
+        String fields = "{\"user_id\": \"u1\", \"mobile_number\": " + mobileJson + ", \"sms_subscription\": 1}";
+        assertFailure(normalise(fields), "invalid_phone_number", "mobile_number");
+        assertFailure(strict.normalise(row(fields)), "invalid_phone_number", "mobile_number");
     }
 
     @Test
@@ -208,19 +256,36 @@ class ProfileNormaliserTest {
                 {"user_id": "   ", "first_name": "A"}"""), "missing_required_field", "user_id");
     }
 
+    /** An import creates the profile: a row with only its identifier has something to send (the vendor's word). */
+    @ParameterizedTest(name = "[{index}] {0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"user_id": "u1"}                                 | user_id
+            {"user_id": " u1 "}                               | user_id
+            {"user_id": 42}                                   | user_id
+            {"device_id": "d1"}                               | device_id
+            {"user_id": "u1", "device_id": "d1"}              | user_id,device_id
+            {"user_id": "u1", "email": "  "}                  | user_id
+            {"user_id": "u1", "mobile_number": ""}            | user_id
+            {"user_id": "u1", "device_id": null}              | user_id
+            {"user_id": "u1", "device_id": "  "}              | user_id
+            """)
+    void identifierOnlyRowIsSentToCreateTheProfile(String fieldsJson, String columns) {
+        var n = normalise(fieldsJson);
+        assertThat(n.error()).isNull();
+        assertThat(n.columns()).containsExactly(columns.split(","));
+        assertThat(n.values()).allMatch(v -> v.isString() && !v.asString().isBlank());
+    }
+
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', textBlock = """
-            {"user_id": "u1"}
-            {"device_id": "d1"}
-            {"user_id": "u1", "device_id": "d1"}
-            {"user_id": "u1", "email": "  "}
-            {"user_id": "u1", "mobile_number": ""}
+            {}
+            {"user_id": "  "}
+            {"user_id": null}
+            {"user_id": "", "device_id": null}
+            {"first_name": "A"}
             """)
-    void identifierOnlyRowIsSkippedWithNoFields(String fieldsJson) {
-        var n = normalise(fieldsJson);
-        assertThat(n.skip()).isTrue();
-        assertThat(n.values()).isNull();
-        assertThat(n.error().code()).isEqualTo("no_fields");
+    void aRowWithoutAUsableIdentifierFailsRatherThanBeingSkipped(String fieldsJson) {
+        assertFailure(normalise(fieldsJson), "missing_required_field", "user_id");
     }
 
     @Test

@@ -644,16 +644,16 @@ class XtremepushAdapterTest extends XtremepushWireMockSupport {
     }
 
     @Test
-    void rowsFailedOrSkippedLocallyKeepTheirPlaceAndNeverReachTheWire() throws Exception {
+    void rowsFailedLocallyKeepTheirPlaceAndNeverReachTheWire() throws Exception {
         wireMock.stubFor(post(urlEqualTo(PROFILE_PATH)).willReturn(okJson(envelope(200, "ok"))));
         List<ObjectNode> rows = new ArrayList<>();
         rows.add(profile("ok-1", "u-1"));
         ObjectNode noSubscription = row("no-sub");
         fields(noSubscription).put("user_id", "u-2").put("email", "x@example.com");
         rows.add(noSubscription);
-        ObjectNode onlyId = row("only-id");
-        fields(onlyId).put("user_id", "u-3");
-        rows.add(onlyId);
+        ObjectNode noIdentifier = row("no-id");
+        fields(noIdentifier).put("user_id", " ").put("first_name", "Nobody");
+        rows.add(noIdentifier);
         ObjectNode badPhone = row("bad-phone");
         fields(badPhone).put("user_id", "u-4").put("mobile_number", "12").put("sms_subscription", 1);
         rows.add(badPhone);
@@ -664,8 +664,7 @@ class XtremepushAdapterTest extends XtremepushWireMockSupport {
         JsonNode results = response.get("results");
         assertThat(results.get(0).get("status").asString()).isEqualTo("succeeded");
         assertFailed(results.get(1), "missing_subscription_status", false);
-        assertThat(results.get(2).get("status").asString()).isEqualTo("skipped");
-        assertThat(results.get(2).get("error").get("code").asString()).isEqualTo("no_fields");
+        assertFailed(results.get(2), "missing_required_field", false);
         assertFailed(results.get(3), "invalid_phone_number", false);
         assertThat(results.get(4).get("status").asString()).isEqualTo("succeeded");
         List<LoggedRequest> requests = requestsTo(PROFILE_PATH);
@@ -674,6 +673,36 @@ class XtremepushAdapterTest extends XtremepushWireMockSupport {
         JsonNode sent = bodyOf(requests.get(0));
         sent.get("rows").forEach(r -> sentUsers.add(r.get(columns(sent).indexOf("user_id")).asString()));
         assertThat(sentUsers).containsExactly("u-1", "u-5");
+    }
+
+    /**
+     * An import creates the profile, so a row with only its identifier is sent, not skipped: also one whose other
+     * fields were all null and left out (nulls = ignore), and one identified by {@code device_id}.
+     */
+    @Test
+    void identifierOnlyRowsAreSentToCreateTheirProfiles() throws Exception {
+        wireMock.stubFor(post(urlEqualTo(PROFILE_PATH)).willReturn(okJson(envelope(200, "ok"))));
+        ObjectNode onlyId = row("only-id");
+        fields(onlyId).put("user_id", "u-3");
+        ObjectNode allNull = row("all-null");
+        fields(allNull).put("user_id", "u-6").putNull("first_name").putNull("email");
+        ObjectNode onlyDevice = row("only-device");
+        fields(onlyDevice).put("device_id", "d-7");
+
+        JsonNode response = postBatch(profiles(List.of(onlyId, profile("ok-1", "u-1"), allNull, onlyDevice)));
+
+        assertThat(response.get("results")).allSatisfy(r -> assertThat(r.get("status").asString())
+                .as("%s", r).isEqualTo("succeeded"));
+        assertThat(response.get("summary").get("skipped").asInt()).isZero();
+        Map<List<String>, List<String>> sent = new HashMap<>();
+        for (LoggedRequest request : requestsTo(PROFILE_PATH)) {
+            JsonNode body = bodyOf(request);
+            body.get("rows").forEach(r -> sent.computeIfAbsent(columns(body), k -> new ArrayList<>())
+                    .add(r.get(0).asString()));
+        }
+        assertThat(sent).containsOnlyKeys(List.of("user_id"), List.of("user_id", "first_name"), List.of("device_id"));
+        assertThat(sent.get(List.of("user_id"))).containsExactly("u-3", "u-6");
+        assertThat(sent.get(List.of("device_id"))).containsExactly("d-7");
     }
 
     @Test

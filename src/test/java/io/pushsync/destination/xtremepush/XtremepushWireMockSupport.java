@@ -114,7 +114,7 @@ abstract class XtremepushWireMockSupport {
         return batch("user_profiles", "upsert", null, rows);
     }
 
-    /** A profile row with {@code user_id} and a {@code first_name}, so that it is not skipped for having no field. */
+    /** A profile row with {@code user_id} and a {@code first_name}. */
     static ObjectNode profile(String id, String userId) {
         ObjectNode row = JSON.createObjectNode();
         row.put("id", id);

@@ -115,6 +115,24 @@ class NamedConnectionsBindingTest {
                 });
     }
 
+    @Test
+    void anOAuthClientFromEnvironmentVariablesLoads() {
+        runner.withInitializer(ctx -> ctx.getEnvironment().getPropertySources().addFirst(
+                        new SystemEnvironmentPropertySource("systemEnvironment", Map.of(
+                                "PUSHSYNC_CONNECTIONS_NEWXP_TYPE", "xtremepush",
+                                "PUSHSYNC_CONNECTIONS_NEWXP_REGION", "us",
+                                "PUSHSYNC_CONNECTIONS_NEWXP_CLIENT_ID", "client-42",
+                                "PUSHSYNC_CONNECTIONS_NEWXP_CLIENT_SECRET", TOKEN))))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    NamedConnection xp = context.getBean(NamedConnections.class).find("newxp").orElseThrow();
+                    assertThat(xp.connection().value("clientId")).isEqualTo("client-42");
+                    assertThat(xp.connection().secret("clientSecret").reveal()).isEqualTo(TOKEN);
+                    assertThat(xp.connection().secretNames()).containsExactly("clientSecret");
+                    assertThat(xp.toString()).doesNotContain(TOKEN);
+                });
+    }
+
     /**
      * A dash in the name cannot come from an environment variable: {@code PUSHSYNC_CONNECTIONS_CRM_EU_TYPE} is
      * {@code pushsync.connections.crm.eu.type}, a connection {@code crm} without a type. It fails loudly.
@@ -135,7 +153,9 @@ class NamedConnectionsBindingTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            missing secret     | pushsync.connections.bad.type=xtremepush;pushsync.connections.bad.region=eu                                                         | pushsync.connections.bad.app-token is required for type xtremepush
+            missing secret     | pushsync.connections.bad.type=xtremepush;pushsync.connections.bad.region=eu                                                         | pushsync.connections.bad: credentials are required: app-token, or client-id and client-secret
+            two kinds          | pushsync.connections.bad.type=xtremepush;pushsync.connections.bad.region=eu;pushsync.connections.bad.app-token=SECRETVALUE;pushsync.connections.bad.client-id=c1;pushsync.connections.bad.client-secret=SECRETVALUE | pushsync.connections.bad.client-id: give one kind of credentials, not several
+            half a client      | pushsync.connections.bad.type=xtremepush;pushsync.connections.bad.region=eu;pushsync.connections.bad.client-id=c1 | pushsync.connections.bad.client-secret: client-secret is required with client-id
             wrong region       | pushsync.connections.bad.type=xtremepush;pushsync.connections.bad.region=asia;pushsync.connections.bad.app-token=SECRETVALUE          | pushsync.connections.bad.region must be one of [eu, us] for type xtremepush
             unknown type       | pushsync.connections.bad.type=onesignal;pushsync.connections.bad.api-key=SECRETVALUE                                                   | pushsync.connections.bad.type must be one of [cleverpush, xtremepush]
             missing type       | pushsync.connections.bad.api-key=SECRETVALUE                                                                                          | pushsync.connections.bad.type is required

@@ -69,13 +69,15 @@ class JobSpoolTest {
     /** The body on disk carries the caller's inline connection: it is encrypted, and read back whole. */
     @Test
     void theBodyIsEncryptedOnDiskAndReadBackWhole() throws Exception {
-        String json = "{\"syncId\": \"s\", \"connection\": {\"appToken\": \"spool-secret-4711\"}, \"rows\": ["
+        String json = "{\"syncId\": \"s\", \"connection\": {\"appToken\": \"spool-secret-4711\", "
+                + "\"clientSecret\": \"spool-client-secret-0815\"}, \"rows\": ["
                 + "{\"id\": \"r0\", \"fields\": {\"user_id\": \"u0\"}}, {\"id\": \"r1\", \"fields\": {\"user_id\": \"u1\"}}]}";
         JobSpool spool = spool(root);
         SpooledBody body = spool.write(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
 
         String onDisk = new String(Files.readAllBytes(body.file()), StandardCharsets.ISO_8859_1);
-        assertThat(onDisk).hasSize(json.length()).doesNotContain("spool-secret-4711").doesNotContain("syncId")
+        assertThat(onDisk).hasSize(json.length()).doesNotContain("spool-secret-4711")
+                .doesNotContain("spool-client-secret-0815").doesNotContain("syncId")
                 .doesNotContain("u0");
         try (BatchBodyReader.RowCursor rows = body.rows()) {
             assertThat(rows.next().id().stringValue()).isEqualTo("r0");
