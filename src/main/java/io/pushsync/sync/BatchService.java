@@ -69,18 +69,58 @@ public class BatchService {
         try (MDC.MDCCloseable a = MDC.putCloseable("syncId", request.syncId());
                 MDC.MDCCloseable b = MDC.putCloseable("batchId", request.batchId());
                 MDC.MDCCloseable c = MDC.putCloseable("destination", request.destination())) {
-            Run run = run(destination, batch);
+            Run run;
+            try {
+                run = run(destination, batch);
+            } catch (RuntimeException | Error e) {
+                release(request, fingerprint, e);
+                throw e;
+            }
+            // from here on the vendor has had the rows: the answer is the batch's results, whatever the ledger does
             if (run.clean()) {
-                ledger.complete(request.syncId(), request.batchId(), fingerprint, run.response());
+                record(request, fingerprint, run.response());
             } else {
                 // an answer shaped by an internal error is not stored: resending the batch runs it again
-                ledger.abandon(request.syncId(), request.batchId(), fingerprint);
+                release(request, fingerprint, null);
             }
             return new Execution(run.response(), false);
-        } catch (RuntimeException | Error e) {
-            ledger.abandon(request.syncId(), request.batchId(), fingerprint);
-            throw e;
         }
+    }
+
+    /**
+     * Stores a finished batch for replays. A failure (the shared state store down) is logged and counted, not
+     * answered: the rows went to the vendor, and their results are worth more than the record. The claim is freed
+     * as well as can be, so a resend is not refused as in progress; it then runs the batch again.
+     */
+    private void record(SyncRequest request, String fingerprint, BatchResponse response) {
+        try {
+            ledger.complete(request.syncId(), request.batchId(), fingerprint, response);
+        } catch (RuntimeException e) {
+            metrics.recordIdempotencyRecordFailure(request.destination());
+            log.warn("batch {} of sync {} ran, but could not be recorded in the idempotency ledger ({}): answering "
+                    + "its results anyway; a resend of it may run it again", request.batchId(), request.syncId(),
+                    describe(e));
+            release(request, fingerprint, null);
+        }
+    }
+
+    /** Frees the batch's claim, best effort: a failure is logged, or added to {@code failure} being thrown. */
+    private void release(SyncRequest request, String fingerprint, Throwable failure) {
+        try {
+            ledger.abandon(request.syncId(), request.batchId(), fingerprint);
+        } catch (RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+                return;
+            }
+            log.warn("could not free the idempotency claim of batch {} of sync {} ({}): a resend may be answered "
+                    + "409 (in progress) until it is freed", request.batchId(), request.syncId(), describe(e));
+        }
+    }
+
+    /** What a log line may say of a ledger failure: our own store message, else only the exception's class. */
+    private static String describe(RuntimeException e) {
+        return e instanceof StateStoreUnavailableException ? e.getMessage() : e.getClass().getName();
     }
 
     /** A batch's answer; {@code clean} is false when an internal error, not the vendor, decided some rows. */

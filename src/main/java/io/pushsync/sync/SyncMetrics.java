@@ -27,6 +27,14 @@ public class SyncMetrics {
         count(destination, objectType, "skipped", summary.skipped());
     }
 
+    /**
+     * {@code pushsync_idempotency_record_failures_total}: a batch ran but could not be recorded in the idempotency
+     * ledger (the shared state store failed); it was answered anyway, and a resend may run it again.
+     */
+    public void recordIdempotencyRecordFailure(String destination) {
+        registry.counter("pushsync_idempotency_record_failures_total", "destination", destination).increment();
+    }
+
     private void count(String destination, String objectType, String status, int n) {
         registry.counter("pushsync_rows_total", "destination", destination, "object_type", objectType,
                 "status", status).increment(n);

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
 
@@ -87,6 +89,7 @@ public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback
             connectionFactory = null;
         }
         if (process != null) {
+            resume(); // a paused server would not end on SIGTERM
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -128,6 +131,52 @@ public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback
         factory.afterPropertiesSet();
         factory.start();
         return factory;
+    }
+
+    /**
+     * A connection factory of its own whose commands time out after {@code commandTimeout} (Boot's
+     * {@code spring.data.redis.timeout}); the caller destroys it. With {@link #pause()} it makes a command's outcome
+     * unknown to the client: the command was sent, the client gave up, the server runs it once resumed.
+     */
+    public LettuceConnectionFactory newConnectionFactory(Duration commandTimeout) {
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(host, port),
+                LettuceClientConfiguration.builder().commandTimeout(commandTimeout).build());
+        factory.afterPropertiesSet();
+        factory.start();
+        return factory;
+    }
+
+    /**
+     * Freezes the private server ({@code SIGSTOP}): connections stay open, commands sent meanwhile wait unanswered
+     * until {@link #resume()}. A test using it must resume in a {@code finally}. Skipped (assumption) with an external
+     * server ({@code PUSHSYNC_TEST_REDIS}), which the tests must not freeze.
+     */
+    public void pause() {
+        Assumptions.assumeTrue(process != null, "pausing Redis needs a private redis-server, not PUSHSYNC_TEST_REDIS");
+        signal("STOP");
+    }
+
+    /** Lets a {@link #pause() paused} server run again ({@code SIGCONT}); harmless if it is not paused. */
+    public void resume() {
+        if (process != null) {
+            signal("CONT");
+        }
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Keys as strings, values as bytes: the template pushsync's Redis stores use. */

@@ -85,7 +85,8 @@ public class CleverPushDestination implements Destination {
             List.of(ConnectionField.matching(CHANNEL_ID, "Channel ID (Channel Settings > API; case-sensitive)",
                             CHANNEL_ID_PATTERN),
                     // the key is a header value: visible ASCII only, so a pasted newline is a 400, not a retry
-                    new ConnectionField(API_KEY, "Private API key", true, true, List.of(), "[\\x21-\\x7E]{1,512}")),
+                    new ConnectionField(API_KEY, "Private API key", true, true, List.of(),
+                            ConnectionField.SECRET_PATTERN)),
             List.of(new ObjectTypeDescriptor(SUBSCRIPTIONS, "Subscriptions (attributes)",
                             List.of("upsert", "add", "remove", "mirror"), OPTIONS,
                             List.of(RequiredField.of(CleverPushRows.SUBSCRIPTION_ID)),

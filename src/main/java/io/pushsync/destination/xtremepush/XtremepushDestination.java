@@ -31,12 +31,14 @@ public class XtremepushDestination implements Destination {
     private static final DestinationDescriptor DESCRIPTOR = new DestinationDescriptor(TYPE, "Xtremepush",
             List.of(ConnectionField.plain(REGION, "API region", List.of("eu", "us")),
                     // one kind of credentials: an app token, or an OAuth 2.0 client (projects since June 2026)
+                    // credentials are bounded visible ASCII: they go onto the wire with every chunk
                     new ConnectionField(APP_TOKEN, "App token (Settings > Integrations > API Integration)", true,
-                            false, List.of()),
+                            false, List.of(), ConnectionField.SECRET_PATTERN),
                     // visible ASCII: a client id goes into a form body and is shown in summaries
                     new ConnectionField(CLIENT_ID, "OAuth 2.0 client id (Settings > Integrations > API Integration)",
                             false, false, List.of(), "[\\x21-\\x7E]{1,256}"),
-                    new ConnectionField(CLIENT_SECRET, "OAuth 2.0 client secret", true, false, List.of())),
+                    new ConnectionField(CLIENT_SECRET, "OAuth 2.0 client secret", true, false, List.of(),
+                            ConnectionField.SECRET_PATTERN)),
             List.of(new ObjectTypeDescriptor(USER_PROFILES, "User profiles", List.of("upsert"), List.of(),
                             List.of(RequiredField.of(ProfileNormaliser.USER_ID, ProfileNormaliser.DEVICE_ID)),
                             List.of("user_id", "email", "first_name", "last_name", "mobile_number",

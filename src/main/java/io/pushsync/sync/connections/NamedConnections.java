@@ -7,14 +7,28 @@ import io.pushsync.sync.catalog.ConnectionField;
 import io.pushsync.sync.catalog.DestinationDescriptor;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.boot.origin.Origin;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,6 +40,11 @@ import org.springframework.stereotype.Component;
  *
  * <p>Keys are matched ignoring case, dashes, dots and underscores, so that environment variables
  * ({@code PUSHSYNC_CONNECTIONS_CRMEU_APP_TOKEN} binds as {@code app.token}) work as well as YAML.
+ *
+ * <p>Names (and keys of one definition) that are equal that way but spelled differently, e.g. {@code crm-eu} in YAML
+ * and {@code PUSHSYNC_CONNECTIONS_CRMEU_*} in the environment, are one connection given twice: the binder would merge
+ * them silently, so they stop the start-up too, naming each spelling and where it came from (a file and line, an
+ * environment variable's name). The same spelling in several sources is Spring's ordinary override.
  */
 @Component
 public class NamedConnections {
@@ -39,12 +58,22 @@ public class NamedConnections {
 
     private final Map<String, NamedConnection> byName;
 
+    /**
+     * @param environment where the definitions were bound from, to name the source of each spelling in a collision
+     *     message; null names spellings only
+     */
     @Autowired
-    public NamedConnections(NamedConnectionsProperties properties, DestinationRegistry destinations) {
+    public NamedConnections(NamedConnectionsProperties properties, DestinationRegistry destinations,
+            Environment environment) {
         List<String> problems = new ArrayList<>();
         Map<String, NamedConnection> map = new TreeMap<>();
+        Origins origins = Origins.of(environment);
+        Set<String> colliding = collisions(properties.connections().keySet(), origins, problems);
         properties.connections().forEach((name, keys) -> {
-            NamedConnection c = definition(name, keys == null ? Map.of() : keys, destinations, problems);
+            if (colliding.contains(name)) {
+                return; // the binder merged the spellings' keys into each: nothing in them is reliable
+            }
+            NamedConnection c = definition(name, keys == null ? Map.of() : keys, destinations, origins, problems);
             if (c != null) {
                 map.put(name, c);
             }
@@ -54,6 +83,11 @@ public class NamedConnections {
                     + String.join("; ", problems));
         }
         this.byName = Collections.unmodifiableMap(map);
+    }
+
+    /** Without the environment: a collision names the spellings but not where they came from. */
+    public NamedConnections(NamedConnectionsProperties properties, DestinationRegistry destinations) {
+        this(properties, destinations, null);
     }
 
     private NamedConnections() {
@@ -77,8 +111,39 @@ public class NamedConnections {
         return byName.values().stream().map(NamedConnection::summary).toList();
     }
 
+    /**
+     * Names that are one name once {@link #normalise normalised} ({@code crm-eu} in YAML, {@code CRMEU} in the
+     * environment): Spring's binder would merge their keys silently (list ids unioned, one token winning), so each
+     * such group is a problem naming every spelling and where it came from. Returns the names of all groups.
+     */
+    private static Set<String> collisions(Set<String> names, Origins origins, List<String> problems) {
+        Map<String, Set<String>> byNormalised = new TreeMap<>();
+        for (String name : names) {
+            byNormalised.computeIfAbsent(normalise(name), n -> new TreeSet<>()).add(name);
+        }
+        Set<String> colliding = new HashSet<>();
+        for (Set<String> spellings : byNormalised.values()) {
+            if (spellings.size() > 1) {
+                colliding.addAll(spellings);
+                problems.add(PREFIX.substring(0, PREFIX.length() - 1) + ": " + spellings.stream()
+                        .map(spelling -> "'" + spelling + "'" + origins.of(spelling, null))
+                        .collect(Collectors.joining(" and ")) + " are one connection name (case, '-', '_' and "
+                        + "'.' are ignored), defined in different spellings; define it once, spelled the same "
+                        + "way in every source (an environment variable cannot carry a '-': use a name without one)");
+            }
+        }
+        return colliding;
+    }
+
+    /** How {@code key} is given: itself, or {@code list-ids[n]} for any element of an indexed {@code list-ids}. */
+    private static String spelled(String key) {
+        Matcher indexed = INDEXED.matcher(key);
+        return indexed.matches() && normalise(indexed.group(1)).equals(normalise(LIST_IDS))
+                ? indexed.group(1) + "[n]" : key;
+    }
+
     private static NamedConnection definition(String name, Map<String, String> keys, DestinationRegistry destinations,
-            List<String> problems) {
+            Origins origins, List<String> problems) {
         String base = PREFIX + name + ".";
         List<String> types = destinations.catalog().stream().map(DestinationDescriptor::type).toList();
         String type = null;
@@ -105,6 +170,23 @@ public class NamedConnections {
                 fields.put(n, e.getValue());
                 given.put(n, key);
             }
+        }
+        Map<String, Set<String>> spellings = new LinkedHashMap<>(); // normalised key -> how it is given
+        for (String key : keys.keySet()) {
+            spellings.computeIfAbsent(normalise(spelled(key).replace("[n]", "")), n -> new TreeSet<>())
+                    .add(spelled(key));
+        }
+        int beforeSpellings = problems.size();
+        spellings.forEach((n, forms) -> {
+            if (forms.size() > 1) {
+                problems.add(base + forms.iterator().next().replace("[n]", "") + " is given in different spellings, "
+                        + forms.stream().map(k -> "'" + k + "'" + origins.of(name, k))
+                                .collect(Collectors.joining(" and "))
+                        + ", which would be merged; give it once, spelled one way everywhere");
+            }
+        });
+        if (problems.size() > beforeSpellings) {
+            return null;
         }
         if (type == null || type.isEmpty()) {
             problems.add(base + "type is required (one of " + types + ")");
@@ -213,5 +295,66 @@ public class NamedConnections {
     /** {@code appToken} -> {@code app-token}. */
     static String kebab(String camel) {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Where each spelling of a definition's name (and of each of its keys) came from: the origin of one of its
+     * properties (a file and line, an environment variable's name) or the property source's name; never a value.
+     */
+    private static final class Origins {
+
+        private static final ConfigurationPropertyName CONNECTIONS =
+                ConfigurationPropertyName.of(PREFIX.substring(0, PREFIX.length() - 1));
+        private static final Origins NONE = new Origins();
+
+        /** name as spelled -> key as spelled ("" for the name itself) -> where, one per property source. */
+        private final Map<String, Map<String, Set<String>>> where = new HashMap<>();
+
+        static Origins of(Environment environment) {
+            if (environment == null) {
+                return NONE;
+            }
+            Origins origins = new Origins();
+            for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+                if (!(source instanceof IterableConfigurationPropertySource iterable)) {
+                    continue;
+                }
+                Map<String, Set<String>> seen = new HashMap<>(); // one origin per spelling and source
+                iterable.stream().filter(p -> CONNECTIONS.isAncestorOf(p) && p.getNumberOfElements() > 2)
+                        .forEach(p -> {
+                            int count = p.getNumberOfElements();
+                            String name = p.getElement(2, ConfigurationPropertyName.Form.ORIGINAL);
+                            List<String> rest = new ArrayList<>();
+                            for (int i = 3; i < count; i++) {
+                                rest.add(p.getElement(i, ConfigurationPropertyName.Form.ORIGINAL));
+                            }
+                            String key = rest.isEmpty() ? "" : spelled(String.join(".", rest));
+                            for (String k : rest.isEmpty() ? List.of("") : List.of("", key)) {
+                                if (seen.computeIfAbsent(name, x -> new HashSet<>()).add(k)) {
+                                    origins.where.computeIfAbsent(name, x -> new HashMap<>())
+                                            .computeIfAbsent(k, x -> new LinkedHashSet<>())
+                                            .add(describe(source, p));
+                                }
+                            }
+                        });
+            }
+            return origins;
+        }
+
+        private static String describe(ConfigurationPropertySource source, ConfigurationPropertyName name) {
+            ConfigurationProperty property = source.getConfigurationProperty(name);
+            Origin origin = property == null ? null : property.getOrigin();
+            if (origin != null) {
+                return origin.toString();
+            }
+            Object underlying = source.getUnderlyingSource();
+            return "property source '" + (underlying instanceof PropertySource<?> ps ? ps.getName() : underlying) + "'";
+        }
+
+        /** " (from ...)" for a name ({@code key} null) or one of its keys, or "" when unknown. */
+        String of(String name, String key) {
+            Set<String> found = where.getOrDefault(name, Map.of()).get(key == null ? "" : key);
+            return found == null || found.isEmpty() ? "" : " (from " + String.join(", ", found) + ")";
+        }
     }
 }
