@@ -1,5 +1,6 @@
 package io.pushsync.api;
 
+import io.pushsync.sync.BatchBodyReader;
 import io.pushsync.sync.BatchConflictException;
 import io.pushsync.sync.BatchProperties;
 import io.pushsync.sync.BatchResponse;
@@ -72,6 +73,7 @@ public class CensusController {
     private final BatchProperties batchProperties;
     private final Environment environment;
     private final JsonMapper json;
+    private final BatchBodyReader strict;
     private final PayloadFingerprint fingerprints;
 
     public CensusController(NamedConnections connections, DestinationRegistry registry, BatchService batches,
@@ -84,6 +86,7 @@ public class CensusController {
         this.environment = environment;
         // the application's mapper: the same parser limits (nesting depth, document length) as /v1 bodies
         this.json = json;
+        this.strict = new BatchBodyReader(json); // reads a call as the mapper would, refusing a repeated key
         this.fingerprints = fingerprints;
     }
 
@@ -112,7 +115,9 @@ public class CensusController {
         }
         JsonNode request;
         try {
-            request = body == null || body.length == 0 ? null : json.readTree(body);
+            request = body == null || body.length == 0 ? null : strict.tree(body);
+        } catch (BatchBodyReader.DuplicateKeyException e) {
+            return answer(error(NODES.nullNode(), INVALID_REQUEST, "Invalid Request: " + e.getMessage()));
         } catch (JacksonException e) {
             request = null;
         }

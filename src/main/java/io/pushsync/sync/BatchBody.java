@@ -22,7 +22,8 @@ public record BatchBody(ObjectNode head, List<RawRow> rows, int rowCount, byte[]
      * @param object whether the element is a JSON object; when false the other components are null
      * @param id the {@code id} value as given, or null
      * @param change the {@code change} value as given, or null
-     * @param fields {@code fields} when it is an object (null values included); null when absent or not an object
+     * @param fields {@code fields} when it is an object (null values included); null when absent or not an object;
+     *     empty when it has more fields than the reader keeps, {@link RowFields#fieldsSent()} saying how many
      * @param unknown names of properties other than id, change and fields (at most a few are kept)
      */
     public record RawRow(boolean object, JsonNode id, JsonNode change, RowFields fields, List<String> unknown) {

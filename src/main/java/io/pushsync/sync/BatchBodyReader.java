@@ -13,6 +13,7 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -20,6 +21,11 @@ import tools.jackson.databind.node.ObjectNode;
  * Reads a batch or job request as a stream ({@link BatchBody}): the rows never exist as one JSON tree, and the
  * payload's digest is computed on the bytes as they are read. The parser is the application's, so its limits
  * (document length, nesting depth) apply; a malformed body fails with the parser's {@code JacksonException}.
+ *
+ * <p>A key that an object of the body repeats (at the top, in a row, in {@code fields}, in any value) fails the read
+ * with a {@link DuplicateKeyException} naming it: a 400. A row with more fields than {@code
+ * pushsync.batch.max-fields-per-row} keeps none of them ({@link RowFields#fieldsSent()}): the validator fails that
+ * row, and what the reader holds for it does not grow with its names.
  */
 @Component
 public class BatchBodyReader {
@@ -30,10 +36,22 @@ public class BatchBodyReader {
     private static final BatchBodyReader DEFAULT = new BatchBodyReader(JsonMapper.builder().build());
 
     private final JsonMapper json;
+    private final int maxFieldsPerRow;
+
+    /** A reader that keeps every field of a row, however many (the validator still fails a row with too many). */
+    public BatchBodyReader(JsonMapper json) {
+        this(json, Integer.MAX_VALUE);
+    }
+
+    /** A reader that keeps no field of a row with more than {@code maxFieldsPerRow} of them. */
+    public BatchBodyReader(JsonMapper json, int maxFieldsPerRow) {
+        this.json = json;
+        this.maxFieldsPerRow = maxFieldsPerRow;
+    }
 
     @Autowired
-    public BatchBodyReader(JsonMapper json) {
-        this.json = json;
+    public BatchBodyReader(JsonMapper json, BatchProperties limits) {
+        this(json, limits.maxFieldsPerRow());
     }
 
     /** A reader on a default mapper: for bodies that already are trees ({@link #of(JsonNode)}). */
@@ -55,12 +73,36 @@ public class BatchBodyReader {
     }
 
     /**
+     * One JSON document as a tree, as the mapper would read it but for a key repeated in an object, which is
+     * refused (for bodies read whole, such as Census calls).
+     *
+     * @return the tree, or null when the body has no JSON value (empty or only whitespace)
+     * @throws DuplicateKeyException when an object of the body repeats a key
+     * @throws tools.jackson.core.JacksonException when the body is not well-formed JSON or breaks a parser limit
+     */
+    public JsonNode tree(byte[] body) {
+        try (JsonParser p = json.createParser(body)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                return null;
+            }
+            JsonNode tree = value(p, first);
+            if (p.nextToken() != null) {
+                throw new tools.jackson.core.exc.StreamReadException(p, "trailing content after the JSON value");
+            }
+            return tree;
+        }
+    }
+
+    /**
      * Reads the whole stream.
      *
      * @param keepRows rows beyond this many are counted ({@link BatchBody#rowCount()}) but not kept
      * @return the body; {@link BatchBody#head()} is null when it is not a JSON object
      * @throws tools.jackson.core.JacksonException when the body is not well-formed JSON or breaks a parser limit
      * @throws MissingBodyException when the body is empty
+     * @throws DuplicateKeyException when an object of the body repeats a key (rows beyond {@code keepRows} are
+     *     not looked into)
      */
     public BatchBody read(InputStream in, int keepRows) {
         CanonicalDigestStream digesting = new CanonicalDigestStream(in);
@@ -81,24 +123,25 @@ public class BatchBodyReader {
             head = NODES.objectNode();
             boolean rowsSeen = false;
             for (String name = p.nextName(); name != null; name = p.nextName()) {
-                JsonToken t = p.nextToken();
-                if ("rows".equals(name) && rowsSeen) {
-                    // which one would count? A job reads its rows again from the first (RowCursor): refuse both
-                    throw new tools.jackson.core.exc.StreamReadException(p, "duplicate property 'rows'");
+                boolean isRows = "rows".equals(name);
+                if (isRows ? rowsSeen : head.has(name)) {
+                    // which one would count? (A job reads its rows again from the first: RowCursor)
+                    throw duplicate(p, name);
                 }
-                rowsSeen |= "rows".equals(name);
-                if ("rows".equals(name) && t == JsonToken.START_ARRAY) {
+                JsonToken t = p.nextToken();
+                rowsSeen |= isRows;
+                if (isRows && t == JsonToken.START_ARRAY) {
                     rows = new ArrayList<>(Math.min(keepRows, 1024));
                     count = readRows(p, rows, keepRows);
-                } else if ("rows".equals(name)) {
-                    head.set(name, p.readValueAsTree()); // not an array: the validator reports it
+                } else if (isRows) {
+                    head.set(name, value(p, t)); // not an array: the validator reports it
                     rows = null;
                 } else {
-                    head.set(name, p.readValueAsTree());
+                    head.set(name, value(p, t));
                 }
             }
         } else {
-            p.readValueAsTree(); // read (and check) the rest of the value; the validator rejects it
+            value(p, first); // read (and check) the rest of the value; the validator rejects it
         }
         if (p.nextToken() != null) {
             throw new tools.jackson.core.exc.StreamReadException(p,
@@ -109,7 +152,7 @@ public class BatchBodyReader {
     }
 
     private int readRows(JsonParser p, List<BatchBody.RawRow> rows, int keepRows) {
-        RowFields.Builder fields = new RowFields.Builder(RowFields.Shape.root());
+        RowFields.Builder fields = new RowFields.Builder(RowFields.Shape.root(), maxFieldsPerRow);
         int count = 0;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             count++;
@@ -142,24 +185,42 @@ public class BatchBodyReader {
         JsonNode id = null;
         JsonNode change = null;
         RowFields values = null;
+        boolean fieldsSeen = false;
         List<String> unknown = List.of();
         for (String name = p.nextName(); name != null; name = p.nextName()) {
-            JsonToken t = p.nextToken();
             switch (name) {
-                case "id" -> id = value(p, t);
-                case "change" -> change = value(p, t);
+                case "id" -> {
+                    if (id != null) {
+                        throw duplicate(p, name);
+                    }
+                    id = value(p, p.nextToken());
+                }
+                case "change" -> {
+                    if (change != null) {
+                        throw duplicate(p, name);
+                    }
+                    change = value(p, p.nextToken());
+                }
                 case "fields" -> {
+                    if (fieldsSeen) {
+                        throw duplicate(p, name);
+                    }
+                    fieldsSeen = true;
+                    JsonToken t = p.nextToken();
                     if (t == JsonToken.START_OBJECT) {
                         for (String field = p.nextName(); field != null; field = p.nextName()) {
-                            fields.put(field, value(p, p.nextToken()));
+                            if (!fields.put(field, value(p, p.nextToken()))) {
+                                throw duplicate(p, field);
+                            }
                         }
                         values = fields.build();
                     } else {
-                        p.skipChildren();
+                        value(p, t);
                         values = null;
                     }
                 }
                 default -> {
+                    p.nextToken();
                     p.skipChildren();
                     if (unknown.size() < MAX_UNKNOWN_NAMES) {
                         unknown = unknown.isEmpty() ? new ArrayList<>(2) : unknown;
@@ -171,7 +232,10 @@ public class BatchBodyReader {
         return new BatchBody.RawRow(true, id, change, values, unknown);
     }
 
-    /** The value at the current token, as the mapper's tree would have it; scalars without the mapper's overhead. */
+    /**
+     * The value at the current token, as the mapper's tree would have it; scalars without the mapper's overhead,
+     * objects and arrays read here to refuse a repeated key.
+     */
     private JsonNode value(JsonParser p, JsonToken t) {
         return switch (t) {
             case VALUE_STRING -> NODES.stringNode(p.getString());
@@ -183,8 +247,34 @@ public class BatchBodyReader {
                 case LONG -> NODES.numberNode(p.getLongValue());
                 default -> p.readValueAsTree();
             };
+            case START_OBJECT -> object(p);
+            case START_ARRAY -> array(p);
             default -> p.readValueAsTree();
         };
+    }
+
+    /** The object that starts at the current token (its depth is bounded by the parser's nesting limit). */
+    private ObjectNode object(JsonParser p) {
+        ObjectNode o = NODES.objectNode();
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+            if (o.putIfAbsent(name, value(p, p.nextToken())) != null) {
+                throw duplicate(p, name);
+            }
+        }
+        return o;
+    }
+
+    private ArrayNode array(JsonParser p) {
+        ArrayNode a = NODES.arrayNode();
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            a.add(value(p, t));
+        }
+        return a;
+    }
+
+    /** {@code name}, the current property name of the parser, repeated in its object. */
+    private static DuplicateKeyException duplicate(JsonParser p, String name) {
+        return new DuplicateKeyException(name, p.streamReadContext().pathAsPointer().toString());
     }
 
     /**
@@ -237,7 +327,7 @@ public class BatchBodyReader {
             }
             index++;
             if (index % SHAPE_TREE_ROWS == 0) {
-                fields = new RowFields.Builder(RowFields.Shape.root());
+                fields = new RowFields.Builder(RowFields.Shape.root(), maxFieldsPerRow);
             }
             return readRow(parser, t, fields);
         }
@@ -250,6 +340,32 @@ public class BatchBodyReader {
         @Override
         public void close() {
             parser.close();
+        }
+    }
+
+    /**
+     * An object of the body has a key twice (a 400 like the validator's, pointing at the second one): which of the
+     * two values was meant cannot be told, so neither is taken.
+     */
+    public static final class DuplicateKeyException extends InvalidBatchException {
+        private final String key;
+        private final String pointer;
+
+        DuplicateKeyException(String key, String pointer) {
+            super(List.of(new Violation(pointer, "duplicate key '" + key + "' at " + pointer
+                    + ": a key may appear only once in a JSON object")));
+            this.key = key;
+            this.pointer = pointer;
+        }
+
+        /** The repeated key. */
+        public String key() {
+            return key;
+        }
+
+        /** A JSON Pointer to its second occurrence. */
+        public String pointer() {
+            return pointer;
         }
     }
 

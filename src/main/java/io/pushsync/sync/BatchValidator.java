@@ -423,8 +423,9 @@ public class BatchValidator {
     }
 
     private RowError rowProblem(ObjectTypeDescriptor objectType, SyncRow row) {
-        if (row.fields().size() > limits.maxFieldsPerRow()) {
-            return RowError.of(ErrorCode.INVALID_FIELD, "the row has " + row.fields().size()
+        int sent = RowFields.fieldsSent(row.fields()); // a row over the reader's limit keeps no fields
+        if (sent > limits.maxFieldsPerRow()) {
+            return RowError.of(ErrorCode.INVALID_FIELD, "the row has " + sent
                     + " fields; at most " + limits.maxFieldsPerRow() + " are accepted");
         }
         for (Map.Entry<String, JsonNode> e : row.fields().entrySet()) {
