@@ -39,7 +39,9 @@ public final class AdapterRun {
             if (!request.rows().isEmpty()) {
                 destination.sync(request, deadline, results);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too (an assertion, a class that failed to load, a stack overflow, an OutOfMemoryError the
+            // process survived): every row still gets an outcome and the caller its answer
             clean = false;
             log.error("destination {} failed on {}; unconfirmed rows fail as retryable", request.destination(), label,
                     e);

@@ -125,7 +125,7 @@ final class ProfileImport {
         Map<Set<String>, Group> groups = new LinkedHashMap<>();
         Map<List<String>, Placement> placements = new HashMap<>();
         List<SyncRow> rows = request.rows();
-        RuntimeException failure = null;
+        Throwable failure = null;
         try (Dispatcher dispatcher = new Dispatcher(pipeline)) {
             Placing placing = new Placing(dispatcher, group -> delivery(group, region, credentials, deadline, results));
             try (NormalisedBlocks blocks = new NormalisedBlocks(rows, normaliser, NORMALISED_BLOCK)) {
@@ -147,12 +147,15 @@ final class ProfileImport {
             for (Group group : groups.values()) {
                 placing.flush(group);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failure = e; // chunks already on their way finish first
         }
         pipeline.finish();
+        if (failure instanceof Error error) {
+            throw error;
+        }
         if (failure != null) {
-            throw failure;
+            throw (RuntimeException) failure;
         }
     }
 

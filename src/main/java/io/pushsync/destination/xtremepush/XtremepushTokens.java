@@ -87,6 +87,9 @@ final class XtremepushTokens {
                     mine.complete(request(region, c, deadline));
                 } catch (RuntimeException e) {
                     mine.completeExceptionally(e); // a failed future leaves the cache: the next caller asks again
+                } catch (Error e) {
+                    mine.completeExceptionally(e); // callers waiting for this answer must not wait forever
+                    throw e;
                 }
             }
         }
