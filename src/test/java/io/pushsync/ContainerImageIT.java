@@ -38,6 +38,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -58,9 +59,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code PUSHSYNC_BASE_IMAGE}, default {@code local/pushsync-jre:17} from {@code scripts/build-base-image.sh}) with
  * the jar Maven just packaged, and run with host networking against WireMock on 127.0.0.1 playing CleverPush.
  * <p>
- * Without a Docker engine (or without the base image) the class is skipped, unless
- * {@code PUSHSYNC_REQUIRE_DOCKER=true} (CI), where it fails instead. The methods run in order: the last one stops
- * the container with SIGTERM.
+ * Without a Docker engine (or without the base image) every test is skipped, each reported as skipped with the
+ * reason (an assumption in {@code @BeforeEach}: an assumption failing in {@code @BeforeAll} would leave the class out
+ * of the failsafe summary, {@code Tests run: 0, Skipped: 0}), unless {@code PUSHSYNC_REQUIRE_DOCKER=true} (CI), where
+ * the class fails instead. The methods run in order: the last one stops the container with SIGTERM.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainerImageIT {
@@ -77,15 +79,22 @@ class ContainerImageIT {
     static GenericContainer<?> container;
     static final ToStringConsumer containerLog = new ToStringConsumer();
     static int port;
+    /** Why the tests are skipped (no engine, no base image), or null. */
+    static String skipReason;
 
     @BeforeAll
     static void start() throws Exception {
         boolean required = "true".equalsIgnoreCase(System.getenv("PUSHSYNC_REQUIRE_DOCKER"));
-        requireOrSkip(required, DockerClientFactory.instance().isDockerAvailable(),
-                "no Docker engine is reachable (install docker.io and start dockerd, see docs/platform-notes.md)");
+        skipReason = null;
+        if (!requireOrSkip(required, DockerClientFactory.instance().isDockerAvailable(),
+                "no Docker engine is reachable (install docker.io and start dockerd, see docs/platform-notes.md)")) {
+            return;
+        }
         String baseImage = System.getenv().getOrDefault("PUSHSYNC_BASE_IMAGE", DEFAULT_BASE_IMAGE);
-        requireOrSkip(required, imageExists(baseImage),
-                "base image " + baseImage + " does not exist locally: run scripts/build-base-image.sh");
+        if (!requireOrSkip(required, imageExists(baseImage),
+                "base image " + baseImage + " does not exist locally: run scripts/build-base-image.sh")) {
+            return;
+        }
 
         Path project = Path.of("").toAbsolutePath();
         Path jar;
@@ -117,6 +126,11 @@ class ContainerImageIT {
                 .withLogConsumer(containerLog)
                 .waitingFor(new ReadinessProbe(port).withStartupTimeout(Duration.ofSeconds(90)));
         container.start();
+    }
+
+    @BeforeEach
+    void skipWithoutDocker() {
+        assumeTrue(skipReason == null, () -> skipReason);
     }
 
     @AfterAll
@@ -309,11 +323,18 @@ class ContainerImageIT {
         }
     }
 
-    static void requireOrSkip(boolean required, boolean condition, String message) {
+    /**
+     * True if {@code condition} holds; else fails with {@code PUSHSYNC_REQUIRE_DOCKER=true}, or records the reason
+     * for which {@link #skipWithoutDocker()} skips each test and returns false.
+     */
+    static boolean requireOrSkip(boolean required, boolean condition, String message) {
         if (!condition && required) {
             fail("PUSHSYNC_REQUIRE_DOCKER=true but " + message);
         }
-        assumeTrue(condition, message);
+        if (!condition) {
+            skipReason = message;
+        }
+        return condition;
     }
 
     static boolean imageExists(String image) {

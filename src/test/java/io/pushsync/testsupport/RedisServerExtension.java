@@ -18,10 +18,15 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.lang.reflect.Method;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -32,16 +37,27 @@ import org.springframework.data.redis.core.RedisTemplate;
  *
  * <ol>
  *   <li>env {@code PUSHSYNC_TEST_REDIS=host:port}: that server (must be a loopback address);</li>
- *   <li>else a {@code redis-server} binary (on {@code PATH} or {@code /usr/bin}): a private server on a free port,
- *       nothing saved to disk, stopped after the class;</li>
- *   <li>else the class is skipped, unless env {@code PUSHSYNC_REQUIRE_REDIS=true} (CI): then it fails.</li>
+ *   <li>else a {@code redis-server} binary: the one env {@code PUSHSYNC_REDIS_SERVER=/path/to/redis-server} names
+ *       (if that path is not an executable there is no binary: {@code PUSHSYNC_REDIS_SERVER=/nonexistent} simulates a
+ *       machine without Redis), otherwise the first on {@code PATH}, otherwise {@code /usr/bin/redis-server}: a private
+ *       server on a free port, nothing saved to disk, stopped after the class;</li>
+ *   <li>else every test of the class is skipped, each reported as skipped with the reason (a disabling
+ *       {@link ExecutionCondition} per test method; the class's own {@code @BeforeAll}/{@code @AfterAll} methods are
+ *       not run, since they would need the server), unless env {@code PUSHSYNC_REQUIRE_REDIS=true} (CI): then the
+ *       class fails.</li>
  * </ol>
  *
+ * (Aborting in {@code beforeAll} instead would make the whole class vanish from the surefire summary:
+ * {@code Tests run: 0, Skipped: 0}.)
+ * <p>
  * Tests never flush the database (an external server may be shared): each uses its own key prefix
  * ({@link #uniquePrefix()}). Use as {@code @RegisterExtension static final RedisServerExtension REDIS = ...}.
  */
-public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
+public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback, ExecutionCondition,
+        InvocationInterceptor {
 
+    /** Why this class's tests are skipped (no Redis), or null when a server is there. */
+    private volatile String skipReason;
     private String host;
     private int port;
     private Process process;
@@ -50,6 +66,7 @@ public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        skipReason = null;
         String external = System.getenv("PUSHSYNC_TEST_REDIS");
         if (external != null && !external.isBlank()) {
             int colon = external.lastIndexOf(':');
@@ -63,12 +80,18 @@ public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback
         }
         Path binary = findRedisServer();
         if (binary == null) {
-            String why = "no Redis for the tests: set PUSHSYNC_TEST_REDIS=host:port or install redis-server "
-                    + "(apt-get install -y redis-server)";
+            String override = System.getenv("PUSHSYNC_REDIS_SERVER");
+            String why = "no Redis for the tests: "
+                    + (override != null && !override.isBlank()
+                            ? "PUSHSYNC_REDIS_SERVER=" + override + " is not an executable"
+                            : "no redis-server on PATH or at /usr/bin")
+                    + "; set PUSHSYNC_TEST_REDIS=host:port or install redis-server (apt-get install -y redis-server)";
             if ("true".equalsIgnoreCase(System.getenv("PUSHSYNC_REQUIRE_REDIS"))) {
                 throw new IllegalStateException(why + " (PUSHSYNC_REQUIRE_REDIS=true: the Redis tests must run)");
             }
-            Assumptions.abort(why);
+            // not Assumptions.abort here: an aborted class is left out of the surefire summary altogether
+            skipReason = why;
+            return;
         }
         host = "127.0.0.1";
         port = freePort();
@@ -82,8 +105,43 @@ public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback
         awaitPing(10_000);
     }
 
+    /** Each test method is disabled, with the reason, when there is no Redis; the class itself always runs. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        String why = skipReason;
+        if (why != null && context.getTestMethod().isPresent()) {
+            return ConditionEvaluationResult.disabled(why);
+        }
+        return ConditionEvaluationResult.enabled("Redis for the tests is available or not yet looked for");
+    }
+
+    /** Without Redis the class's {@code @BeforeAll} methods (which would use it) are not run. */
+    @Override
+    public void interceptBeforeAllMethod(Invocation<Void> invocation,
+            ReflectiveInvocationContext<Method> invocationContext, ExtensionContext extensionContext)
+            throws Throwable {
+        proceedUnlessSkipped(invocation);
+    }
+
+    /** Nor their {@code @AfterAll} counterparts. */
+    @Override
+    public void interceptAfterAllMethod(Invocation<Void> invocation,
+            ReflectiveInvocationContext<Method> invocationContext, ExtensionContext extensionContext)
+            throws Throwable {
+        proceedUnlessSkipped(invocation);
+    }
+
+    private void proceedUnlessSkipped(Invocation<Void> invocation) throws Throwable {
+        if (skipReason != null) {
+            invocation.skip();
+        } else {
+            invocation.proceed();
+        }
+    }
+
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        skipReason = null;
         if (connectionFactory != null) {
             connectionFactory.destroy();
             connectionFactory = null;
@@ -185,6 +243,11 @@ public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback
     }
 
     private static Path findRedisServer() {
+        String override = System.getenv("PUSHSYNC_REDIS_SERVER");
+        if (override != null && !override.isBlank()) {
+            Path named = Path.of(override);
+            return Files.isExecutable(named) && !Files.isDirectory(named) ? named : null;
+        }
         String path = System.getenv("PATH");
         if (path != null) {
             for (String d : path.split(java.io.File.pathSeparator)) {
