@@ -110,7 +110,7 @@ public class CensusController {
         NamedConnection connection = connections.find(connectionName).orElse(null);
         if (connection == null) {
             return ResponseEntity.status(404).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                    .body("{\"title\":\"Not Found\",\"status\":404,"
+                    .body("{\"type\":\"" + ProblemTypes.NOT_FOUND + "\",\"title\":\"Not Found\",\"status\":404,"
                             + "\"detail\":\"no connection of that name is configured (pushsync.connections)\"}");
         }
         JsonNode request;

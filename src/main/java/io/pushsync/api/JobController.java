@@ -13,6 +13,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -98,8 +101,51 @@ public class JobController {
     @ApiResponse(responseCode = "409", description = "the job has not finished yet", content = @Content(
             mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     public JobResultsPage results(@PathVariable String jobId,
-            @RequestParam(defaultValue = "0") int offset, @RequestParam(defaultValue = "1000") int limit) {
-        return jobs.results(jobId, offset, limit);
+            @Parameter(description = "index of the first result, 0 or more", schema = @Schema(type = "integer",
+                    format = "int32", minimum = "0", defaultValue = "0"))
+            @RequestParam(defaultValue = "0") String offset,
+            @Parameter(description = "results on the page, 1..pushsync.jobs.max-page-size", schema = @Schema(
+                    type = "integer", format = "int32", minimum = "1", defaultValue = "1000"))
+            @RequestParam(defaultValue = "1000") String limit) {
+        // read as text, so that every bad parameter is named in one 400 (errors[]), not only the first unconvertible
+        Map<String, String> errors = new LinkedHashMap<>();
+        Integer from = integer("offset", offset, 0, Integer.MAX_VALUE, "0 or more", errors);
+        Integer size = integer("limit", limit, 1, properties.maxPageSize(),
+                "between 1 and " + properties.maxPageSize() + " (pushsync.jobs.max-page-size)", errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidPagingException(errors);
+        }
+        return jobs.results(jobId, from, size);
+    }
+
+    private static Integer integer(String name, String text, int min, int max, String range,
+            Map<String, String> errors) {
+        String value = text.strip();
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException notAnInt) {
+            // a word, a fraction, a repeated parameter ("1,2") or beyond int: reported like an out-of-range number
+        }
+        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+        errors.put(name, name + " must be an integer " + range + ", not '" + shown + "'");
+        return null;
+    }
+
+    /** Bad paging parameters of a results page: parameter name -> message (answered 400, see ProblemDetailsAdvice). */
+    static final class InvalidPagingException extends RuntimeException {
+        private final Map<String, String> errors;
+
+        InvalidPagingException(Map<String, String> errors) {
+            super(String.join("; ", errors.values()), null, false, false);
+            this.errors = Collections.unmodifiableMap(new LinkedHashMap<>(errors));
+        }
+
+        Map<String, String> errors() {
+            return errors;
+        }
     }
 
     @DeleteMapping(path = "/v1/jobs/{jobId}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -9,6 +9,7 @@ import io.pushsync.sync.jobs.InvalidPageException;
 import io.pushsync.sync.jobs.JobNotFinishedException;
 import io.pushsync.sync.jobs.JobNotFoundException;
 import io.pushsync.sync.jobs.JobsBusyException;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Problem Details ({@code application/problem+json}) for every request-level error. Row problems are results. */
 @RestControllerAdvice
@@ -65,6 +68,25 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .body(problem(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.BODY_TOO_LARGE, "Request body too large",
                         "the request body is longer than the " + e.maxBytes() + " bytes " + e.key()
                                 + " allows: split the batch"));
+    }
+
+    /**
+     * A body that is not UTF-8 ({@link RequestBodyLimitFilter}): 415, nothing was parsed or stored. Census answers it
+     * as any body it cannot parse: a JSON-RPC parse error (id null) in a 200.
+     */
+    @ExceptionHandler(RequestBodyLimitFilter.NotUtf8BodyException.class)
+    ResponseEntity<?> notUtf8(RequestBodyLimitFilter.NotUtf8BodyException e, HttpServletRequest request) {
+        if (request.getRequestURI().startsWith("/census/")) {
+            ObjectNode error = JsonNodeFactory.instance.objectNode();
+            error.put("jsonrpc", "2.0");
+            error.putNull("id");
+            error.putObject("error").put("code", CensusController.PARSE_ERROR)
+                    .put("message", "Parse error: " + e.getMessage());
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(error.toString());
+        }
+        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemTypes.UNSUPPORTED_MEDIA_TYPE,
+                        "Unsupported media type", e.getMessage()));
     }
 
     @ExceptionHandler(JobNotFoundException.class)
@@ -153,6 +175,31 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
         p.setType(URI.create(type));
         p.setTitle(title);
+        return p;
+    }
+
+    /**
+     * Every Problem Details the base class builds (405, 406, 400 for a missing or unconvertible parameter, ...) gets a
+     * pushsync {@code type} instead of {@code about:blank}; bodies the handlers above typed keep theirs.
+     */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        Object typed = body == null ? ProblemDetail.forStatus(statusCode) : body;
+        if (typed instanceof ProblemDetail p && (p.getType() == null || "about:blank".equals(p.getType().toString()))) {
+            p.setType(URI.create(ProblemTypes.forStatus(statusCode.value())));
+        }
+        return super.handleExceptionInternal(ex, typed, headers, statusCode, request);
+    }
+
+    /** Offset/limit of a results page that are not numbers or out of range: one 400 naming every bad parameter. */
+    @ExceptionHandler(JobController.InvalidPagingException.class)
+    ProblemDetail invalidPaging(JobController.InvalidPagingException e) {
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
+                String.join("; ", e.errors().values()));
+        p.setProperty("errors", e.errors().entrySet().stream()
+                .map(v -> Map.of("pointer", "/" + v.getKey(), "parameter", v.getKey(), "message", v.getValue()))
+                .toList());
         return p;
     }
 }

@@ -21,4 +21,27 @@ final class ProblemTypes {
 
     private ProblemTypes() {
     }
+
+    // ---- appended: the types of HTTP-level errors (no handler, wrong method, firewall, container error page)
+    static final String METHOD_NOT_ALLOWED = BASE + "method-not-allowed";
+    static final String NOT_ACCEPTABLE = BASE + "not-acceptable";
+    static final String REQUEST_REJECTED = BASE + "request-rejected";
+    static final String FORBIDDEN = BASE + "forbidden";
+    static final String SERVICE_UNAVAILABLE = BASE + "service-unavailable";
+    static final String INTERNAL_ERROR = BASE + "internal-error";
+
+    /** The pushsync type of an HTTP-level error that has none of its own; a 4xx not listed is an invalid request. */
+    static String forStatus(int status) {
+        return switch (status) {
+            case 401 -> UNAUTHORIZED;
+            case 403 -> FORBIDDEN;
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 406 -> NOT_ACCEPTABLE;
+            case 413 -> BODY_TOO_LARGE;
+            case 415 -> UNSUPPORTED_MEDIA_TYPE;
+            case 503 -> SERVICE_UNAVAILABLE;
+            default -> status >= 400 && status < 500 ? INVALID_REQUEST : INTERNAL_ERROR;
+        };
+    }
 }

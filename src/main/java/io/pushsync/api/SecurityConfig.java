@@ -11,6 +11,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * {@code /v1/**} needs a caller token; health, info, metrics and the API docs are open (probes and scrapers carry
@@ -54,6 +55,27 @@ public class SecurityConfig {
                     writeProblem(response, detail);
                 }));
         return http.build();
+    }
+
+    /**
+     * The firewall's rejections (StrictHttpFirewall: {@code //}, {@code ;}, an encoded {@code /} or {@code ..}, a
+     * non-printable header, ...) are a 400 Problem Details, written here: never the container's error page. The
+     * detail names no part of the request (a rejected header value may be a token).
+     */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler() {
+        return (request, response, ex) -> {
+            if (response.isCommitted()) {
+                return;
+            }
+            response.reset();
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            response.setContentType("application/problem+json");
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+            response.getWriter().write("{\"type\":\"" + ProblemTypes.REQUEST_REJECTED + "\",\"title\":\"Request "
+                    + "rejected\",\"status\":400,\"detail\":\"the request's URL or headers are not allowed (e.g. "
+                    + "'//', ';', an encoded '/' or '..', or a non-printable character): send a normalized URL\"}");
+        };
     }
 
     private static void writeProblem(HttpServletResponse response, String detail) throws java.io.IOException {

@@ -527,7 +527,8 @@ class CensusProtocolTest {
         assertThat(raw("xp", "", request, "wrong").getStatus()).isEqualTo(401);
         MockHttpServletResponse unknown = raw("nope", "?census_authentication=" + TOKEN, request, null);
         assertThat(unknown.getStatus()).isEqualTo(404);
-        assertThat(unknown.getContentAsString(StandardCharsets.UTF_8)).doesNotContain(TOKEN);
+        assertThat(unknown.getContentAsString(StandardCharsets.UTF_8)).doesNotContain(TOKEN)
+                .contains("\"type\":\"urn:pushsync:problem:not-found\"");
         assertThat(raw("nope", "?census_authentication=wrong", request, null).getStatus()).isEqualTo(401);
 
         // a failing sync and an internal-looking error: no log line holds the token
