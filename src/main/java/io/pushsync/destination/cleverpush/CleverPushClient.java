@@ -45,12 +45,14 @@ class CleverPushClient {
     }
 
     /**
-     * A lazy call: nothing is sent before subscription. Errors with {@code VendorCallFailure}; completes empty when
+     * A lazy call: nothing is sent before subscription. {@code path} is a URI template; {@code {channelId}} is filled
+     * in. Errors with {@code VendorCallFailure}; completes empty when
      * {@code stop} emitted before an answer (see {@link VendorExchange#exchange}).
      */
     Mono<VendorReply> call(String channelId, Secret apiKey, String operation, HttpMethod method, String path,
             ObjectNode body, Deadline deadline, Mono<?> stop, LogContext logContext) {
-        return call(channelId, apiKey, operation, method, path, Map.of(), body, deadline, stop, logContext);
+        return call(channelId, apiKey, operation, method, path, CleverPushWire.channelVariables(channelId), body,
+                deadline, stop, logContext);
     }
 
     /** As above, {@code path} a URI template filled from {@code uriVariables} (each value encoded in full). */

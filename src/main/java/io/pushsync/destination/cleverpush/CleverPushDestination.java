@@ -201,7 +201,7 @@ public class CleverPushDestination implements Destination {
             this.catalog = catalog;
             this.channelId = request.connection().value(CHANNEL_ID);
             this.apiKey = request.connection().secret(API_KEY);
-            this.syncPath = CleverPushWire.syncPath(channelId);
+            this.syncPath = CleverPushWire.SYNC_PATH;
             this.tracker = new CallTracker(results);
             this.ids = byUserId ? subscriptionIds.batch(channelId, apiKey, deadline, stopSignal.asMono(), logContext)
                     : null;
@@ -397,7 +397,7 @@ public class CleverPushDestination implements Destination {
         String channelId = connection.value(CHANNEL_ID);
         try {
             VendorReply reply = client.call(channelId, connection.secret(API_KEY), "channel_config", HttpMethod.GET,
-                    CleverPushWire.channelConfigPath(channelId), null, deadline, Mono.never(), LogContext.capture())
+                    CleverPushWire.CHANNEL_CONFIG_PATH, null, deadline, Mono.never(), LogContext.capture())
                     .block();
             Map<String, String> found = reply.isSuccess() ? CleverPushWire.customAttributesOf(reply.json()) : null;
             if (found == null) {
@@ -420,7 +420,7 @@ public class CleverPushDestination implements Destination {
         String channelId = connection.value(CHANNEL_ID);
         try {
             VendorReply reply = client.call(channelId, connection.secret(API_KEY), "channel_check", HttpMethod.GET,
-                    CleverPushWire.channelTagsPath(channelId), null, deadline, Mono.never(), LogContext.capture())
+                    CleverPushWire.CHANNEL_TAGS_PATH, null, deadline, Mono.never(), LogContext.capture())
                     .block();
             if (reply.isSuccess()) {
                 return new ChannelCheck(null, CleverPushWire.tagsOf(reply.json()));

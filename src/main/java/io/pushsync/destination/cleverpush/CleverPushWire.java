@@ -46,14 +46,10 @@ final class CleverPushWire {
      * vendor's WordPress plugin) answers {@code {"tags": [{"_id", "name"}]}}; 200 = ok, 401/403 = bad key, 404 =
      * unknown channel. ({@code GET /channels} is the docs' own example but proves only the key.)
      */
-    static String channelTagsPath(String channelId) {
-        return "/channel/" + channelId + "/tags";
-    }
+    static final String CHANNEL_TAGS_PATH = "/channel/{channelId}/tags";
 
     /** The channel's configuration, listing {@code customAttributes: [{id, name}]} (developer docs). */
-    static String channelConfigPath(String channelId) {
-        return "/channel/" + channelId + "/config";
-    }
+    static final String CHANNEL_CONFIG_PATH = "/channel/{channelId}/config";
 
     /**
      * The subscription carrying an external user id (developer docs, "Get subscription by attribute"); a URI
@@ -121,8 +117,14 @@ final class CleverPushWire {
         return out;
     }
 
-    static String syncPath(String channelId) {
-        return "/subscription/sync/" + channelId;
+    /**
+     * Paths are URI templates filled when a call is sent: logs and the {@code uri} tag of client metrics show the
+     * template, never a channel id.
+     */
+    static final String SYNC_PATH = "/subscription/sync/{channelId}";
+
+    static Map<String, String> channelVariables(String channelId) {
+        return Map.of("channelId", channelId);
     }
 
     /**

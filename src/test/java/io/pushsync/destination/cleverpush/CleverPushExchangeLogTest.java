@@ -28,7 +28,7 @@ class CleverPushExchangeLogTest extends CleverPushWireMockSupport {
         postBatch(body);
 
         List<String> lines = Arrays.stream(output.getAll().split("\\R"))
-                .filter(l -> l.contains("cleverpush POST /subscription/sync/" + channel + " -> 400")).toList();
+                .filter(l -> l.contains("cleverpush POST /subscription/sync/{channelId} -> 400")).toList();
         // 30 calls, more than the concurrency window of 8: later ones start on I/O threads
         assertThat(lines).hasSize(30).allMatch(l -> l.contains(batchId) && l.contains("unknown attribute"));
     }
