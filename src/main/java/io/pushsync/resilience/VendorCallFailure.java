@@ -19,21 +19,36 @@ public final class VendorCallFailure extends RuntimeException {
 
     private final Kind kind;
     private final RowError stopReason;
+    private final boolean waitBeyondBudget;
 
     public VendorCallFailure(Kind kind, String message) {
-        this(kind, message, null);
+        this(kind, message, null, false);
     }
 
-    private VendorCallFailure(Kind kind, String message, RowError stopReason) {
+    private VendorCallFailure(Kind kind, String message, RowError stopReason, boolean waitBeyondBudget) {
         super(message, null, false, false);
         this.kind = kind;
         this.stopReason = stopReason;
+        this.waitBeyondBudget = waitBeyondBudget;
+    }
+
+    /** The vendor asked to wait ({@code Retry-After}) longer than the batch has left. */
+    public static VendorCallFailure waitBeyondBudget(Kind kind, String message) {
+        return new VendorCallFailure(kind, message, null, true);
+    }
+
+    /**
+     * True when the vendor asked to wait longer than the batch has left: no other call of this account can succeed
+     * in this batch either.
+     */
+    public boolean waitsBeyondBudget() {
+        return waitBeyondBudget;
     }
 
     /** The call was not (re)sent because the budget ended: the row fails with {@code reason}. */
     public static VendorCallFailure notSent(RowError reason) {
         boolean deadline = ErrorCode.DEADLINE_EXCEEDED.code().equals(reason.code());
-        return new VendorCallFailure(deadline ? Kind.DEADLINE : Kind.STOPPED, reason.message(), reason);
+        return new VendorCallFailure(deadline ? Kind.DEADLINE : Kind.STOPPED, reason.message(), reason, false);
     }
 
     public Kind kind() {

@@ -203,7 +203,7 @@ public class VendorExchange {
 
     private static VendorCallFailure failure(Throwable e, int attempts) {
         if (e instanceof RetryBudgetExhaustedException rbe) {
-            return new VendorCallFailure(kindOf(rbe.transientCause()), rbe.getMessage());
+            return VendorCallFailure.waitBeyondBudget(kindOf(rbe.transientCause()), rbe.getMessage());
         }
         if (e instanceof TransientVendorException tve) {
             return new VendorCallFailure(kindOf(tve), tve.getMessage() + " (after " + attempts + " attempts)");

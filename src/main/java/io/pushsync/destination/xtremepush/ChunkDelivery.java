@@ -14,7 +14,8 @@ import java.util.function.ToIntFunction;
  * Delivers one chunk of rows and records every row's outcome. A chunk the vendor rejects (400, 413, 422) is split
  * in halves and re-sent until the rejected rows are isolated, within
  * {@code maxRequestsPerChunk} requests (the first included); rows still unresolved then fail with the vendor's
- * message. 401/403/404 and other statuses that no split can cure stop the whole batch ({@link BatchStoppedException}).
+ * message. 401/403/404 and other statuses that no split can cure stop the whole batch ({@link BatchStoppedException}),
+ * and so does a {@code Retry-After} longer than the batch's remaining budget.
  *
  * @param <T> a row as the wire needs it; {@code index} gives its position in the batch
  */
@@ -125,7 +126,8 @@ final class ChunkDelivery<T> {
         try {
             reply = call.get();
         } catch (VendorCallFailure f) {
-            return new Failed(f.toRowError());
+            // a Retry-After beyond the batch's budget holds for every chunk of the account: send no more
+            return f.waitsBeyondBudget() ? new Stop(f.toRowError()) : new Failed(f.toRowError());
         }
         int status = reply.status();
         if (reply.isSuccess()) {
