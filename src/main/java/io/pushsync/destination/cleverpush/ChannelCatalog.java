@@ -1,5 +1,7 @@
 package io.pushsync.destination.cleverpush;
 
+import static io.pushsync.destination.cleverpush.CleverPushRows.clip;
+
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.RowError;
 import java.util.ArrayList;
@@ -62,9 +64,5 @@ record ChannelCatalog(Map<String, String> tags, Set<String> attributes) {
                     + clip(name) + "' (nothing was sent for this row)");
         }
         return null;
-    }
-
-    private static String clip(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 }

@@ -156,16 +156,13 @@ public class CleverPushDestination implements Destination {
     }
 
     /**
-     * One vendor call of a row; {@code tag} is set for tag calls. {@code subscriptionId} is the row's value;
+     * One vendor call of a row; {@code tag} is set for tag calls, {@code sync} for a subscription sync (the only call
+     * with the channel in its path). {@code subscriptionId} is the row's value;
      * {@code resolve} says it is a user id to look up; {@code body} is built when the call is sent, from the native
      * id (null: none, a subscription sync then creates or matches by {@code user_id}).
      */
     record Call(int rowIndex, String tag, String operation, String path, String subscriptionId, boolean resolve,
-            Function<String, ObjectNode> body, boolean channelInPath) {
-
-        boolean isSync() {
-            return channelInPath;
-        }
+            Function<String, ObjectNode> body, boolean sync) {
     }
 
     /** A call's error (null: it succeeded); {@code wholeRow}: the row's own error, not the call's. */
@@ -186,7 +183,6 @@ public class CleverPushDestination implements Destination {
         private final ChannelCatalog catalog;
         private final String channelId;
         private final Secret apiKey;
-        private final String syncPath;
         private final CallTracker tracker;
         private final AtomicReference<RowError> stop = new AtomicReference<>();
         private final Sinks.One<Boolean> stopSignal = Sinks.one();
@@ -201,7 +197,6 @@ public class CleverPushDestination implements Destination {
             this.catalog = catalog;
             this.channelId = request.connection().value(CHANNEL_ID);
             this.apiKey = request.connection().secret(API_KEY);
-            this.syncPath = CleverPushWire.SYNC_PATH;
             this.tracker = new CallTracker(results);
             this.ids = byUserId ? subscriptionIds.batch(channelId, apiKey, deadline, stopSignal.asMono(), logContext)
                     : null;
@@ -248,8 +243,8 @@ public class CleverPushDestination implements Destination {
                     return List.of();
                 }
                 CleverPushRows.Subscription subscription = mapped.value();
-                calls = List.of(new Call(row.index(), null, "subscription_sync", syncPath, subscriptionId,
-                        byUserId, nativeId -> CleverPushWire.subscriptionSync(channelId, nativeId,
+                calls = List.of(new Call(row.index(), null, "subscription_sync", CleverPushWire.SYNC_PATH,
+                        subscriptionId, byUserId, nativeId -> CleverPushWire.subscriptionSync(channelId, nativeId,
                                 subscription.topLevel(), subscription.customAttributes()), true));
             }
             tracker.expect(row.index(), calls.size());
@@ -280,7 +275,7 @@ public class CleverPushDestination implements Destination {
                         if (resolved.stops()) {
                             stop(resolved.error());
                         }
-                        boolean create = call.isSync()
+                        boolean create = call.sync()
                                 && ErrorCode.SUBSCRIPTION_NOT_FOUND.code().equals(resolved.error().code());
                         if (!create) {
                             return Mono.just(new Outcome(resolved.error(), true));
@@ -303,7 +298,7 @@ public class CleverPushDestination implements Destination {
             if (call.resolve()) {
                 return ids.resolve(call.subscriptionId());
             }
-            return Mono.just(SubscriptionIds.Resolved.found(call.isSync() ? null : call.subscriptionId()));
+            return Mono.just(SubscriptionIds.Resolved.found(call.sync() ? null : call.subscriptionId()));
         }
 
         private void stop(RowError error) {
@@ -318,7 +313,7 @@ public class CleverPushDestination implements Destination {
                     // a 2xx carrying an error: the message is that error, redacted and truncated by the exchange
                     return Outcome.of(RowError.of(ErrorCode.REJECTED_BY_DESTINATION, "CleverPush: " + reply.message()));
                 }
-                if (byUserId && call.isSync()) {
+                if (byUserId && call.sync()) {
                     String created = CleverPushWire.nativeIdOf(reply.json());
                     if (created != null) {
                         subscriptionIds.remember(channelId, call.subscriptionId(), created);
@@ -341,8 +336,8 @@ public class CleverPushDestination implements Destination {
             }
             if (status == 404) {
                 RowError notFound = RowError.of(ErrorCode.DESTINATION_NOT_FOUND, message);
-                if (call.channelInPath()) {
-                    stop(notFound); // the channel itself is unknown
+                if (call.sync()) {
+                    stop(notFound); // a sync names the channel in its path: the channel itself is unknown
                 }
                 return Outcome.of(notFound);
             }
@@ -410,7 +405,8 @@ public class CleverPushDestination implements Destination {
             log.info("cleverpush channel {}: its custom attributes could not be read ({}); rows are sent unchecked",
                     channelId, f.getMessage());
             // this batch's own budget ran out: say nothing about the channel to the next batches
-            boolean ownBudget = f.kind() == VendorCallFailure.Kind.DEADLINE || f.kind() == VendorCallFailure.Kind.STOPPED;
+            boolean ownBudget = f.kind() == VendorCallFailure.Kind.DEADLINE
+                    || f.kind() == VendorCallFailure.Kind.STOPPED;
             return ownBudget ? null : Optional.empty();
         }
     }

@@ -210,7 +210,8 @@ final class CleverPushRows {
         }
     }
 
-    private static String clip(String s) {
+    /** A value as row messages quote it: at most 64 characters. */
+    static String clip(String s) {
         return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 }

@@ -1,5 +1,7 @@
 package io.pushsync.destination.cleverpush;
 
+import static io.pushsync.destination.cleverpush.CleverPushRows.clip;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.pushsync.resilience.VendorCallFailure;
@@ -173,9 +175,5 @@ final class SubscriptionIds {
             return RowError.of(ErrorCode.SUBSCRIPTION_NOT_FOUND, CleverPushRows.SUBSCRIPTION_ID,
                     "no subscription of channel " + channelId + " has the user id '" + clip(userId) + "'");
         }
-    }
-
-    private static String clip(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 }

@@ -46,11 +46,6 @@ class XtremepushClient {
                         properties.maxResponseSize())));
     }
 
-    /** The app token's account: its rate limiter, circuit breaker and chunk lane are keyed by this name. */
-    static String account(Secret token) {
-        return new XtremepushCredentials.AppToken(token).account();
-    }
-
     /**
      * Posts the body {@code body} builds (given the token that travels in it, or null) and blocks for the classified
      * answer. OAuth credentials whose token request is refused answer a 401 reply naming the token endpoint.
