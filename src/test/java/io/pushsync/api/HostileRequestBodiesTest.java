@@ -76,18 +76,7 @@ class HostileRequestBodiesTest {
 
     /** A batch of {@code rows} rows, row {@code r} with a name and {@code names - 1} more names of its own. */
     static String distinctNames(String batchId, int rows, int names) {
-        StringBuilder b = new StringBuilder(rows * names * 14 + 200);
-        b.append("{\"syncId\":\"hostile\",\"batchId\":\"").append(batchId)
-                .append("\",\"connection\":{\"key\":\"k\"},\"objectType\":\"things\",\"mode\":\"upsert\",\"rows\":[");
-        for (int r = 0; r < rows; r++) {
-            b.append(r == 0 ? "" : ",").append("{\"id\":\"row").append(r).append("\",\"fields\":{\"name\":\"n")
-                    .append(r).append('"');
-            for (int i = 1; i < names; i++) {
-                b.append(",\"r").append(r).append('f').append(i).append("\":").append(i);
-            }
-            b.append("}}");
-        }
-        return b.append("]}").toString();
+        return ThingsDestination.distinctNamesBody("hostile", batchId, rows, names);
     }
 
     private static long allocated() {

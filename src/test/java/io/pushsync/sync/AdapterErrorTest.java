@@ -5,6 +5,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.pushsync.testsupport.ThingsDestination;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -30,28 +31,27 @@ class AdapterErrorTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** Confirms the first row, then throws {@code error}. */
+    static ThingsDestination failingWith(String type, Supplier<Error> error) {
+        return new ThingsDestination(type) {
+            @Override
+            public void sync(SyncRequest request, Deadline deadline, RowResults results) {
+                results.succeeded(request.rows().get(0).index());
+                throw error.get();
+            }
+        };
+    }
+
     @TestConfiguration
     static class Failing {
         @Bean
         ThingsDestination assertingThings() {
-            return new ThingsDestination("asserting") {
-                @Override
-                public void sync(SyncRequest request, Deadline deadline, RowResults results) {
-                    results.succeeded(request.rows().get(0).index());
-                    throw new AssertionError("an adapter bug");
-                }
-            };
+            return failingWith("asserting", () -> new AssertionError("an adapter bug"));
         }
 
         @Bean
         ThingsDestination overflowingThings() {
-            return new ThingsDestination("overflowing") {
-                @Override
-                public void sync(SyncRequest request, Deadline deadline, RowResults results) {
-                    results.succeeded(request.rows().get(0).index());
-                    throw new StackOverflowError();
-                }
-            };
+            return failingWith("overflowing", StackOverflowError::new);
         }
     }
 

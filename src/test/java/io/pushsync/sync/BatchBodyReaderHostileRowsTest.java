@@ -6,6 +6,7 @@ import io.pushsync.sync.catalog.ConnectionField;
 import io.pushsync.sync.catalog.DestinationDescriptor;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
 import io.pushsync.sync.catalog.RequiredField;
+import io.pushsync.testsupport.ThingsDestination;
 import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -35,18 +36,7 @@ class BatchBodyReaderHostileRowsTest {
 
     /** A body of {@code rows} rows, row {@code r} with {@code names} names of its own ({@code r<r>f<i>}). */
     static String distinctNames(int rows, int names) {
-        StringBuilder b = new StringBuilder(rows * names * 14 + 200);
-        b.append("{\"syncId\":\"s\",\"batchId\":\"b\",\"connection\":{\"key\":\"k\"},\"objectType\":\"things\",")
-                .append("\"mode\":\"upsert\",\"rows\":[");
-        for (int r = 0; r < rows; r++) {
-            b.append(r == 0 ? "" : ",").append("{\"id\":\"row").append(r).append("\",\"fields\":{\"name\":\"n")
-                    .append(r).append('"');
-            for (int i = 1; i < names; i++) {
-                b.append(",\"r").append(r).append('f').append(i).append("\":").append(i);
-            }
-            b.append("}}");
-        }
-        return b.append("]}").toString();
+        return ThingsDestination.distinctNamesBody("s", "b", rows, names);
     }
 
     private static BatchBody read(BatchBodyReader reader, String body) {

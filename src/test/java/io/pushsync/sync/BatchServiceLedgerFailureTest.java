@@ -3,13 +3,10 @@ package io.pushsync.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pushsync.sync.catalog.ConnectionField;
-import io.pushsync.sync.catalog.DestinationDescriptor;
-import io.pushsync.sync.catalog.ObjectTypeDescriptor;
-import io.pushsync.sync.catalog.RequiredField;
 import io.pushsync.sync.idempotency.IdempotencyLedger;
 import io.pushsync.sync.idempotency.IdempotencyProperties;
 import io.pushsync.sync.idempotency.InMemoryIdempotencyLedger;
+import io.pushsync.testsupport.ThingsDestination;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,28 +27,15 @@ class BatchServiceLedgerFailureTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String SECRET = "probe-key-SECRET";
-    private static final DestinationDescriptor DESCRIPTOR = new DestinationDescriptor("probe", "Probe",
-            List.of(ConnectionField.secret("key", "Key")),
-            List.of(new ObjectTypeDescriptor("things", "Things", List.of("upsert"), List.of(),
-                    List.of(RequiredField.of("name")), List.of("name"))));
 
     /** Succeeds every row, or leaves the second without an outcome (an answer that is not stored). */
-    private static final class ProbeDestination implements Destination {
+    private static final class ProbeDestination extends ThingsDestination {
         final AtomicInteger calls = new AtomicInteger();
         final boolean clean;
 
         ProbeDestination(boolean clean) {
+            super("probe");
             this.clean = clean;
-        }
-
-        @Override
-        public DestinationDescriptor descriptor() {
-            return DESCRIPTOR;
-        }
-
-        @Override
-        public ConnectionCheckResult checkConnection(Connection connection, Deadline deadline) {
-            return ConnectionCheckResult.success();
         }
 
         @Override

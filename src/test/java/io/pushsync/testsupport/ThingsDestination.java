@@ -44,6 +44,25 @@ public abstract class ThingsDestination implements Destination {
         return body;
     }
 
+    /**
+     * A body as text, for hostile shapes: {@code rows} rows, row {@code r} with a {@code name} and {@code names - 1}
+     * more names of its own ({@code r<r>f<i>}).
+     */
+    public static String distinctNamesBody(String syncId, String batchId, int rows, int names) {
+        StringBuilder b = new StringBuilder(rows * names * 14 + 200);
+        b.append("{\"syncId\":\"").append(syncId).append("\",\"batchId\":\"").append(batchId)
+                .append("\",\"connection\":{\"key\":\"k\"},\"objectType\":\"things\",\"mode\":\"upsert\",\"rows\":[");
+        for (int r = 0; r < rows; r++) {
+            b.append(r == 0 ? "" : ",").append("{\"id\":\"row").append(r).append("\",\"fields\":{\"name\":\"n")
+                    .append(r).append('"');
+            for (int i = 1; i < names; i++) {
+                b.append(",\"r").append(r).append('f').append(i).append("\":").append(i);
+            }
+            b.append("}}");
+        }
+        return b.append("]}").toString();
+    }
+
     @Override
     public DestinationDescriptor descriptor() {
         return descriptor;
