@@ -75,11 +75,15 @@ class ChunkPipelineTest {
     void aStopEndsTheSubmittingWhileTheChunkInFlightKeepsItsOutcome() {
         Deadline deadline = Deadline.after(Duration.ofMinutes(1));
         ChunkPipeline pipeline = pipeline(2, deadline);
+        CountDownLatch firstOnTheWire = new CountDownLatch(1);
         ChunkDelivery<Integer> delivery = delivery(deadline, rows -> {
             if (rows.get(0) == 2) {
+                // the workers may start in either order: stop only once the first chunk is being sent
+                await().until(() -> firstOnTheWire.await(0, TimeUnit.MILLISECONDS));
                 return new ChunkDelivery.Stop(AUTH);
             }
             if (rows.get(0) == 0) {
+                firstOnTheWire.countDown();
                 await().until(pipeline::stopped); // still on the wire when the other chunk stops the batch
             }
             return CONFIRMED;
