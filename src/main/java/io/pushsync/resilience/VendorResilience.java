@@ -30,6 +30,9 @@ import org.springframework.stereotype.Component;
  * retry immediate and backs off from the second on (the vendors' advice), and (3) never waits less than the
  * {@code Retry-After} the vendor gave.
  *
+ * <p>Resilience4j registers meters per instance: {@link AccountMeterCap} bounds how many accounts have them, and
+ * {@link AccountGauges} sums them up per vendor.
+ *
  * <p>The rate limiter adapts: a 429 halves the account's rate, and after {@code pushsync.resilience.quiet-period}
  * without one it climbs back by a quarter of the configured rate per quiet period.
  */
@@ -51,7 +54,8 @@ public class VendorResilience {
     private final Cache<String, Boolean> accounts;
 
     public VendorResilience(RetryRegistry retries, RateLimiterRegistry rateLimiters,
-            CircuitBreakerRegistry breakers, VendorCallMetrics metrics, ResilienceProperties properties) {
+            CircuitBreakerRegistry breakers, VendorCallMetrics metrics, ResilienceProperties properties,
+            AccountMeterCap meterCap) {
         this.breakers = breakers;
         this.retries = retries;
         this.rateLimiters = rateLimiters;
@@ -68,6 +72,7 @@ public class VendorResilience {
                         retries.remove(name);
                         rateLimiters.remove(name);
                         adaptations.remove(name);
+                        meterCap.release(name);
                     }
                 })
                 .build();

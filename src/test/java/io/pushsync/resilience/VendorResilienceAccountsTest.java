@@ -21,9 +21,13 @@ class VendorResilienceAccountsTest {
     private final RateLimiterRegistry limiters =
             RateLimiterRegistry.of(Map.of("xtremepush", RateLimiterConfig.ofDefaults()));
 
+    private static AccountMeterCap cap() {
+        return new AccountMeterCap(new ResilienceProperties(Duration.ofHours(1), 100, true, Duration.ofSeconds(30), 50));
+    }
+
     private VendorResilience resilience(Duration idle, long max) {
         return new VendorResilience(retries, limiters, BREAKERS, new VendorCallMetrics(new SimpleMeterRegistry()),
-                new ResilienceProperties(idle, max, true, Duration.ofSeconds(30)));
+                new ResilienceProperties(idle, max, true, Duration.ofSeconds(30), 50), cap());
     }
 
     @Test
@@ -68,7 +72,7 @@ class VendorResilienceAccountsTest {
     @Test
     void aSlowedDownRateClimbsBackStepByStepAfterQuietPeriods() {
         VendorResilience r = new VendorResilience(retries, limiters, BREAKERS, new VendorCallMetrics(new SimpleMeterRegistry()),
-                new ResilienceProperties(Duration.ofHours(1), 100, true, Duration.ofMillis(50)));
+                new ResilienceProperties(Duration.ofHours(1), 100, true, Duration.ofMillis(50), 50), cap());
         int configured = RateLimiterConfig.ofDefaults().getLimitForPeriod();
         r.onRateLimited("xtremepush", "xtremepush-acc");
         int slowed = r.currentLimitForPeriod("xtremepush", "xtremepush-acc");
@@ -90,7 +94,7 @@ class VendorResilienceAccountsTest {
     @Test
     void withoutAdaptationA429LeavesTheRateAlone() {
         VendorResilience r = new VendorResilience(retries, limiters, BREAKERS, new VendorCallMetrics(new SimpleMeterRegistry()),
-                new ResilienceProperties(Duration.ofHours(1), 100, false, Duration.ofMillis(50)));
+                new ResilienceProperties(Duration.ofHours(1), 100, false, Duration.ofMillis(50), 50), cap());
         r.onRateLimited("xtremepush", "xtremepush-fixed");
         assertThat(r.currentLimitForPeriod("xtremepush", "xtremepush-fixed"))
                 .isEqualTo(RateLimiterConfig.ofDefaults().getLimitForPeriod());
@@ -102,7 +106,7 @@ class VendorResilienceAccountsTest {
                 .limitForPeriod(16).limitRefreshPeriod(Duration.ofNanos(1000)).build()));
         VendorResilience r = new VendorResilience(RetryRegistry.of(Map.of("cleverpush", RetryConfig.ofDefaults())),
                 fast, BREAKERS, new VendorCallMetrics(new SimpleMeterRegistry()),
-                new ResilienceProperties(Duration.ofHours(1), 10_000, true, Duration.ofNanos(1000)));
+                new ResilienceProperties(Duration.ofHours(1), 10_000, true, Duration.ofNanos(1000), 50), cap());
         for (int round = 0; round < 40; round++) {
             String account = "cleverpush-race-" + round;
             Thread slower = new Thread(() -> {
