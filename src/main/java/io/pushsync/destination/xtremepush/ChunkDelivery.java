@@ -15,7 +15,8 @@ import java.util.function.ToIntFunction;
  * in halves and re-sent until the rejected rows are isolated, within
  * {@code maxRequestsPerChunk} requests (the first included); rows still unresolved then fail with the vendor's
  * message. 401/403/404 and other statuses that no split can cure stop the whole batch ({@link BatchStoppedException}),
- * and so does a {@code Retry-After} longer than the batch's remaining budget.
+ * and so does a {@code Retry-After} longer than the batch's remaining budget. A body over {@code max-chunk-bytes}
+ * ({@link TooLarge}) is split in halves without sending it, which does not count against the budget.
  *
  * @param <T> a row as the wire needs it; {@code index} gives its position in the batch
  */
@@ -24,7 +25,7 @@ final class ChunkDelivery<T> {
     /** The statuses that blame the request's content, so that splitting the chunk can isolate the bad rows. */
     private static final java.util.Set<Integer> ISOLATING_STATUSES = java.util.Set.of(400, 413, 422);
 
-    sealed interface Outcome permits Confirmed, Rejected, Stop, Failed {
+    sealed interface Outcome permits Confirmed, Rejected, Stop, Failed, TooLarge {
     }
 
     /** 2xx: {@code taskId} set (possibly null) when the vendor accepted for asynchronous processing (202). */
@@ -41,6 +42,19 @@ final class ChunkDelivery<T> {
 
     /** The request could not be delivered (retries exhausted, deadline): its rows fail, no isolation. */
     record Failed(RowError error) implements Outcome {
+    }
+
+    /**
+     * The body would have been larger than {@code max-chunk-bytes}, so nothing was sent (an OAuth access token longer
+     * than the room kept for it): the rows are split in halves, which costs no request; a row alone fails.
+     */
+    record TooLarge(long size, long max) implements Outcome {
+    }
+
+    /** The error of a row that makes a request body over {@code max-chunk-bytes} on its own: never sent. */
+    static RowError rowTooLarge(long bodyBytes, long max) {
+        return RowError.of(ErrorCode.INVALID_FIELD, "the row alone makes an Xtremepush request body of " + bodyBytes
+                + " bytes, more than " + XtremepushProperties.MAX_CHUNK_BYTES_KEY + " (" + max + " bytes)");
     }
 
     static final class BatchStoppedException extends RuntimeException {
@@ -103,6 +117,15 @@ final class ChunkDelivery<T> {
             fail(rows, f.error());
         } else if (outcome instanceof Stop s) {
             throw new BatchStoppedException(s.error());
+        } else if (outcome instanceof TooLarge t) {
+            used[0]--; // nothing was sent
+            if (rows.size() == 1) {
+                fail(rows, rowTooLarge(t.size(), t.max()));
+                return;
+            }
+            int half = rows.size() / 2;
+            deliver(rows.subList(0, half), used, rejection);
+            deliver(rows.subList(half, rows.size()), used, rejection);
         } else if (outcome instanceof Rejected r) {
             if (rows.size() == 1) {
                 fail(rows, RowError.of(ErrorCode.REJECTED_BY_DESTINATION, r.message()));
@@ -125,6 +148,8 @@ final class ChunkDelivery<T> {
         VendorReply reply;
         try {
             reply = call.get();
+        } catch (XtremepushClient.BodyTooLargeException e) {
+            return new TooLarge(e.size(), e.max());
         } catch (VendorCallFailure f) {
             // a Retry-After beyond the batch's budget holds for every chunk of the account: send no more
             return f.waitsBeyondBudget() ? new Stop(f.toRowError()) : new Failed(f.toRowError());

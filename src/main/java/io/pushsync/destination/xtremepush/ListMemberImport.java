@@ -6,7 +6,9 @@ import io.pushsync.sync.RowError;
 import io.pushsync.sync.RowResults;
 import io.pushsync.sync.SyncRequest;
 import io.pushsync.sync.SyncRow;
+import io.pushsync.sync.Secret;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,14 +18,18 @@ import tools.jackson.databind.JsonNode;
 /**
  * List members: {@code add}/{@code upsert} add to the list, {@code remove} removes, {@code mirror} decides by
  * {@code change}. Identifiers are trimmed; those that look like e-mail addresses are lower-cased. Other fields of a
- * row are not used. Chunks of {@code list-chunk-size} identifiers, one request each.
+ * row are not used. Chunks of at most {@code list-chunk-size} identifiers whose body stays within
+ * {@code max-chunk-bytes}, one request each, one after another. Identifiers are short, so the row bound decides in
+ * practice; the byte bound holds for identifiers as long as a string value may be (a row whose identifier alone makes
+ * a larger body fails {@code invalid_field}, alone).
  */
 final class ListMemberImport {
 
     static final String IDENTIFIER = "identifier";
     static final String LIST_ID = "listId";
 
-    record Member(int index, String identifier) {
+    /** {@code size}: the identifier's bytes as a JSON string in the body ({@link XtremepushWire.Sizer#string}). */
+    record Member(int index, String identifier, int size) {
     }
 
     private final XtremepushClient client;
@@ -36,20 +42,17 @@ final class ListMemberImport {
 
     void run(SyncRequest request, Deadline deadline, RowResults results) {
         long listId = request.options().longValue(LIST_ID);
-        Map<String, List<Member>> byMode = new LinkedHashMap<>();
-        for (SyncRow row : request.rows()) {
-            String identifier = identifier(row.fields().get(IDENTIFIER));
-            if (identifier == null) {
-                results.failed(row.index(), RowError.of(ErrorCode.INVALID_FIELD, IDENTIFIER,
-                        "identifier must be a non-blank string or an integer (an e-mail address or a user id)"));
-                continue;
-            }
-            String mode = row.isRemoval(request.mode()) ? XtremepushWire.LIST_MODE_REMOVE
-                    : XtremepushWire.LIST_MODE_ADD;
-            byMode.computeIfAbsent(mode, k -> new ArrayList<>()).add(new Member(row.index(), identifier));
-        }
         String region = request.connection().value(XtremepushDestination.REGION);
         XtremepushCredentials credentials = XtremepushCredentials.of(request.connection());
+        Secret bodyToken = client.tokenInBody(credentials);
+        long maxBytes = properties.maxChunkBytes().toBytes();
+        Map<String, List<Member>> byMode = new LinkedHashMap<>();
+        Map<String, Long> envelopes = new HashMap<>();
+        try (XtremepushWire.Sizer sizer = new XtremepushWire.Sizer(client.json())) {
+            for (SyncRow row : request.rows()) {
+                place(request, row, sizer, byMode, envelopes, bodyToken, listId, maxBytes, results);
+            }
+        }
         for (Map.Entry<String, List<Member>> e : byMode.entrySet()) {
             String mode = e.getKey();
             List<Member> members = e.getValue();
@@ -59,12 +62,43 @@ final class ListMemberImport {
                             token -> XtremepushWire.listImport(token, listId, mode, chunk),
                             properties.listTimeout(), deadline)),
                     Member::index, properties.isolation().maxRequestsPerChunk(), deadline, results);
-            for (int from = 0; from < members.size(); from += properties.listChunkSize()) {
-                int requests = delivery.deliver(
-                        members.subList(from, Math.min(members.size(), from + properties.listChunkSize())));
-                ProfileImport.progress(request, results, requests);
+            long room = maxBytes - envelopes.get(mode) - client.tokenAllowance(credentials);
+            int from = 0;
+            long bytes = 0;
+            for (int i = 0; i < members.size(); i++) {
+                int size = members.get(i).size();
+                if (i > from && (i - from == properties.listChunkSize() || bytes + 1 + size > room)) {
+                    ProfileImport.progress(request, results, delivery.deliver(members.subList(from, i)));
+                    from = i;
+                    bytes = 0;
+                }
+                bytes += (i > from ? 1 : 0) + size;
+            }
+            if (from < members.size()) {
+                ProfileImport.progress(request, results,
+                        delivery.deliver(members.subList(from, members.size())));
             }
         }
+    }
+
+    /** Puts the row's member with the others of its mode, or fails the row. */
+    private void place(SyncRequest request, SyncRow row, XtremepushWire.Sizer sizer, Map<String, List<Member>> byMode,
+            Map<String, Long> envelopes, Secret token, long listId, long maxBytes, RowResults results) {
+        String identifier = identifier(row.fields().get(IDENTIFIER));
+        if (identifier == null) {
+            results.failed(row.index(), RowError.of(ErrorCode.INVALID_FIELD, IDENTIFIER,
+                    "identifier must be a non-blank string or an integer (an e-mail address or a user id)"));
+            return;
+        }
+        String mode = row.isRemoval(request.mode()) ? XtremepushWire.LIST_MODE_REMOVE : XtremepushWire.LIST_MODE_ADD;
+        int size = sizer.string(identifier);
+        long envelope = envelopes.computeIfAbsent(mode,
+                m -> XtremepushWire.listImport(token, listId, m, List.of()).size(client.json()));
+        if (envelope + size > maxBytes) {
+            results.failed(row.index(), ChunkDelivery.rowTooLarge(envelope + size, maxBytes));
+            return;
+        }
+        byMode.computeIfAbsent(mode, k -> new ArrayList<>()).add(new Member(row.index(), identifier, size));
     }
 
     static String identifier(JsonNode value) {

@@ -26,8 +26,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * User profiles: normalise every row (on every core), group rows by column set (a request only carries the columns
- * its rows have), cut each group into chunks of {@code chunk-size} and deliver them through the account's lane, up
- * to {@code chunks-in-flight} at once, the first while later rows are still being normalised.
+ * its rows have), cut each group into chunks of at most {@code chunk-size} rows whose body stays within
+ * {@code max-chunk-bytes} (each row is measured as it is placed) and deliver them through the account's lane, up to
+ * {@code chunks-in-flight} at once, the first while later rows are still being normalised.
  */
 final class ProfileImport {
 
@@ -35,19 +36,27 @@ final class ProfileImport {
     /** Rows normalised as one piece of work: small enough to share a batch of a few thousand rows among cores. */
     private static final int NORMALISED_BLOCK = 1_000;
 
-    /** A normalised row, ready to be a row of {@code import/profile}: its values aligned to its group's columns. */
-    record ProfileRow(int index, JsonNode[] values) {
+    /**
+     * A normalised row, ready to be a row of {@code import/profile}: its values aligned to its group's columns, and
+     * its {@code size} in bytes as a JSON array in the body ({@link XtremepushWire.Sizer#row}).
+     */
+    record ProfileRow(int index, JsonNode[] values, int size) {
     }
 
     /**
      * Rows with the same column set: {@code columns} in the order of the group's first row, the positions of the
-     * profile identifiers among them, the delivery of its chunks, and the rows of its next chunk (in input order).
+     * profile identifiers among them, the delivery of its chunks, and the rows of its next chunk (in input order)
+     * with their size in a body.
      */
     private static final class Group {
         final List<String> columns;
         final int[] identifierColumns;
         ChunkDelivery<ProfileRow> delivery;
         List<ProfileRow> pending = new ArrayList<>();
+        /** The size of {@link #pending}'s rows in a body, commas between them included. */
+        long pendingBytes;
+        /** The size of a body of this group without rows (the token as far as known, the columns); -1: not yet. */
+        long envelope = -1;
 
         Group(List<String> columns) {
             this.columns = columns;
@@ -70,6 +79,7 @@ final class ProfileImport {
         List<ProfileRow> take() {
             List<ProfileRow> chunk = pending;
             pending = new ArrayList<>();
+            pendingBytes = 0;
             return chunk;
         }
     }
@@ -83,8 +93,8 @@ final class ProfileImport {
                     : columns.stream().mapToInt(group.columns::indexOf).toArray());
         }
 
-        /** The row with its values in the group's column order. */
-        ProfileRow row(int index, JsonNode[] values) {
+        /** The row with its values in the group's column order ({@code size}: the same in any order). */
+        ProfileRow row(int index, JsonNode[] values, int size) {
             JsonNode[] aligned = values;
             if (positions != null) {
                 aligned = new JsonNode[values.length];
@@ -92,7 +102,7 @@ final class ProfileImport {
                     aligned[positions[i]] = values[i];
                 }
             }
-            return new ProfileRow(index, aligned);
+            return new ProfileRow(index, aligned, size);
         }
     }
 
@@ -126,8 +136,10 @@ final class ProfileImport {
         Map<List<String>, Placement> placements = new HashMap<>();
         List<SyncRow> rows = request.rows();
         Throwable failure = null;
-        try (Dispatcher dispatcher = new Dispatcher(pipeline)) {
-            Placing placing = new Placing(dispatcher, group -> delivery(group, region, credentials, deadline, results));
+        try (Dispatcher dispatcher = new Dispatcher(pipeline);
+                XtremepushWire.Sizer sizer = new XtremepushWire.Sizer(client.json())) {
+            Placing placing = new Placing(dispatcher, group -> delivery(group, region, credentials, deadline, results),
+                    credentials, results);
             try (NormalisedBlocks blocks = new NormalisedBlocks(rows, normaliser, NORMALISED_BLOCK)) {
                 for (int b = 0; b < blocks.count(); b++) {
                     ProfileNormaliser.Normalised[] block = blocks.take(b);
@@ -137,7 +149,8 @@ final class ProfileImport {
                         if (n.error() == null) {
                             Placement placement = placements.computeIfAbsent(Arrays.asList(n.columns()),
                                     columns -> Placement.of(columns, groups));
-                            placing.place(placement.group(), placement.row(index, n.values()));
+                            placing.place(placement.group(),
+                                    placement.row(index, n.values(), sizer.row(n.values())));
                         } else {
                             results.failed(index, n.error());
                         }
@@ -178,25 +191,50 @@ final class ProfileImport {
      * gathered rows first sends those as a chunk of their own. So the gathered rows of all groups never share a
      * profile, and chunks sharing one are handed over in input order, which the account's lane then keeps (it never
      * lets two chunks with a profile in common overlap).
+     *
+     * <p>A chunk is full at {@code chunk-size} rows, or when the next row would make its body larger than
+     * {@code max-chunk-bytes} (room kept for a token known only when sending); the chunk goes first, the row starts
+     * the next one. A row that would make a larger body on its own is not placed: it fails {@code invalid_field}.
      */
     private final class Placing {
         private final Dispatcher dispatcher;
         private final Function<Group, ChunkDelivery<ProfileRow>> deliveries;
         /** Identifier -> the group whose gathered rows hold it. */
         private final Map<String, Group> gathered = new HashMap<>();
+        private final Secret token;
+        private final int tokenAllowance;
+        private final long maxBytes;
+        private final RowResults results;
 
-        Placing(Dispatcher dispatcher, Function<Group, ChunkDelivery<ProfileRow>> deliveries) {
+        Placing(Dispatcher dispatcher, Function<Group, ChunkDelivery<ProfileRow>> deliveries,
+                XtremepushCredentials credentials, RowResults results) {
             this.dispatcher = dispatcher;
             this.deliveries = deliveries;
+            this.token = client.tokenInBody(credentials);
+            this.tokenAllowance = client.tokenAllowance(credentials);
+            this.maxBytes = properties.maxChunkBytes().toBytes();
+            this.results = results;
         }
 
         void place(Group group, ProfileRow row) {
+            if (group.envelope < 0) {
+                group.envelope = XtremepushWire.profileImport(token, group.columns, List.of()).size(client.json());
+            }
+            if (group.envelope + row.size() > maxBytes) {
+                results.failed(row.index(), ChunkDelivery.rowTooLarge(group.envelope + row.size(), maxBytes));
+                return;
+            }
             for (int column : group.identifierColumns) {
                 Group other = gathered.get(row.values()[column].stringValue());
                 if (other != null && other != group) {
                     flush(other);
                 }
             }
+            if (!group.pending.isEmpty()
+                    && group.envelope + tokenAllowance + group.pendingBytes + 1 + row.size() > maxBytes) {
+                flush(group);
+            }
+            group.pendingBytes += (group.pending.isEmpty() ? 0 : 1) + row.size();
             group.pending.add(row);
             for (int column : group.identifierColumns) {
                 gathered.put(row.values()[column].stringValue(), group);

@@ -27,18 +27,26 @@ import tools.jackson.databind.json.JsonMapper;
 class XtremepushClient {
 
     static final String VENDOR = "xtremepush";
+    /**
+     * Bytes set aside in a body for an OAuth access token that travels in it ({@code token-travels: body}), whose
+     * length is known only when it is sent: chunks are cut with this much room for it. A longer token makes a body
+     * over {@code max-chunk-bytes}, which is then split before it is sent ({@link BodyTooLargeException}).
+     */
+    static final int OAUTH_BODY_TOKEN_ALLOWANCE = 2048;
 
     private final Map<String, WebClient> clients;
     private final VendorExchange exchange;
     private final JsonMapper json;
     private final XtremepushProperties.OAuth oauth;
     private final XtremepushTokens tokens;
+    private final long maxBodyBytes;
 
     XtremepushClient(XtremepushProperties properties, WebClient.Builder builder, VendorExchange exchange,
             JsonMapper json) {
         this.exchange = exchange;
         this.json = json;
         this.oauth = properties.oauth();
+        this.maxBodyBytes = properties.maxChunkBytes().toBytes();
         this.tokens = new XtremepushTokens(this, properties.oauth());
         this.clients = properties.regions().entrySet().stream().collect(Collectors.toUnmodifiableMap(
                 Map.Entry::getKey,
@@ -48,15 +56,17 @@ class XtremepushClient {
 
     /**
      * Posts the body {@code body} builds (given the token that travels in it, or null) and blocks for the classified
-     * answer. OAuth credentials whose token request is refused answer a 401 reply naming the token endpoint.
+     * answer. OAuth credentials whose token request is refused answer a 401 reply naming the token endpoint. The body
+     * is written once, into an array of its size, and that array is what goes on the wire.
      *
      * @throws VendorCallFailure when retries are exhausted, the deadline passed or the local rate limit timed out
+     * @throws BodyTooLargeException when the body would be larger than {@code max-chunk-bytes} (nothing is sent)
      */
     VendorReply post(String region, XtremepushCredentials credentials, String operation, String path,
             Function<Secret, XtremepushWire.Body> body, Duration timeout, Deadline deadline) {
         if (credentials instanceof XtremepushCredentials.AppToken app) {
             return exchange(region, new VendorRequest(VENDOR, app.account(), operation, HttpMethod.POST, path,
-                    body.apply(app.token()).toBytes(json), Map.of(), app.secrets(), timeout), deadline);
+                    bytes(body.apply(app.token())), Map.of(), app.secrets(), timeout), deadline);
         }
         XtremepushCredentials.Client client = (XtremepushCredentials.Client) credentials;
         XtremepushTokens.Grant grant = tokens.token(region, client, deadline);
@@ -87,12 +97,62 @@ class XtremepushClient {
             Secret bearer = Secret.of("Bearer " + token.reveal());
             headers = Map.of("Authorization", bearer);
             secrets.add(bearer);
-            bytes = body.apply(null).toBytes(json);
+            bytes = bytes(body.apply(null));
         } else {
-            bytes = body.apply(token).toBytes(json);
+            bytes = bytes(body.apply(token));
         }
         return exchange(region, new VendorRequest(VENDOR, client.account(), operation, HttpMethod.POST, path, bytes,
                 headers, secrets, timeout), deadline);
+    }
+
+    /** The body's bytes, unless they would be more than {@code max-chunk-bytes}. */
+    private byte[] bytes(XtremepushWire.Body body) {
+        long size = body.size(json);
+        if (size > maxBodyBytes) {
+            throw new BodyTooLargeException(size, maxBodyBytes);
+        }
+        byte[] bytes = body.toBytes(json, size);
+        if (bytes.length > maxBodyBytes) { // the size was misjudged (a generator that indents): still not sent
+            throw new BodyTooLargeException(bytes.length, maxBodyBytes);
+        }
+        return bytes;
+    }
+
+    /** The JSON the bodies are written with: rows are measured with it before they are placed in a chunk. */
+    JsonMapper json() {
+        return json;
+    }
+
+    /** The token a body of {@code credentials} carries as far as known before sending: the app token, or none. */
+    Secret tokenInBody(XtremepushCredentials credentials) {
+        return credentials instanceof XtremepushCredentials.AppToken app ? app.token() : null;
+    }
+
+    /** Room to keep in a body for a token not known before sending: an OAuth access token travelling in it. */
+    int tokenAllowance(XtremepushCredentials credentials) {
+        return credentials instanceof XtremepushCredentials.Client && !oauth.inHeader() ? OAUTH_BODY_TOKEN_ALLOWANCE
+                : 0;
+    }
+
+    /** A body larger than {@code pushsync.xtremepush.max-chunk-bytes}: it was not sent. */
+    static final class BodyTooLargeException extends RuntimeException {
+        private final long size;
+        private final long max;
+
+        BodyTooLargeException(long size, long max) {
+            super("a request body of " + size + " bytes, more than " + XtremepushProperties.MAX_CHUNK_BYTES_KEY + " ("
+                    + max + " bytes)", null, false, false);
+            this.size = size;
+            this.max = max;
+        }
+
+        long size() {
+            return size;
+        }
+
+        long max() {
+            return max;
+        }
     }
 
     /** One exchange with the region's base URL. */

@@ -82,6 +82,11 @@ public class XtremepushDestination implements Destination {
         if (outcome instanceof ChunkDelivery.Failed f) {
             return ConnectionCheckResult.failure(f.error());
         }
+        if (outcome instanceof ChunkDelivery.TooLarge t) { // an OAuth access token in the body over the bound
+            return ConnectionCheckResult.failure(ErrorCode.INVALID_FIELD, "the connection check's request body of "
+                    + t.size() + " bytes is more than " + XtremepushProperties.MAX_CHUNK_BYTES_KEY + " (" + t.max()
+                    + " bytes)");
+        }
         return ConnectionCheckResult.failure(ErrorCode.REJECTED_BY_DESTINATION,
                 ((ChunkDelivery.Rejected) outcome).message());
     }

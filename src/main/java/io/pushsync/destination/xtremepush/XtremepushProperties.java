@@ -16,6 +16,9 @@ import org.springframework.util.unit.DataSize;
  * @param chunksInFlight profile chunks delivered at once per app token (shared by every batch of the token in this
  *     replica); 1 sends them one after another. Chunks sharing a {@code user_id}/{@code device_id} never overlap.
  * @param listChunkSize identifiers per {@code import/list} request
+ * @param maxChunkBytes the largest body of one {@code import/profile} or {@code import/list} request: a chunk is cut
+ *     early, by its rows' sizes as JSON, so that its body stays within it; a row that alone makes a larger body
+ *     fails {@code invalid_field}, alone. The vendor publishes no byte limit; this bounds the memory a chunk holds
  * @param requestTimeout response timeout of one profile import request
  * @param listTimeout response timeout of one list import request
  * @param connectTimeout TCP connect timeout
@@ -31,6 +34,7 @@ public record XtremepushProperties(
         @DefaultValue("5000") int chunkSize,
         @DefaultValue("2") int chunksInFlight,
         @DefaultValue("5000") int listChunkSize,
+        @DefaultValue("4MB") DataSize maxChunkBytes,
         @DefaultValue("60s") Duration requestTimeout,
         @DefaultValue("120s") Duration listTimeout,
         @DefaultValue("10s") Duration connectTimeout,
@@ -38,6 +42,12 @@ public record XtremepushProperties(
         @DefaultValue("2MB") DataSize maxResponseSize,
         @DefaultValue Isolation isolation,
         @DefaultValue OAuth oauth) {
+
+    static final String MAX_CHUNK_BYTES_KEY = "pushsync.xtremepush.max-chunk-bytes";
+    /** Below this even a body of one short row could not be sent with its columns and token. */
+    static final DataSize MIN_CHUNK_BYTES = DataSize.ofKilobytes(1);
+    /** A body is one array in memory. */
+    static final DataSize MAX_CHUNK_BYTES = DataSize.ofMegabytes(512);
 
     public XtremepushProperties {
         Map<String, Region> merged = new LinkedHashMap<>();
@@ -56,6 +66,11 @@ public record XtremepushProperties(
         }
         if (listChunkSize < 1) {
             throw new IllegalArgumentException("pushsync.xtremepush.list-chunk-size must be positive");
+        }
+        if (maxChunkBytes == null || maxChunkBytes.compareTo(MIN_CHUNK_BYTES) < 0
+                || maxChunkBytes.compareTo(MAX_CHUNK_BYTES) > 0) {
+            throw new IllegalArgumentException(MAX_CHUNK_BYTES_KEY + " must be 1KB..512MB, was "
+                    + (maxChunkBytes == null ? "empty" : maxChunkBytes.toBytes() + "B"));
         }
     }
 

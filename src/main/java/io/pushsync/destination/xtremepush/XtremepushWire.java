@@ -4,7 +4,6 @@ import io.pushsync.sync.Secret;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.util.ByteArrayBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -74,58 +73,225 @@ final class XtremepushWire {
     interface Body {
         void writeTo(JsonGenerator g);
 
+        /**
+         * The body's length in bytes as {@code json}'s generator writes it. This one writes the body and counts the
+         * bytes without keeping them; the import bodies add up the sizes their rows were measured at instead.
+         */
+        default long size(JsonMapper json) {
+            return measure(json, this::writeTo);
+        }
+
         /** The body as bytes, written by {@code json}'s generator (the same output as serialising a tree). */
         default byte[] toBytes(JsonMapper json) {
-            ByteArrayBuilder out = new ByteArrayBuilder();
+            return toBytes(json, size(json));
+        }
+
+        /**
+         * The body as bytes, written straight into an array of {@code size} bytes (its {@link #size}): no buffer
+         * grows, and the array written is the one returned, not copied. A wrong {@code size} still gives the whole
+         * body, at the cost of a copy.
+         */
+        default byte[] toBytes(JsonMapper json, long size) {
+            Filling out = new Filling((int) Math.min(Math.max(size, 0), Integer.MAX_VALUE - 8));
             try (JsonGenerator g = json.createGenerator(out)) {
                 writeTo(g);
             }
-            byte[] bytes = out.toByteArray();
-            out.release();
-            return bytes;
+            return out.bytes();
+        }
+    }
+
+    /** The bytes {@code write} produces with {@code json}'s generator, counted, never kept. */
+    static long measure(JsonMapper json, java.util.function.Consumer<JsonGenerator> write) {
+        Counting out = new Counting();
+        try (JsonGenerator g = json.createGenerator(out)) {
+            write.accept(g);
+        }
+        return out.count;
+    }
+
+    /**
+     * Measures rows and identifiers one at a time as they are written into a body, with one generator for all of
+     * them (they are written as the elements of an array; each one's size leaves the separating comma out). Not
+     * thread-safe: one per batch's placing thread.
+     */
+    static final class Sizer implements AutoCloseable {
+        private final Counting out = new Counting();
+        private final JsonGenerator g;
+        private boolean first = true;
+
+        Sizer(JsonMapper json) {
+            g = json.createGenerator(out);
+            g.writeStartArray();
+            g.flush();
+        }
+
+        /** The bytes of a profile row: {@code [v1,v2,...]}. */
+        int row(JsonNode[] values) {
+            long before = start();
+            g.writeStartArray();
+            for (JsonNode value : values) {
+                g.writeTree(value);
+            }
+            g.writeEndArray();
+            return end(before);
+        }
+
+        /** The bytes of a string, quotes and escapes included. */
+        int string(String value) {
+            long before = start();
+            g.writeString(value);
+            return end(before);
+        }
+
+        private long start() {
+            return out.count + (first ? 0 : 1); // the comma before every element but the first
+        }
+
+        private int end(long before) {
+            g.flush();
+            first = false;
+            return (int) Math.min(Integer.MAX_VALUE, out.count - before);
+        }
+
+        @Override
+        public void close() {
+            g.close();
+        }
+    }
+
+    /** The size of a body's rows or items: each element's size and a comma between two. */
+    static long elementsSize(long elementsBytes, int elements) {
+        return elementsBytes + Math.max(0, elements - 1);
+    }
+
+    /** Counts what is written and keeps nothing. */
+    private static final class Counting extends java.io.OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+
+    /** Fills an array of the expected size; grows it only when the expectation was wrong. */
+    private static final class Filling extends java.io.OutputStream {
+        private byte[] buf;
+        private int count;
+
+        Filling(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        private void ensure(int more) {
+            if (count + more > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(count + more, buf.length * 2));
+            }
+        }
+
+        byte[] bytes() {
+            return count == buf.length ? buf : java.util.Arrays.copyOf(buf, count);
         }
     }
 
     /**
      * {@code {apptoken, columns, rows}}: each row's values are aligned to {@code columns}; {@code token} null leaves
-     * {@code apptoken} out (an OAuth access token travelling in a header).
+     * {@code apptoken} out (an OAuth access token travelling in a header). Its size is the envelope's (measured
+     * without rows) plus the rows' {@link ProfileImport.ProfileRow#size() sizes}: the rows are not written twice.
      */
     static Body profileImport(Secret token, List<String> columns, List<ProfileImport.ProfileRow> rows) {
-        return g -> {
-            g.writeStartObject();
-            writeToken(g, token);
-            g.writeArrayPropertyStart("columns");
-            for (String column : columns) {
-                g.writeString(column);
+        return new Body() {
+            @Override
+            public void writeTo(JsonGenerator g) {
+                writeProfileImport(g, token, columns, rows);
             }
-            g.writeEndArray();
-            g.writeArrayPropertyStart("rows");
-            for (ProfileImport.ProfileRow row : rows) {
-                g.writeStartArray();
-                for (JsonNode value : row.values()) {
-                    g.writeTree(value);
+
+            @Override
+            public long size(JsonMapper json) {
+                long rowBytes = 0;
+                for (ProfileImport.ProfileRow row : rows) {
+                    rowBytes += row.size();
                 }
-                g.writeEndArray();
+                return measure(json, g -> writeProfileImport(g, token, columns, List.of()))
+                        + elementsSize(rowBytes, rows.size());
             }
-            g.writeEndArray();
-            g.writeEndObject();
         };
     }
 
-    /** UNCONFIRMED: body {@code {apptoken, id, mode, items}}. */
-    static Body listImport(Secret token, long listId, String mode, List<ListMemberImport.Member> members) {
-        return g -> {
-            g.writeStartObject();
-            writeToken(g, token);
-            g.writeNumberProperty("id", listId);
-            g.writeStringProperty("mode", mode);
-            g.writeArrayPropertyStart("items");
-            for (ListMemberImport.Member member : members) {
-                g.writeString(member.identifier());
+    private static void writeProfileImport(JsonGenerator g, Secret token, List<String> columns,
+            List<ProfileImport.ProfileRow> rows) {
+        g.writeStartObject();
+        writeToken(g, token);
+        g.writeArrayPropertyStart("columns");
+        for (String column : columns) {
+            g.writeString(column);
+        }
+        g.writeEndArray();
+        g.writeArrayPropertyStart("rows");
+        for (ProfileImport.ProfileRow row : rows) {
+            g.writeStartArray();
+            for (JsonNode value : row.values()) {
+                g.writeTree(value);
             }
             g.writeEndArray();
-            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /**
+     * UNCONFIRMED: body {@code {apptoken, id, mode, items}}. Its size is the envelope's plus the members'
+     * {@link ListMemberImport.Member#size() sizes}.
+     */
+    static Body listImport(Secret token, long listId, String mode, List<ListMemberImport.Member> members) {
+        return new Body() {
+            @Override
+            public void writeTo(JsonGenerator g) {
+                writeListImport(g, token, listId, mode, members);
+            }
+
+            @Override
+            public long size(JsonMapper json) {
+                long itemBytes = 0;
+                for (ListMemberImport.Member member : members) {
+                    itemBytes += member.size();
+                }
+                return measure(json, g -> writeListImport(g, token, listId, mode, List.of()))
+                        + elementsSize(itemBytes, members.size());
+            }
         };
+    }
+
+    private static void writeListImport(JsonGenerator g, Secret token, long listId, String mode,
+            List<ListMemberImport.Member> members) {
+        g.writeStartObject();
+        writeToken(g, token);
+        g.writeNumberProperty("id", listId);
+        g.writeStringProperty("mode", mode);
+        g.writeArrayPropertyStart("items");
+        for (ListMemberImport.Member member : members) {
+            g.writeString(member.identifier());
+        }
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     static Body connectionCheck(Secret token) {

@@ -34,8 +34,7 @@ class XtremepushWireTest {
     @Test
     void aProfileImportBodyIsTheSameJsonAsTheTreeItReplaces() {
         List<String> columns = IntStream.range(0, VALUES.length).mapToObj(i -> "c" + i).toList();
-        List<ProfileImport.ProfileRow> rows = List.of(new ProfileImport.ProfileRow(0, VALUES),
-                new ProfileImport.ProfileRow(7, VALUES.clone()));
+        List<ProfileImport.ProfileRow> rows = rows();
 
         ObjectNode tree = NODES.objectNode();
         tree.put("apptoken", TOKEN.reveal());
@@ -47,16 +46,59 @@ class XtremepushWireTest {
                 .isEqualTo(new String(JSON.writeValueAsBytes(tree), UTF_8));
     }
 
+    /** Two rows of every kind of value, each measured as a {@link XtremepushWire.Sizer} measures a placed row. */
+    private static List<ProfileImport.ProfileRow> rows() {
+        try (XtremepushWire.Sizer sizer = new XtremepushWire.Sizer(JSON)) {
+            return List.of(new ProfileImport.ProfileRow(0, VALUES, sizer.row(VALUES)),
+                    new ProfileImport.ProfileRow(7, VALUES.clone(), sizer.row(VALUES)));
+        }
+    }
+
+    @Test
+    void aBodysSizeAddedUpFromItsRowsIsTheLengthOfItsBytes() {
+        List<String> columns = IntStream.range(0, VALUES.length).mapToObj(i -> "c" + i).toList();
+        for (int n = 0; n <= 2; n++) {
+            List<ProfileImport.ProfileRow> rows = rows().subList(0, n);
+            for (Secret token : Arrays.asList(TOKEN, null)) {
+                XtremepushWire.Body body = XtremepushWire.profileImport(token, columns, rows);
+                assertThat(body.size(JSON)).as("%d rows, token %s", n, token != null)
+                        .isEqualTo(body.toBytes(JSON).length)
+                        .isEqualTo(XtremepushWire.measure(JSON, body::writeTo));
+            }
+        }
+        List<ListMemberImport.Member> members = members();
+        for (int n = 0; n <= 2; n++) {
+            XtremepushWire.Body body = XtremepushWire.listImport(TOKEN, 42, "create", members.subList(0, n));
+            assertThat(body.size(JSON)).as("%d members", n).isEqualTo(body.toBytes(JSON).length)
+                    .isEqualTo(XtremepushWire.measure(JSON, body::writeTo));
+        }
+    }
+
+    @Test
+    void aSizeGivenWrongStillGivesTheWholeBody() {
+        XtremepushWire.Body body = XtremepushWire.profileImport(TOKEN, List.of("c0"), List.of());
+        byte[] exact = body.toBytes(JSON);
+        assertThat(body.toBytes(JSON, 1)).isEqualTo(exact);
+        assertThat(body.toBytes(JSON, exact.length + 100L)).isEqualTo(exact);
+    }
+
+    private static List<ListMemberImport.Member> members() {
+        try (XtremepushWire.Sizer sizer = new XtremepushWire.Sizer(JSON)) {
+            String odd = "user-\"42\"\u00e9\u2028";
+            return List.of(new ListMemberImport.Member(0, "a@example.com", sizer.string("a@example.com")),
+                    new ListMemberImport.Member(3, odd, sizer.string(odd)));
+        }
+    }
+
     @Test
     void aListImportBodyIsTheSameJsonAsTheTreeItReplaces() {
-        List<ListMemberImport.Member> members = List.of(new ListMemberImport.Member(0, "a@example.com"),
-                new ListMemberImport.Member(3, "user-\"42\""));
+        List<ListMemberImport.Member> members = members();
 
         ObjectNode tree = NODES.objectNode();
         tree.put("apptoken", TOKEN.reveal());
         tree.put("id", 9_007_199_254_740_993L);
         tree.put("mode", "delete");
-        tree.putArray("items").add("a@example.com").add("user-\"42\"");
+        tree.putArray("items").add("a@example.com").add("user-\"42\"\u00e9\u2028");
 
         assertThat(new String(XtremepushWire.listImport(TOKEN, 9_007_199_254_740_993L, "delete", members)
                 .toBytes(JSON), UTF_8)).isEqualTo(new String(JSON.writeValueAsBytes(tree), UTF_8));
