@@ -92,6 +92,11 @@ final class CensusCallReader {
             return kept;
         }
 
+        /** Kept record {@code i}, handed over: these records no longer hold it ({@link #value} no longer sees it). */
+        RowFields take(int i) {
+            return kept.set(i, null);
+        }
+
         /**
          * The value of {@code field} in kept record {@code i} as sent, or null. A record over the field limit has it
          * only when {@code sync_plan} came before {@code records} in the call (its identifier was then known while

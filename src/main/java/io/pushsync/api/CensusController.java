@@ -323,7 +323,7 @@ public class CensusController {
         }
         List<BatchBody.RawRow> rows = new ArrayList<>(kept.size());
         for (int i = 0; i < kept.size(); i++) {
-            RowFields fields = kept.get(i);
+            RowFields fields = records.take(i); // held once: by its row from here on
             if (alias != null) {
                 fields = fields.renamed(alias.field(), canonical);
             }
