@@ -1,15 +1,16 @@
 package io.pushsync.api;
 
+import io.pushsync.sync.BatchBody;
 import io.pushsync.sync.BatchBodyReader;
 import io.pushsync.sync.BatchConflictException;
 import io.pushsync.sync.BatchProperties;
 import io.pushsync.sync.BatchResponse;
 import io.pushsync.sync.BatchService;
-import io.pushsync.sync.PayloadFingerprint;
 import io.pushsync.sync.BatchTooLargeException;
 import io.pushsync.sync.ConnectionCheckResult;
 import io.pushsync.sync.DestinationRegistry;
 import io.pushsync.sync.InvalidBatchException;
+import io.pushsync.sync.RowFields;
 import io.pushsync.sync.RowResult;
 import io.pushsync.sync.RowStatus;
 import io.pushsync.sync.Violation;
@@ -21,9 +22,14 @@ import io.pushsync.sync.catalog.OptionKind;
 import io.pushsync.sync.connections.NamedConnection;
 import io.pushsync.sync.connections.NamedConnections;
 import io.swagger.v3.oas.annotations.Hidden;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +41,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -49,8 +54,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code POST /census/{connectionName}}: Census' Custom API protocol (JSON-RPC 2.0, one request per POST) over a
  * named connection. Objects and fields come from the catalog; {@code sync_batch} runs through {@link BatchService}
- * like a {@code /v1} batch. The caller's token may arrive as the query parameter {@code census_authentication}:
- * nothing here logs or echoes the request URL or its query.
+ * like a {@code /v1} batch. The call is read as a stream ({@link CensusCallReader}): its records go straight into the
+ * row form of a {@link BatchBody}, never into a JSON tree. The caller's token may arrive as the query parameter
+ * {@code census_authentication}: nothing here logs or echoes the request URL or its query.
  */
 @Hidden
 @RestController
@@ -73,12 +79,11 @@ public class CensusController {
     private final BatchProperties batchProperties;
     private final Environment environment;
     private final JsonMapper json;
-    private final BatchBodyReader strict;
-    private final PayloadFingerprint fingerprints;
+    private final CensusCallReader reader;
+    private final StreamedBodies bodies;
 
     public CensusController(NamedConnections connections, DestinationRegistry registry, BatchService batches,
-            BatchProperties batchProperties, Environment environment, JsonMapper json,
-            PayloadFingerprint fingerprints) {
+            BatchProperties batchProperties, Environment environment, JsonMapper json, StreamedBodies bodies) {
         this.connections = connections;
         this.registry = registry;
         this.batches = batches;
@@ -86,8 +91,9 @@ public class CensusController {
         this.environment = environment;
         // the application's mapper: the same parser limits (nesting depth, document length) as /v1 bodies
         this.json = json;
-        this.strict = new BatchBodyReader(json); // reads a call as the mapper would, refusing a repeated key
-        this.fingerprints = fingerprints;
+        // read as a /v1 batch is: refusing a repeated key, records in row form, the field and row limits applied
+        this.reader = new CensusCallReader(json, batchProperties.maxFieldsPerRow(), batchProperties.maxRows());
+        this.bodies = bodies;
     }
 
     /** A JSON-RPC error raised while handling a call. */
@@ -104,36 +110,42 @@ public class CensusController {
     record CensusObject(String apiName, String label, ObjectTypeDescriptor type, Long listId, IdentifierAlias alias) {
     }
 
+    /**
+     * Reads the call from the request's stream ({@link CensusCallReader}), bounded by
+     * {@code pushsync.batch.max-body-size} while it is read: a body without a declared length (chunked) that runs past
+     * it is stopped there and answered 413 Problem Details ({@link ProblemDetailsAdvice}), as on {@code /v1}, since
+     * the call was never read; a declared length over it is refused before ({@link RequestBodyLimitFilter}).
+     */
     @PostMapping(path = "/census/{connectionName}", produces = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<String> call(@PathVariable String connectionName,
-            @RequestBody(required = false) byte[] body) {
+    public ResponseEntity<String> call(@PathVariable String connectionName, HttpServletRequest request) {
         NamedConnection connection = connections.find(connectionName).orElse(null);
         if (connection == null) {
             return ResponseEntity.status(404).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                     .body("{\"type\":\"" + ProblemTypes.NOT_FOUND + "\",\"title\":\"Not Found\",\"status\":404,"
                             + "\"detail\":\"no connection of that name is configured (pushsync.connections)\"}");
         }
-        JsonNode request;
+        CensusCallReader.Call call;
         try {
-            request = body == null || body.length == 0 ? null : strict.tree(body);
+            call = bodies.read(request, batchProperties.maxBodySize().toBytes(), "pushsync.batch.max-body-size",
+                    in -> reader.read(in, plan -> identifierOf(connection, plan)));
         } catch (BatchBodyReader.DuplicateKeyException e) {
             return answer(error(NODES.nullNode(), INVALID_REQUEST, "Invalid Request: " + e.getMessage()));
-        } catch (JacksonException e) {
-            request = null;
+        } catch (HttpMessageNotReadableException e) {
+            call = null; // not well-formed JSON, or a parser limit (StreamedBodies)
         }
-        if (request == null || request.isMissingNode()) {
+        if (call == null) {
             return answer(error(NODES.nullNode(), PARSE_ERROR, "Parse error: the body is not valid JSON"));
         }
-        JsonNode id = request.isObject() ? request.get("id") : null;
+        JsonNode id = call.isObject() ? call.envelope().get("id") : null;
         JsonNode echoedId = id != null && (id.isString() || id.isNumber() || id.isNull()) ? id : NODES.nullNode();
-        String invalid = envelopeProblem(request);
+        String invalid = envelopeProblem(call);
         if (invalid != null) {
             return answer(error(echoedId, INVALID_REQUEST, "Invalid Request: " + invalid));
         }
-        String method = request.get("method").stringValue();
-        JsonNode params = request.get("params") == null ? NODES.objectNode() : request.get("params");
+        String method = call.envelope().get("method").stringValue();
+        JsonNode params = call.params() == null ? NODES.objectNode() : call.params();
         try {
-            ObjectNode result = dispatch(connection, method, params, echoedId);
+            ObjectNode result = dispatch(connection, method, params, call, echoedId);
             ObjectNode response = NODES.objectNode();
             response.put("jsonrpc", "2.0");
             response.set("id", echoedId);
@@ -147,10 +159,11 @@ public class CensusController {
         }
     }
 
-    private static String envelopeProblem(JsonNode request) {
-        if (!request.isObject()) {
+    private static String envelopeProblem(CensusCallReader.Call call) {
+        if (!call.isObject()) {
             return "the request must be a JSON object (batches are not supported)";
         }
+        ObjectNode request = call.envelope();
         JsonNode version = request.get("jsonrpc");
         if (version == null || !version.isString() || !"2.0".equals(version.stringValue())) {
             return "'jsonrpc' must be \"2.0\"";
@@ -159,7 +172,7 @@ public class CensusController {
         if (method == null || !method.isString()) {
             return "'method' must be a string";
         }
-        JsonNode params = request.get("params");
+        JsonNode params = call.params();
         if (params != null && !params.isObject()) {
             return "'params' must be an object";
         }
@@ -173,14 +186,15 @@ public class CensusController {
         return null;
     }
 
-    private ObjectNode dispatch(NamedConnection connection, String method, JsonNode params, JsonNode id) {
+    private ObjectNode dispatch(NamedConnection connection, String method, JsonNode params,
+            CensusCallReader.Call call, JsonNode id) {
         return switch (method) {
             case "test_connection" -> testConnection(connection);
             case "list_objects" -> listObjects(connection);
             case "list_fields" -> listFields(connection, params);
             case "supported_operations" -> supportedOperations(connection, params);
             case "get_sync_speed" -> syncSpeed(connection);
-            case "sync_batch" -> syncBatch(connection, params, id);
+            case "sync_batch" -> syncBatch(connection, params, call, id);
             default -> throw new RpcError(METHOD_NOT_FOUND, "Method not found: " + printable(method));
         };
     }
@@ -261,7 +275,8 @@ public class CensusController {
         return result;
     }
 
-    private ObjectNode syncBatch(NamedConnection connection, JsonNode params, JsonNode id) {
+    private ObjectNode syncBatch(NamedConnection connection, JsonNode params, CensusCallReader.Call call,
+            JsonNode id) {
         JsonNode plan = params.get("sync_plan");
         if (plan == null || !plan.isObject()) {
             throw new RpcError(INVALID_PARAMS, "Invalid params: 'sync_plan' must be an object");
@@ -272,51 +287,52 @@ public class CensusController {
                 && !(operation.isString() && "upsert".equals(operation.stringValue()))) {
             throw new RpcError(INVALID_PARAMS, "Invalid params: 'sync_plan.operation' must be \"upsert\"");
         }
-        JsonNode records = params.get("records");
+        CensusCallReader.Records records = call.records();
         if (records == null || !records.isArray()) {
             throw new RpcError(INVALID_PARAMS, "Invalid params: 'records' must be an array of objects");
         }
-        for (JsonNode r : records) {
-            if (!r.isObject()) {
-                throw new RpcError(INVALID_PARAMS, "Invalid params: every record must be an object");
-            }
+        if (!records.allObjects()) {
+            throw new RpcError(INVALID_PARAMS, "Invalid params: every record must be an object");
         }
         String identifierField = activeIdentifier(plan.get("schema"), object);
-        List<String> rowIds = rowIds(records, identifierField);
+        List<RowFields> kept = records.kept();
+        // each record's identifier value, not the record, is what the answer needs
+        List<JsonNode> identifiers = new ArrayList<>(kept.size());
+        for (int i = 0; i < kept.size(); i++) {
+            identifiers.add(records.value(i, identifierField));
+        }
+        List<String> rowIds = rowIds(identifiers);
         String syncId = "census-" + connection.name();
-        ObjectNode body = NODES.objectNode();
-        body.put("syncId", syncId);
+        ObjectNode head = NODES.objectNode();
+        head.put("syncId", syncId);
         // the same call delivered twice replays its answer; a retry by Census (a new request id) runs again
-        body.put("batchId", "census-" + fingerprints.of(object.apiName() + "\n" + id, records));
-        body.put("connectionRef", connection.name());
-        body.put("objectType", object.type().name());
-        body.put("mode", object.type().modes().get(0));
+        head.put("batchId", batchId(object, id, call.digest()));
+        head.put("connectionRef", connection.name());
+        head.put("objectType", object.type().name());
+        head.put("mode", object.type().modes().get(0));
         if (object.listId() != null) {
-            body.putObject("options").put(listOption(object.type()).name(), object.listId());
+            head.putObject("options").put(listOption(object.type()).name(), object.listId());
         }
         // an object keyed by another name (CleverPush tags_by_user_id): the row carries it as the identifier, with
         // the option that says what it holds
         IdentifierAlias alias = object.alias();
         String canonical = CensusFields.identifier(object.type());
         if (alias != null) {
-            ObjectNode options = body.has("options") ? (ObjectNode) body.get("options") : body.putObject("options");
+            ObjectNode options = head.has("options") ? (ObjectNode) head.get("options") : head.putObject("options");
             options.put(alias.option(), alias.value());
         }
-        ArrayNode rows = body.putArray("rows");
-        for (int i = 0; i < records.size(); i++) {
-            ObjectNode row = rows.addObject();
-            row.put("id", rowIds.get(i));
-            JsonNode fields = records.get(i);
-            if (alias != null && fields.has(alias.field())) {
-                ObjectNode renamed = ((ObjectNode) fields).deepCopy();
-                renamed.set(canonical, renamed.remove(alias.field()));
-                fields = renamed;
+        List<BatchBody.RawRow> rows = new ArrayList<>(kept.size());
+        for (int i = 0; i < kept.size(); i++) {
+            RowFields fields = records.take(i); // held once: by its row from here on
+            if (alias != null) {
+                fields = fields.renamed(alias.field(), canonical);
             }
-            row.set("fields", fields);
+            rows.add(new BatchBody.RawRow(true, NODES.stringNode(rowIds.get(i)), null, fields, List.of()));
         }
         BatchResponse response;
         try {
-            response = batches.execute(connection.type(), body).response();
+            response = batches.execute(connection.type(), new BatchBody(head, rows, records.count(), call.digest()))
+                    .response();
         } catch (InvalidBatchException e) {
             throw new RpcError(INVALID_PARAMS, "Invalid params: " + e.violations().stream()
                     .map(Violation::message).collect(Collectors.joining("; ")));
@@ -327,10 +343,10 @@ public class CensusController {
         }
         ObjectNode result = NODES.objectNode();
         ArrayNode results = result.putArray("record_results");
-        for (int i = 0; i < records.size(); i++) {
+        for (int i = 0; i < identifiers.size(); i++) {
             RowResult row = response.results().get(i);
             ObjectNode r = results.addObject();
-            JsonNode value = identifierField == null ? null : records.get(i).get(identifierField);
+            JsonNode value = identifiers.get(i);
             r.set("identifier", value == null ? NODES.nullNode() : value);
             // a skipped row had nothing to do (e.g. no_fields): reported as failed, Census would retry it forever
             boolean success = row.status() == RowStatus.SUCCEEDED || row.status() == RowStatus.ACCEPTED
@@ -345,27 +361,59 @@ public class CensusController {
     }
 
     /**
+     * {@code census-<sha256(object, JSON-RPC id, digest of the call)>}: the digest is that of the call's bytes
+     * without insignificant whitespace, taken while they were read; the call holds the request id and the records, so
+     * the same call delivered twice has the same batch id (and replays its answer), a retry with a new request id
+     * another one (and runs again).
+     */
+    private static String batchId(CensusObject object, JsonNode id, byte[] digest) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((object.apiName() + "\n" + id + "\n").getBytes(StandardCharsets.UTF_8));
+            sha.update(digest);
+            return "census-" + HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Row ids: the records' identifier values as strings when every record has one (1 to 256 characters) and they are
      * distinct; otherwise the record indexes ("0", "1", ...) for the whole batch, so that a duplicate or missing
      * identifier fails no other record.
      */
-    private static List<String> rowIds(JsonNode records, String identifierField) {
-        List<String> ids = new ArrayList<>(records.size());
+    private static List<String> rowIds(List<JsonNode> identifiers) {
+        List<String> ids = new ArrayList<>(identifiers.size());
         Set<String> seen = new HashSet<>();
-        boolean usable = identifierField != null;
-        for (int i = 0; usable && i < records.size(); i++) {
-            JsonNode v = records.get(i).get(identifierField);
+        boolean usable = true;
+        for (int i = 0; usable && i < identifiers.size(); i++) {
+            JsonNode v = identifiers.get(i);
             String s = v == null || !(v.isString() || v.isNumber()) ? null : v.asString();
             usable = s != null && !s.isEmpty() && s.length() <= 256 && seen.add(s);
             ids.add(s);
         }
         if (!usable) {
             ids.clear();
-            for (int i = 0; i < records.size(); i++) {
+            for (int i = 0; i < identifiers.size(); i++) {
                 ids.add(Integer.toString(i));
             }
         }
         return ids;
+    }
+
+    /**
+     * The identifier field of a {@code sync_plan} as {@link #syncBatch} will take it, for the reader to keep each
+     * record's identifier value as it reads them; null when the plan names no object of the connection.
+     */
+    private String identifierOf(NamedConnection connection, JsonNode plan) {
+        if (!plan.isObject()) {
+            return null;
+        }
+        try {
+            return activeIdentifier(plan.get("schema"), object(connection, plan.get("object"), "sync_plan.object"));
+        } catch (RpcError e) {
+            return null;
+        }
     }
 
     /** The schema entry with {@code active_identifier: true}, else the catalog's identifier of the object type. */

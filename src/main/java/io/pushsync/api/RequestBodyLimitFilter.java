@@ -24,8 +24,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses a {@code /v1} or {@code /census} body whose declared length exceeds {@code pushsync.batch.max-body-size}
- * ({@code pushsync.jobs.max-body-size} for job submissions) with 413 before anything reads it. A batch or job body
- * without a length (chunked) is stopped while it is read ({@link StreamedBodies}); any body by the parser's bound
+ * ({@code pushsync.jobs.max-body-size} for job submissions) with 413 before anything reads it. A batch, job or Census
+ * body without a length (chunked) is stopped while it is read ({@link StreamedBodies}); any body by the parser's bound
  * ({@link JsonLimitsConfig}).
  *
  * <p>Bodies must also be UTF-8 (RFC 8259 section 8.1): the digest that tells a replay from a different payload under

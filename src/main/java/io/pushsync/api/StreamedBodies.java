@@ -14,8 +14,9 @@ import tools.jackson.core.JacksonException;
 
 /**
  * Reads a batch or job body straight from the request's stream ({@link BatchBodyReader}) instead of through a
- * {@code @RequestBody JsonNode}: a 100,000-row batch is never one JSON tree. A body that cannot be read fails as
- * Spring's own reading would ({@link HttpMessageNotReadableException}), so the Problem Details stay the same.
+ * {@code @RequestBody JsonNode}: a 100,000-row batch is never one JSON tree (a Census call likewise, with
+ * {@link CensusCallReader}). A body that cannot be read fails as Spring's own reading would
+ * ({@link HttpMessageNotReadableException}), so the Problem Details stay the same.
  */
 @Component
 class StreamedBodies {

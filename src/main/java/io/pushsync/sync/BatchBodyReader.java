@@ -60,8 +60,8 @@ public class BatchBodyReader {
     }
 
     /**
-     * A body that is already a tree (Census, tests): its tokens are read the same way as a stream's, and the digest
-     * is taken over its JSON text, which has no whitespace, so it equals the digest of the same body sent.
+     * A body that is already a tree (tests, callers in code): its tokens are read the same way as a stream's, and the
+     * digest is taken over its JSON text, which has no whitespace, so it equals the digest of the same body sent.
      */
     public BatchBody of(JsonNode body) {
         JsonNode tree = body == null ? NODES.nullNode() : body; // not an object: the validator says so
@@ -74,7 +74,7 @@ public class BatchBodyReader {
 
     /**
      * One JSON document as a tree, as the mapper would read it but for a key repeated in an object, which is
-     * refused (for bodies read whole, such as Census calls).
+     * refused (for bodies read whole).
      *
      * @return the tree, or null when the body has no JSON value (empty or only whitespace)
      * @throws DuplicateKeyException when an object of the body repeats a key
@@ -208,12 +208,7 @@ public class BatchBodyReader {
                     fieldsSeen = true;
                     JsonToken t = p.nextToken();
                     if (t == JsonToken.START_OBJECT) {
-                        for (String field = p.nextName(); field != null; field = p.nextName()) {
-                            if (!fields.put(field, value(p, p.nextToken()))) {
-                                throw duplicate(p, field);
-                            }
-                        }
-                        values = fields.build();
+                        values = fields(p, fields);
                     } else {
                         value(p, t);
                         values = null;
@@ -233,10 +228,24 @@ public class BatchBodyReader {
     }
 
     /**
-     * The value at the current token, as the mapper's tree would have it; scalars without the mapper's overhead,
-     * objects and arrays read here to refuse a repeated key.
+     * The object whose {@code START_OBJECT} is the parser's current token, read into {@code fields} (a row's
+     * {@code fields}, a Census record): a name given twice fails the read with a {@link DuplicateKeyException}; an
+     * object with more names than the builder's limit keeps none of its values ({@link RowFields#fieldsSent()}).
      */
-    private JsonNode value(JsonParser p, JsonToken t) {
+    public static RowFields fields(JsonParser p, RowFields.Builder fields) {
+        for (String field = p.nextName(); field != null; field = p.nextName()) {
+            if (!fields.put(field, value(p, p.nextToken()))) {
+                throw duplicate(p, field);
+            }
+        }
+        return fields.build();
+    }
+
+    /**
+     * The value at the current token, as the mapper's tree would have it; scalars without the mapper's overhead,
+     * objects and arrays read here to refuse a repeated key ({@link DuplicateKeyException}).
+     */
+    public static JsonNode value(JsonParser p, JsonToken t) {
         return switch (t) {
             case VALUE_STRING -> NODES.stringNode(p.getString());
             case VALUE_NULL -> NODES.nullNode();
@@ -254,7 +263,7 @@ public class BatchBodyReader {
     }
 
     /** The object that starts at the current token (its depth is bounded by the parser's nesting limit). */
-    private ObjectNode object(JsonParser p) {
+    private static ObjectNode object(JsonParser p) {
         ObjectNode o = NODES.objectNode();
         for (String name = p.nextName(); name != null; name = p.nextName()) {
             if (o.putIfAbsent(name, value(p, p.nextToken())) != null) {
@@ -264,7 +273,7 @@ public class BatchBodyReader {
         return o;
     }
 
-    private ArrayNode array(JsonParser p) {
+    private static ArrayNode array(JsonParser p) {
         ArrayNode a = NODES.arrayNode();
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             a.add(value(p, t));
@@ -272,8 +281,11 @@ public class BatchBodyReader {
         return a;
     }
 
-    /** {@code name}, the current property name of the parser, repeated in its object. */
-    private static DuplicateKeyException duplicate(JsonParser p, String name) {
+    /**
+     * {@code name}, the current property name of the parser, repeated in its object: the exception to throw, with a
+     * pointer to the second occurrence.
+     */
+    public static DuplicateKeyException duplicate(JsonParser p, String name) {
         return new DuplicateKeyException(name, p.streamReadContext().pathAsPointer().toString());
     }
 
@@ -380,14 +392,14 @@ public class BatchBodyReader {
      * Feeds the bytes read to SHA-256, leaving out JSON whitespace outside strings, so that the same payload
      * formatted differently has the same digest.
      */
-    static final class CanonicalDigestStream extends ObservedInputStream {
+    public static final class CanonicalDigestStream extends ObservedInputStream {
         private final MessageDigest sha;
         private byte[] scratch = new byte[8192];
         private boolean inString;
         private boolean escaped;
         private boolean closed;
 
-        CanonicalDigestStream(InputStream in) {
+        public CanonicalDigestStream(InputStream in) {
             super(in);
             try {
                 this.sha = MessageDigest.getInstance("SHA-256");
@@ -436,7 +448,8 @@ public class BatchBodyReader {
             closed = true;
         }
 
-        void drain() {
+        /** Reads what the parser left of the stream (whitespace after the value), which the digest covers too. */
+        public void drain() {
             if (closed) {
                 return; // the parser read to the end already
             }
@@ -450,7 +463,8 @@ public class BatchBodyReader {
             }
         }
 
-        byte[] digest() {
+        /** SHA-256 of the bytes read, without the whitespace outside strings (once, at the end). */
+        public byte[] digest() {
             return sha.digest();
         }
     }

@@ -42,7 +42,7 @@ public class BatchService {
     public record Execution(BatchResponse response, boolean replayed) {
     }
 
-    /** A body that is already a tree (Census, tests). */
+    /** A body that is already a tree (tests, callers in code). */
     public Execution execute(String type, JsonNode body) {
         registry.get(type);
         return execute(type, bodies.of(body));

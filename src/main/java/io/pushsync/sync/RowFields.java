@@ -84,6 +84,38 @@ public final class RowFields extends AbstractMap<String, JsonNode> {
         return b.build();
     }
 
+    /**
+     * These fields with {@code from} named {@code to} (a Census record keyed by an identifier alias becomes a row with
+     * the canonical identifier): the value of {@code from} takes the place of a field {@code to} if there is one (whose
+     * value is dropped), else it comes last; the other fields keep their order. The same instance when there is no
+     * field {@code from}. Linear in the number of fields; the names stay in the same tree of shapes.
+     */
+    public RowFields renamed(String from, String to) {
+        int at = shape.indexOf(from);
+        if (at < 0 || from.equals(to)) {
+            return this;
+        }
+        JsonNode moved = values[at];
+        Builder b = new Builder(shape.tree.root);
+        String[] keys = shape.keys;
+        boolean placed = false;
+        for (int i = 0; i < values.length; i++) {
+            if (i == at) {
+                continue;
+            }
+            if (keys[i].equals(to)) {
+                b.put(to, moved);
+                placed = true;
+            } else {
+                b.put(keys[i], values[i]);
+            }
+        }
+        if (!placed) {
+            b.put(to, moved);
+        }
+        return b.build();
+    }
+
     /** The shape of these fields (for tests of how much the shapes of a request hold). */
     Shape shape() {
         return shape;

@@ -411,6 +411,71 @@ class CensusProtocolTest {
         assertThat(xtremepush.findAll(postRequestedFor(urlEqualTo(PROFILE_PATH)))).hasSize(1);
     }
 
+    /** A retry by Census carries a new request id: it runs again (a failure is never replayed to it). */
+    @Test
+    void theSameRecordsUnderANewRequestIdRunAgain() throws Exception {
+        String records = "[{\"user_id\": \"u-retry-1\", \"language\": \"en\"}]";
+        JsonNode first = result("xp", syncBatch("user_profiles", "user_id", records));
+        JsonNode second = result("xp", syncBatch("user_profiles", "user_id", records));
+        assertThat(second).isEqualTo(first);
+        assertThat(xtremepush.findAll(postRequestedFor(urlEqualTo(PROFILE_PATH)))).hasSize(2);
+    }
+
+    /**
+     * The members of the call and of its params may come in any order (the call is read as a stream): params before
+     * method and id, records before sync_plan; each order gets the same answer, with the id echoed.
+     */
+    @Test
+    void membersInAnyOrderGetTheSameAnswer() throws Exception {
+        String records = "[{\"user_id\": \"u-ord-1\", \"language\": \"en\"}, {\"email\": \"c@example.com\"},"
+                + " {\"user_id\": \"u-ord-3\", \"language\": \"de\"}]";
+        String plan = plan("user_profiles", "user_id", "email");
+        List<String> calls = List.of(
+                "{\"jsonrpc\": \"2.0\", \"method\": \"sync_batch\", \"id\": \"" + newId() + "\", \"params\": "
+                        + "{\"sync_plan\": " + plan + ", \"records\": " + records + "}}",
+                "{\"params\": {\"records\": " + records + ", \"sync_plan\": " + plan + "}, \"id\": \"" + newId()
+                        + "\", \"method\": \"sync_batch\", \"jsonrpc\": \"2.0\"}",
+                "{\"id\": \"" + newId() + "\", \"params\": {\"records\": " + records + ", \"sync_plan\": " + plan
+                        + "}, \"jsonrpc\": \"2.0\", \"method\": \"sync_batch\"}");
+        List<JsonNode> answers = new ArrayList<>();
+        for (String call : calls) {
+            answers.add(recordResults(result("xp", call), records, "user_id"));
+        }
+        assertThat(answers).allMatch(a -> a.equals(answers.get(0)));
+        JsonNode results = answers.get(0);
+        assertThat(results.get(0).get("success").booleanValue()).as("%s", results).isTrue();
+        assertThat(results.get(1).get("error_message").asString()).startsWith("missing_required_field: ");
+        assertThat(results.get(2).get("success").booleanValue()).isTrue();
+        var imports = xtremepush.findAll(postRequestedFor(urlEqualTo(PROFILE_PATH)));
+        assertThat(imports).hasSize(3).allSatisfy(c -> assertThat(c.getBodyAsString()).contains("u-ord-1", "u-ord-3"));
+    }
+
+    /**
+     * A record with more fields than pushsync.batch.max-fields-per-row fails alone also when the records come before
+     * the sync_plan; its identifier, unknown while it was read, is then answered null.
+     */
+    @Test
+    void aRecordOverTheFieldLimitBeforeThePlanFailsAlone() throws Exception {
+        StringBuilder wide = new StringBuilder("{\"user_id\": \"u-wide\"");
+        for (int i = 0; i < 250; i++) {
+            wide.append(", \"w").append(i).append("\": \"x\"");
+        }
+        String records = "[" + wide + "}, {\"user_id\": \"u-narrow\", \"language\": \"en\"}]";
+        String call = "{\"jsonrpc\": \"2.0\", \"method\": \"sync_batch\", \"id\": \"" + newId() + "\", "
+                + "\"params\": {\"records\": " + records + ", \"sync_plan\": " + plan("user_profiles", "user_id")
+                + "}}";
+
+        JsonNode results = result("xp", call).get("record_results");
+
+        assertThat(results.size()).isEqualTo(2);
+        assertThat(results.get(0).get("success").booleanValue()).isFalse();
+        assertThat(results.get(0).get("error_message").asString())
+                .contains("the row has 251 fields; at most 200 are accepted");
+        assertThat(results.get(0).get("identifier").isNull()).isTrue();
+        assertThat(results.get(1).get("success").booleanValue()).as("%s", results).isTrue();
+        assertThat(results.get(1).get("identifier").asString()).isEqualTo("u-narrow");
+    }
+
     // ---- sync_batch: CleverPush ----
 
     @Test
@@ -459,6 +524,24 @@ class CensusProtocolTest {
         assertThat(results.get(1).get("error_message").asString()).startsWith("subscription_not_found: ");
         assertThat(cleverpush.findAll(postRequestedFor(urlEqualTo("/subscription/tag")))).singleElement()
                 .satisfies(r -> assertThat(r.getBodyAsString()).contains("\"subscriptionId\":\"native-77\""));
+    }
+
+    /** The same, with the records before the sync_plan: the alias is renamed once the plan has been read. */
+    @Test
+    void cleverPushTagsKeyedByUserIdWithTheRecordsFirst() throws Exception {
+        cleverpush.stubFor(get(urlPathEqualTo("/subscription")).atPriority(1)
+                .withQueryParam("attribute_value", equalTo("crm-78"))
+                .willReturn(okJson("{\"_id\": \"native-78\"}")));
+        String records = "[{\"tags\": [\"vip\"], \"user_id\": \"crm-78\"}]";
+        String call = "{\"id\": \"" + newId() + "\", \"method\": \"sync_batch\", \"params\": {\"records\": "
+                + records + ", \"sync_plan\": " + plan("tags_by_user_id", "user_id", "tags")
+                + "}, \"jsonrpc\": \"2.0\"}";
+
+        JsonNode results = recordResults(result("cp", call), records, "user_id");
+
+        assertThat(results.get(0).get("success").booleanValue()).as("%s", results).isTrue();
+        assertThat(cleverpush.findAll(postRequestedFor(urlEqualTo("/subscription/tag")))).singleElement()
+                .satisfies(r -> assertThat(r.getBodyAsString()).contains("\"subscriptionId\":\"native-78\""));
     }
 
     /**
