@@ -63,7 +63,9 @@ import tools.jackson.databind.JsonNode;
  *       submission is refused (429 with Retry-After) and nothing is stored.</li>
  *   <li>The replica that accepted a job runs it and, every {@code progress-interval}, writes its progress (the
  *       heartbeat), stores every segment of results that is complete, and looks for a cancel request made on any
- *       replica.</li>
+ *       replica. These writes, and the job's end, ride out a short stall of the store: each is retried for up to
+ *       {@code state-write-retry.max-duration} ({@link JobStateWrites}), while the vendor calls go on; a store down
+ *       longer stops the job, which readers then see interrupted.</li>
  *   <li>Cancel stops the job's budget: calls on the wire finish and count, rows not sent fail {@code cancelled}.</li>
  *   <li>Shutdown refuses new jobs (503), interrupts queued ones, gives running ones {@code shutdown-grace} and then
  *       interrupts them: rows not confirmed fail {@code interrupted} (retryable). A replica that dies without a
@@ -81,6 +83,8 @@ public class JobService implements SmartLifecycle {
     private final DestinationRegistry registry;
     private final BatchValidator validator;
     private final JobStore store;
+    /** The running jobs' calls to {@link #store}, retried through a short stall of it. */
+    private final JobStateWrites writes;
     private final JobSpool spool;
     private final JobProperties properties;
     private final SyncMetrics metrics;
@@ -98,6 +102,7 @@ public class JobService implements SmartLifecycle {
         this.registry = registry;
         this.validator = validator;
         this.store = store;
+        this.writes = new JobStateWrites(properties.stateWriteRetry());
         this.spool = spool;
         this.properties = properties;
         this.metrics = metrics;
@@ -364,7 +369,7 @@ public class JobService implements SmartLifecycle {
             job.finished = true;
             job.end = end;
             job.body.delete();
-            store.finish(job.spec.jobId(), end, properties.retention());
+            writes.run(job.spec.jobId(), () -> store.finish(job.spec.jobId(), end, properties.retention()));
             log.info("job {} {}: batch {} of sync {} to {} {}: {} succeeded, {} accepted, {} failed, {} skipped",
                     job.spec.jobId(), state.wireName(), job.spec.batchId(), job.spec.syncId(),
                     job.spec.destination(), job.spec.objectType(), end.succeeded(), end.accepted(), end.failed(),
@@ -403,7 +408,9 @@ public class JobService implements SmartLifecycle {
             int from = job.spec.segmentFrom(first + k) - w.from();
             int to = job.spec.segmentTo(first + k) - w.from();
             if (all || w.results().allSet(from, to)) {
-                store.saveResults(job.spec.jobId(), first + k, w.results().slice(from, to));
+                List<RowResult> segment = w.results().slice(from, to);
+                int index = first + k;
+                writes.run(job.spec.jobId(), () -> store.saveResults(job.spec.jobId(), index, segment));
                 w.flushed()[k] = true;
             }
         }
@@ -412,7 +419,9 @@ public class JobService implements SmartLifecycle {
     private void saveProgress(LocalJob job) {
         synchronized (job) {
             if (!job.finished) {
-                store.saveProgress(job.spec.jobId(), job.progress(clock.instant()));
+                // the progress of the attempt's time: a write after a stall carries a fresh heartbeat
+                String jobId = job.spec.jobId();
+                writes.run(jobId, () -> store.saveProgress(jobId, job.progress(clock.instant())));
             }
         }
     }
@@ -420,7 +429,8 @@ public class JobService implements SmartLifecycle {
     private void tick() {
         for (LocalJob job : local.values()) {
             try {
-                if (!job.cancelRequested && store.isCancelRequested(job.spec.jobId())) {
+                if (!job.cancelRequested
+                        && writes.call(job.spec.jobId(), () -> store.isCancelRequested(job.spec.jobId()))) {
                     cancelLocal(job);
                 }
                 synchronized (job) {
