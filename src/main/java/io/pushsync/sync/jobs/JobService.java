@@ -19,6 +19,7 @@ import io.pushsync.sync.RowResult;
 import io.pushsync.sync.RowResults;
 import io.pushsync.sync.RowStatus;
 import io.pushsync.sync.SyncMetrics;
+import io.pushsync.sync.idempotency.IdempotencyLedger;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -83,6 +84,7 @@ public class JobService implements SmartLifecycle {
     private final DestinationRegistry registry;
     private final BatchValidator validator;
     private final JobStore store;
+    private final IdempotencyLedger ledger;
     /** The running jobs' calls to {@link #store}, retried through a short stall of it. */
     private final JobStateWrites writes;
     private final JobSpool spool;
@@ -97,8 +99,10 @@ public class JobService implements SmartLifecycle {
     private volatile boolean accepting = true;
     private volatile boolean running;
 
-    public JobService(DestinationRegistry registry, BatchValidator validator, JobStore store, JobSpool spool,
-            JobProperties properties, SyncMetrics metrics, PayloadFingerprint fingerprints, MeterRegistry meters) {
+    public JobService(DestinationRegistry registry, BatchValidator validator, JobStore store,
+            IdempotencyLedger ledger, JobSpool spool, JobProperties properties, SyncMetrics metrics,
+            PayloadFingerprint fingerprints, MeterRegistry meters) {
+        this.ledger = ledger;
         this.registry = registry;
         this.validator = validator;
         this.store = store;
@@ -138,6 +142,10 @@ public class JobService implements SmartLifecycle {
     /**
      * Validates a spooled body row by row from its file (the same 400 and 413 as a batch), claims its
      * {@code (syncId, batchId)} with its row ids and queues it. The file is deleted unless the job was queued.
+     *
+     * <p>Ids that a {@code /batches} delivery holds in the idempotency ledger are refused (409): the ledger is read
+     * before the job is created and again after (a batch claims first and then looks for a job), so that a batch and
+     * a job under the same ids racing each other never both run; a job created meanwhile is deleted.
      */
     public Submitted submit(String type, SpooledBody body) {
         boolean queued = false;
@@ -152,10 +160,14 @@ public class JobService implements SmartLifecycle {
             JobSpec spec = new JobSpec(UUID.randomUUID().toString(), head.syncId(), head.batchId(), type,
                     head.objectType().name(), head.mode(), fingerprints.of(type, body.body()), head.rowCount(),
                     properties.segmentSize(), now, replica);
+            refuseIfABatchHoldsTheIds(spec);
             JobStore.Submission submission;
             try (SpooledIds ids = new SpooledIds(body, spec)) {
                 submission = store.create(spec, JobProgress.queued(now), ids,
                         properties.deadline().plus(properties.retention()).plus(properties.heartbeatTimeout()));
+            }
+            if (!(submission instanceof JobStore.Mismatch)) {
+                checkAgainAfterCreating(spec, submission instanceof JobStore.Created);
             }
             if (submission instanceof JobStore.Existing existing) {
                 return new Submitted(status(existing.jobId()), true);
@@ -188,6 +200,35 @@ public class JobService implements SmartLifecycle {
             if (!queued) {
                 body.delete();
             }
+        }
+    }
+
+    /** 409 when a batch through {@code /batches} holds (runs, or ran) the job's {@code (syncId, batchId)}. */
+    private void refuseIfABatchHoldsTheIds(JobSpec spec) {
+        if (ledger.holds(spec.syncId(), spec.batchId())) {
+            throw new BatchConflictException("batch '" + spec.batchId() + "' of sync '" + spec.syncId() + "' was "
+                    + "already received synchronously (POST /v1/destinations/" + spec.destination() + "/batches): a "
+                    + "syncId and batchId are delivered once, through /batches or /jobs; resend it to /batches for "
+                    + "its stored results, or use a new batchId for a new job");
+        }
+    }
+
+    /**
+     * The ledger again, now that the job holds its claim: a batch that claimed the ids in between wins, and a job
+     * this call created is deleted. A failure to read the ledger deletes it too (nothing was queued).
+     */
+    private void checkAgainAfterCreating(JobSpec spec, boolean created) {
+        try {
+            refuseIfABatchHoldsTheIds(spec);
+        } catch (RuntimeException e) {
+            if (created) {
+                try {
+                    store.delete(spec.jobId());
+                } catch (RuntimeException deleteFailed) {
+                    e.addSuppressed(deleteFailed);
+                }
+            }
+            throw e;
         }
     }
 

@@ -9,6 +9,9 @@ import io.pushsync.sync.Destination;
 import io.pushsync.sync.DestinationRegistry;
 import io.pushsync.sync.PayloadFingerprint;
 import io.pushsync.sync.SyncMetrics;
+import io.pushsync.sync.idempotency.IdempotencyLedger;
+import io.pushsync.sync.idempotency.IdempotencyProperties;
+import io.pushsync.sync.idempotency.InMemoryIdempotencyLedger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,13 +42,23 @@ public final class LocalJobServices {
                 windowRows, spoolDir, stateWriteRetry);
     }
 
-    /** Its gauges ({@code pushsync_jobs}) go to {@code meters}. */
+    /** An in-process idempotency ledger of its own; its gauges ({@code pushsync_jobs}) go to {@code meters}. */
     public static JobService service(Destination destination, JobStore store, JobProperties jobs,
             MeterRegistry meters) {
+        return service(destination, store, ledger(), jobs, meters);
+    }
+
+    public static IdempotencyLedger ledger() {
+        return new InMemoryIdempotencyLedger(new IdempotencyProperties(Duration.ofHours(1), 10_000));
+    }
+
+    /** With the idempotency ledger of the batches it shares one key space with. */
+    public static JobService service(Destination destination, JobStore store, IdempotencyLedger ledger,
+            JobProperties jobs, MeterRegistry meters) {
         BatchProperties limits = new BatchProperties(1000, Duration.ofMinutes(1), 10, DataSize.ofKilobytes(64),
                 DataSize.ofMegabytes(1), 64);
         return new JobService(new DestinationRegistry(List.of(destination)), new BatchValidator(limits), store,
-                new JobSpool(new BatchBodyReader(JSON), jobs), jobs, new SyncMetrics(new SimpleMeterRegistry()),
+                ledger, new JobSpool(new BatchBodyReader(JSON), jobs), jobs, new SyncMetrics(new SimpleMeterRegistry()),
                 new PayloadFingerprint(JSON), meters);
     }
 }
