@@ -1,16 +1,25 @@
 package io.pushsync.sync;
 
 import io.pushsync.sync.idempotency.IdempotencyLedger;
+import io.pushsync.sync.jobs.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 
-/** Runs one batch: validation, idempotent replay, the adapter under a deadline, one result per row. */
+/**
+ * Runs one batch: validation, idempotent replay, the adapter under a deadline, one result per row.
+ *
+ * <p>A {@code (syncId, batchId)} names one delivery whichever endpoint receives it: after claiming the ids in the
+ * ledger, a batch looks for a job holding them ({@link JobStore#jobIdFor}) and, if there is one, frees its claim and
+ * is refused (409) without a vendor call. A job submission checks the ledger before and after creating its job, so
+ * that with both checks at most one of the two is delivered.
+ */
 @Service
 public class BatchService {
 
@@ -19,6 +28,7 @@ public class BatchService {
     private final DestinationRegistry registry;
     private final BatchValidator validator;
     private final IdempotencyLedger ledger;
+    private final JobStore jobs;
     private final BatchProperties properties;
     private final SyncMetrics metrics;
     private final Clock clock;
@@ -26,8 +36,9 @@ public class BatchService {
     private final BatchBodyReader bodies;
 
     public BatchService(DestinationRegistry registry, BatchValidator validator, IdempotencyLedger ledger,
-            BatchProperties properties, SyncMetrics metrics, PayloadFingerprint fingerprints,
+            JobStore jobs, BatchProperties properties, SyncMetrics metrics, PayloadFingerprint fingerprints,
             BatchBodyReader bodies) {
+        this.jobs = jobs;
         this.fingerprints = fingerprints;
         this.bodies = bodies;
         this.registry = registry;
@@ -66,6 +77,7 @@ public class BatchService {
             throw new BatchConflictException("batch '" + request.batchId() + "' of sync '" + request.syncId()
                     + "' was already received with a different payload; use a new batchId for a new batch");
         }
+        refuseIfAJobHoldsTheIds(request, fingerprint);
         try (MDC.MDCCloseable a = MDC.putCloseable("syncId", request.syncId());
                 MDC.MDCCloseable b = MDC.putCloseable("batchId", request.batchId());
                 MDC.MDCCloseable c = MDC.putCloseable("destination", request.destination())) {
@@ -84,6 +96,27 @@ public class BatchService {
                 release(request, fingerprint, null);
             }
             return new Execution(run.response(), false);
+        }
+    }
+
+    /**
+     * Frees the claim just taken and refuses the batch (409) when a job was submitted under the same ids; a failure
+     * of the job store frees the claim too and is thrown (503).
+     */
+    private void refuseIfAJobHoldsTheIds(SyncRequest request, String fingerprint) {
+        Optional<String> job;
+        try {
+            job = jobs.jobIdFor(request.syncId(), request.batchId());
+        } catch (RuntimeException | Error e) {
+            release(request, fingerprint, e);
+            throw e;
+        }
+        if (job.isPresent()) {
+            release(request, fingerprint, null);
+            throw new BatchConflictException("batch '" + request.batchId() + "' of sync '" + request.syncId()
+                    + "' was already submitted as job '" + job.get() + "' (GET /v1/jobs/" + job.get() + "): a "
+                    + "syncId and batchId are delivered once, through /batches or /jobs; read that job's results, "
+                    + "or use a new batchId for a new batch");
         }
     }
 

@@ -21,7 +21,9 @@ import io.pushsync.sync.BatchProperties;
 import io.pushsync.sync.BatchBodyReader;
 import io.pushsync.sync.BatchService;
 import io.pushsync.sync.PayloadFingerprint;
+import io.pushsync.sync.jobs.InMemoryJobStore;
 import io.pushsync.sync.jobs.JobProperties;
+import io.pushsync.sync.jobs.JobSegments;
 import io.pushsync.sync.BatchValidator;
 import io.pushsync.sync.Connection;
 import io.pushsync.sync.ConnectionCheckResult;
@@ -79,7 +81,7 @@ import tools.jackson.databind.json.JsonMapper;
 @WebMvcTest(DestinationController.class)
 @Import({ProblemDetailsAdvice.class, SecurityConfig.class, BatchService.class, BatchValidator.class,
         DestinationRegistry.class, NamedConnections.class, InMemoryIdempotencyLedger.class, SyncMetrics.class, PayloadFingerprint.class,
-        BatchBodyReader.class, StreamedBodies.class,
+        BatchBodyReader.class, StreamedBodies.class, InMemoryJobStore.class, JobSegments.class,
         DestinationControllerTest.FakeDestinationConfig.class})
 @EnableConfigurationProperties({BatchProperties.class, IdempotencyProperties.class, ApiTokenProperties.class,
         JobProperties.class, NamedConnectionsProperties.class})

@@ -270,6 +270,23 @@ class JobsApiTest {
     }
 
     @Test
+    void idsDeliveredThroughOneEndpointAreAConflictThroughTheOther() throws Exception {
+        ObjectNode asJob = job(channel(), 3);
+        String jobId = json(submit(asJob, 202)).get("jobId").asString();
+        awaitState(jobId, status -> { }, "completed");
+        JsonNode refusedBatch = json(batch(asJob, 409));
+        assertThat(refusedBatch.get("type").asString()).isEqualTo("urn:pushsync:problem:batch-conflict");
+        assertThat(refusedBatch.get("detail").asString()).contains("/v1/jobs/" + jobId);
+
+        ObjectNode asBatch = job(channel(), 3);
+        batch(asBatch, 200);
+        JsonNode refusedJob = json(submit(asBatch, 409));
+        assertThat(refusedJob.get("detail").asString()).contains("/batches");
+        assertThat(batch(asBatch, 200).getResponse().getHeader("Idempotent-Replayed")).isEqualTo("true");
+        wireMock.verify(6, postRequestedFor(urlPathMatching("/subscription/sync/.*")));
+    }
+
+    @Test
     void aFinishedJobIsForgottenAfterItsRetention() throws Exception {
         String jobId = json(submit(job(channel(), 3), 202)).get("jobId").asString();
         awaitState(jobId, status -> { }, "completed");
@@ -378,6 +395,12 @@ class JobsApiTest {
 
     private MvcResult submit(JsonNode body, int expectedStatus) throws Exception {
         return mvc.perform(auth(MockMvcRequestBuilders.post("/v1/destinations/cleverpush/jobs"))
+                        .contentType(MediaType.APPLICATION_JSON).content(JSON.writeValueAsString(body)))
+                .andExpect(status().is(expectedStatus)).andReturn();
+    }
+
+    private MvcResult batch(JsonNode body, int expectedStatus) throws Exception {
+        return mvc.perform(auth(MockMvcRequestBuilders.post("/v1/destinations/cleverpush/batches"))
                         .contentType(MediaType.APPLICATION_JSON).content(JSON.writeValueAsString(body)))
                 .andExpect(status().is(expectedStatus)).andReturn();
     }

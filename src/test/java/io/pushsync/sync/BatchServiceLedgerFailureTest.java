@@ -7,6 +7,8 @@ import io.pushsync.sync.idempotency.IdempotencyLedger;
 import io.pushsync.sync.idempotency.IdempotencyProperties;
 import io.pushsync.sync.idempotency.InMemoryIdempotencyLedger;
 import io.pushsync.testsupport.ThingsDestination;
+import io.pushsync.sync.jobs.InMemoryJobStore;
+import io.pushsync.sync.jobs.JobSegments;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,6 +82,11 @@ class BatchServiceLedgerFailureTest {
             }
             delegate.abandon(syncId, batchId, fingerprint);
         }
+
+        @Override
+        public boolean holds(String syncId, String batchId) {
+            return delegate.holds(syncId, batchId);
+        }
     }
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -89,7 +96,8 @@ class BatchServiceLedgerFailureTest {
         BatchProperties limits = new BatchProperties(100, Duration.ofMinutes(1), 10, DataSize.ofKilobytes(64),
                 DataSize.ofMegabytes(1), 64);
         return new BatchService(new DestinationRegistry(List.of(destination)), new BatchValidator(limits), ledger,
-                limits, new SyncMetrics(meters), new PayloadFingerprint(JSON), BatchBodyReader.defaults());
+                new InMemoryJobStore(new JobSegments(JSON)), limits, new SyncMetrics(meters), new PayloadFingerprint(JSON),
+                BatchBodyReader.defaults());
     }
 
     private static JsonNode body() {

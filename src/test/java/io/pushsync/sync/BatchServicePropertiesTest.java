@@ -11,6 +11,8 @@ import io.pushsync.sync.catalog.RequiredField;
 import io.pushsync.sync.idempotency.IdempotencyProperties;
 import io.pushsync.sync.idempotency.InMemoryIdempotencyLedger;
 import io.pushsync.testsupport.HostileJson;
+import io.pushsync.sync.jobs.InMemoryJobStore;
+import io.pushsync.sync.jobs.JobSegments;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +67,8 @@ class BatchServicePropertiesTest {
         BatchProperties limits = new BatchProperties(50, Duration.ofMinutes(1), 20, DataSize.ofKilobytes(1),
                 DataSize.ofMegabytes(1), 64);
         service = new BatchService(new DestinationRegistry(List.of(CONFIRMING)), new BatchValidator(limits),
-                new InMemoryIdempotencyLedger(new IdempotencyProperties(Duration.ofMinutes(1), 10_000)), limits,
+                new InMemoryIdempotencyLedger(new IdempotencyProperties(Duration.ofMinutes(1), 10_000)),
+                new InMemoryJobStore(new JobSegments(JsonMapper.builder().build())), limits,
                 new SyncMetrics(new SimpleMeterRegistry()), new PayloadFingerprint(JsonMapper.builder().build()),
                 BatchBodyReader.defaults());
     }

@@ -9,6 +9,8 @@ import io.pushsync.sync.catalog.ObjectTypeDescriptor;
 import io.pushsync.sync.catalog.RequiredField;
 import io.pushsync.sync.idempotency.IdempotencyProperties;
 import io.pushsync.sync.idempotency.InMemoryIdempotencyLedger;
+import io.pushsync.sync.jobs.InMemoryJobStore;
+import io.pushsync.sync.jobs.JobSegments;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,7 +67,8 @@ class BatchServiceTest {
         BatchProperties limits = new BatchProperties(100, Duration.ofMinutes(1), 10, DataSize.ofKilobytes(64),
                 DataSize.ofMegabytes(1), 64);
         return new BatchService(new DestinationRegistry(List.of(destination)), new BatchValidator(limits),
-                new InMemoryIdempotencyLedger(new IdempotencyProperties(Duration.ofHours(1), 1_000)), limits,
+                new InMemoryIdempotencyLedger(new IdempotencyProperties(Duration.ofHours(1), 1_000)),
+                new InMemoryJobStore(new JobSegments(JSON)), limits,
                 new SyncMetrics(new SimpleMeterRegistry()), new PayloadFingerprint(JSON), BatchBodyReader.defaults());
     }
 

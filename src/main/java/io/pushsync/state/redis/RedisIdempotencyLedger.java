@@ -175,6 +175,12 @@ public class RedisIdempotencyLedger implements IdempotencyLedger, AutoCloseable 
         }
     }
 
+    @Override
+    public boolean holds(String syncId, String batchId) {
+        String key = key(syncId, batchId);
+        return Boolean.TRUE.equals(RedisKeys.call("read a batch's claim", () -> redis.hasKey(key)));
+    }
+
     /** Stops the background release of claims (those still unreleased are left to their lease). */
     @Override
     public void close() {

@@ -145,6 +145,13 @@ public class RedisJobStore implements JobStore {
         return holder == null ? new Created() : holder(holder, spec);
     }
 
+    @Override
+    public Optional<String> jobIdFor(String syncId, String batchId) {
+        byte[] held = RedisKeys.call("read a job claim", () -> redis.execute(HELD,
+                List.of(claimKey(syncId, batchId)), RedisKeys.utf8(prefix + "job:{")));
+        return held == null ? Optional.empty() : Optional.of(RedisKeys.utf8(held).split("\n", 2)[0]);
+    }
+
     private static Submission holder(byte[] holder, JobSpec spec) {
         String[] parts = RedisKeys.utf8(holder).split("\n", 2);
         return parts[1].equals(spec.fingerprint()) ? new Existing(parts[0]) : new Mismatch(parts[0]);

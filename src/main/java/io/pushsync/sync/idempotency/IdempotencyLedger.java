@@ -30,4 +30,11 @@ public interface IdempotencyLedger {
     void complete(String syncId, String batchId, String fingerprint, BatchResponse response);
 
     void abandon(String syncId, String batchId, String fingerprint);
+
+    /**
+     * Whether a batch holds {@code (syncId, batchId)}: running (claimed) or finished and still replayable, whatever
+     * its payload. A job submission looks here before and after it creates its job (one key space for both
+     * endpoints).
+     */
+    boolean holds(String syncId, String batchId);
 }

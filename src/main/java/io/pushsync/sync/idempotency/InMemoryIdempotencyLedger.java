@@ -85,6 +85,12 @@ public class InMemoryIdempotencyLedger implements IdempotencyLedger {
         running.remove(new Key(syncId, batchId), fingerprint);
     }
 
+    @Override
+    public synchronized boolean holds(String syncId, String batchId) {
+        Key key = new Key(syncId, batchId);
+        return running.containsKey(key) || finished.getIfPresent(key) != null;
+    }
+
     /** Rows held by finished batches (for tests and diagnostics). */
     long storedRows() {
         finished.cleanUp();

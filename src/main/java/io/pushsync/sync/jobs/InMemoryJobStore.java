@@ -91,6 +91,12 @@ public class InMemoryJobStore implements JobStore {
     }
 
     @Override
+    public Optional<String> jobIdFor(String syncId, String batchId) {
+        String holder = claims.get(new Key(syncId, batchId));
+        return holder == null ? Optional.empty() : live(holder).map(e -> holder);
+    }
+
+    @Override
     public Optional<StoredJob> find(String jobId) {
         return live(jobId).map(e -> new StoredJob(e.spec, e.progress, e.cancelRequestedAt));
     }

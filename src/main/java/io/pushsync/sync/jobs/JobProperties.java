@@ -26,6 +26,8 @@ import org.springframework.util.unit.DataSize;
  *     segments (at least one): what a running job holds in memory
  * @param spoolDir where job bodies wait on disk while their job lives; {@code java.io.tmpdir/pushsync-jobs} when
  *     unset
+ * @param stateWriteRetry how a running job's writes to the job store (progress, result segments, its end, cancel
+ *     checks) ride out a stall of the store
  */
 @ConfigurationProperties("pushsync.jobs")
 public record JobProperties(
@@ -42,13 +44,52 @@ public record JobProperties(
         @DefaultValue("1000") int segmentSize,
         @DefaultValue("10000") int maxPageSize,
         @DefaultValue("10000") int windowRows,
-        Path spoolDir) {
+        Path spoolDir,
+        @DefaultValue StateWriteRetry stateWriteRetry) {
+
+    /**
+     * {@code pushsync.jobs.state-write-retry.*}: a running job's write to the job store that fails (Redis stalled or
+     * unreachable) is tried again, with exponential backoff from {@code backoff} up to {@code max-backoff}, for up to
+     * {@code max-duration}; the attempt under way when that time is up is the last. A store that stays down longer
+     * stops the job (it ends {@code interrupted}). {@code max-duration} 0: no retry.
+     *
+     * @param maxDuration how long one write is retried; shorter than {@code heartbeat-timeout}, so that no other
+     *     replica takes a job for dead while its replica still retries
+     * @param backoff the wait after the first failure; each next wait doubles it
+     * @param maxBackoff the longest wait between two attempts
+     */
+    public record StateWriteRetry(
+            @DefaultValue("30s") Duration maxDuration,
+            @DefaultValue("250ms") Duration backoff,
+            @DefaultValue("2s") Duration maxBackoff) {
+
+        public StateWriteRetry {
+            if (maxDuration.isNegative() || backoff.isNegative() || backoff.isZero()
+                    || maxBackoff.compareTo(backoff) < 0) {
+                throw new IllegalArgumentException("pushsync.jobs.state-write-retry: max-duration must be 0 or more, "
+                        + "backoff more than 0 and max-backoff at least backoff");
+            }
+        }
+
+        /** The defaults: 30s, 250ms, 2s. */
+        public static StateWriteRetry defaults() {
+            return new StateWriteRetry(Duration.ofSeconds(30), Duration.ofMillis(250), Duration.ofSeconds(2));
+        }
+    }
 
     public JobProperties {
         if (maxRunning < 1 || queueCapacity < 0 || segmentSize < 1 || maxPageSize < 1 || maxRows < 1
                 || windowRows < 1) {
             throw new IllegalArgumentException("pushsync.jobs: max-running, segment-size, max-page-size, max-rows "
                     + "and window-rows must be at least 1, queue-capacity at least 0");
+        }
+        if (stateWriteRetry == null) {
+            stateWriteRetry = StateWriteRetry.defaults();
+        }
+        if (stateWriteRetry.maxDuration().compareTo(heartbeatTimeout) >= 0) {
+            throw new IllegalArgumentException("pushsync.jobs.state-write-retry.max-duration ("
+                    + stateWriteRetry.maxDuration() + ") must be shorter than pushsync.jobs.heartbeat-timeout ("
+                    + heartbeatTimeout + "): other replicas would take a job for dead while its replica retries");
         }
         if (spoolDir == null) {
             spoolDir = Path.of(System.getProperty("java.io.tmpdir"), "pushsync-jobs");

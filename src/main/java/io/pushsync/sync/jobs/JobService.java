@@ -19,6 +19,7 @@ import io.pushsync.sync.RowResult;
 import io.pushsync.sync.RowResults;
 import io.pushsync.sync.RowStatus;
 import io.pushsync.sync.SyncMetrics;
+import io.pushsync.sync.idempotency.IdempotencyLedger;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -63,7 +64,9 @@ import tools.jackson.databind.JsonNode;
  *       submission is refused (429 with Retry-After) and nothing is stored.</li>
  *   <li>The replica that accepted a job runs it and, every {@code progress-interval}, writes its progress (the
  *       heartbeat), stores every segment of results that is complete, and looks for a cancel request made on any
- *       replica.</li>
+ *       replica. These writes, and the job's end, ride out a short stall of the store: each is retried for up to
+ *       {@code state-write-retry.max-duration} ({@link JobStateWrites}), while the vendor calls go on; a store down
+ *       longer stops the job, which readers then see interrupted.</li>
  *   <li>Cancel stops the job's budget: calls on the wire finish and count, rows not sent fail {@code cancelled}.</li>
  *   <li>Shutdown refuses new jobs (503), interrupts queued ones, gives running ones {@code shutdown-grace} and then
  *       interrupts them: rows not confirmed fail {@code interrupted} (retryable). A replica that dies without a
@@ -81,6 +84,9 @@ public class JobService implements SmartLifecycle {
     private final DestinationRegistry registry;
     private final BatchValidator validator;
     private final JobStore store;
+    private final IdempotencyLedger ledger;
+    /** The running jobs' calls to {@link #store}, retried through a short stall of it. */
+    private final JobStateWrites writes;
     private final JobSpool spool;
     private final JobProperties properties;
     private final SyncMetrics metrics;
@@ -93,11 +99,14 @@ public class JobService implements SmartLifecycle {
     private volatile boolean accepting = true;
     private volatile boolean running;
 
-    public JobService(DestinationRegistry registry, BatchValidator validator, JobStore store, JobSpool spool,
-            JobProperties properties, SyncMetrics metrics, PayloadFingerprint fingerprints, MeterRegistry meters) {
+    public JobService(DestinationRegistry registry, BatchValidator validator, JobStore store,
+            IdempotencyLedger ledger, JobSpool spool, JobProperties properties, SyncMetrics metrics,
+            PayloadFingerprint fingerprints, MeterRegistry meters) {
+        this.ledger = ledger;
         this.registry = registry;
         this.validator = validator;
         this.store = store;
+        this.writes = new JobStateWrites(properties.stateWriteRetry());
         this.spool = spool;
         this.properties = properties;
         this.metrics = metrics;
@@ -133,6 +142,10 @@ public class JobService implements SmartLifecycle {
     /**
      * Validates a spooled body row by row from its file (the same 400 and 413 as a batch), claims its
      * {@code (syncId, batchId)} with its row ids and queues it. The file is deleted unless the job was queued.
+     *
+     * <p>Ids that a {@code /batches} delivery holds in the idempotency ledger are refused (409): the ledger is read
+     * before the job is created and again after (a batch claims first and then looks for a job), so that a batch and
+     * a job under the same ids racing each other never both run; a job created meanwhile is deleted.
      */
     public Submitted submit(String type, SpooledBody body) {
         boolean queued = false;
@@ -147,10 +160,14 @@ public class JobService implements SmartLifecycle {
             JobSpec spec = new JobSpec(UUID.randomUUID().toString(), head.syncId(), head.batchId(), type,
                     head.objectType().name(), head.mode(), fingerprints.of(type, body.body()), head.rowCount(),
                     properties.segmentSize(), now, replica);
+            refuseIfABatchHoldsTheIds(spec);
             JobStore.Submission submission;
             try (SpooledIds ids = new SpooledIds(body, spec)) {
                 submission = store.create(spec, JobProgress.queued(now), ids,
                         properties.deadline().plus(properties.retention()).plus(properties.heartbeatTimeout()));
+            }
+            if (!(submission instanceof JobStore.Mismatch)) {
+                checkAgainAfterCreating(spec, submission instanceof JobStore.Created);
             }
             if (submission instanceof JobStore.Existing existing) {
                 return new Submitted(status(existing.jobId()), true);
@@ -183,6 +200,35 @@ public class JobService implements SmartLifecycle {
             if (!queued) {
                 body.delete();
             }
+        }
+    }
+
+    /** 409 when a batch through {@code /batches} holds (runs, or ran) the job's {@code (syncId, batchId)}. */
+    private void refuseIfABatchHoldsTheIds(JobSpec spec) {
+        if (ledger.holds(spec.syncId(), spec.batchId())) {
+            throw new BatchConflictException("batch '" + spec.batchId() + "' of sync '" + spec.syncId() + "' was "
+                    + "already received synchronously (POST /v1/destinations/" + spec.destination() + "/batches): a "
+                    + "syncId and batchId are delivered once, through /batches or /jobs; resend it to /batches for "
+                    + "its stored results, or use a new batchId for a new job");
+        }
+    }
+
+    /**
+     * The ledger again, now that the job holds its claim: a batch that claimed the ids in between wins, and a job
+     * this call created is deleted. A failure to read the ledger deletes it too (nothing was queued).
+     */
+    private void checkAgainAfterCreating(JobSpec spec, boolean created) {
+        try {
+            refuseIfABatchHoldsTheIds(spec);
+        } catch (RuntimeException e) {
+            if (created) {
+                try {
+                    store.delete(spec.jobId());
+                } catch (RuntimeException deleteFailed) {
+                    e.addSuppressed(deleteFailed);
+                }
+            }
+            throw e;
         }
     }
 
@@ -364,7 +410,7 @@ public class JobService implements SmartLifecycle {
             job.finished = true;
             job.end = end;
             job.body.delete();
-            store.finish(job.spec.jobId(), end, properties.retention());
+            writes.run(job.spec.jobId(), () -> store.finish(job.spec.jobId(), end, properties.retention()));
             log.info("job {} {}: batch {} of sync {} to {} {}: {} succeeded, {} accepted, {} failed, {} skipped",
                     job.spec.jobId(), state.wireName(), job.spec.batchId(), job.spec.syncId(),
                     job.spec.destination(), job.spec.objectType(), end.succeeded(), end.accepted(), end.failed(),
@@ -403,7 +449,9 @@ public class JobService implements SmartLifecycle {
             int from = job.spec.segmentFrom(first + k) - w.from();
             int to = job.spec.segmentTo(first + k) - w.from();
             if (all || w.results().allSet(from, to)) {
-                store.saveResults(job.spec.jobId(), first + k, w.results().slice(from, to));
+                List<RowResult> segment = w.results().slice(from, to);
+                int index = first + k;
+                writes.run(job.spec.jobId(), () -> store.saveResults(job.spec.jobId(), index, segment));
                 w.flushed()[k] = true;
             }
         }
@@ -412,7 +460,9 @@ public class JobService implements SmartLifecycle {
     private void saveProgress(LocalJob job) {
         synchronized (job) {
             if (!job.finished) {
-                store.saveProgress(job.spec.jobId(), job.progress(clock.instant()));
+                // the progress of the attempt's time: a write after a stall carries a fresh heartbeat
+                String jobId = job.spec.jobId();
+                writes.run(jobId, () -> store.saveProgress(jobId, job.progress(clock.instant())));
             }
         }
     }
@@ -420,7 +470,8 @@ public class JobService implements SmartLifecycle {
     private void tick() {
         for (LocalJob job : local.values()) {
             try {
-                if (!job.cancelRequested && store.isCancelRequested(job.spec.jobId())) {
+                if (!job.cancelRequested
+                        && writes.call(job.spec.jobId(), () -> store.isCancelRequested(job.spec.jobId()))) {
                     cancelLocal(job);
                 }
                 synchronized (job) {

@@ -54,6 +54,13 @@ public interface JobStore {
 
     Optional<StoredJob> find(String jobId);
 
+    /**
+     * The id of the live job holding the claim of {@code (syncId, batchId)}, whatever its payload, or empty. A
+     * {@code /batches} delivery of those ids looks here after claiming them in the idempotency ledger (one key space
+     * for both endpoints).
+     */
+    Optional<String> jobIdFor(String syncId, String batchId);
+
     /** The owner's progress report (also its heartbeat). */
     void saveProgress(String jobId, JobProgress progress);
 

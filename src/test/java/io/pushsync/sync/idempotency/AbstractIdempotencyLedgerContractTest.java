@@ -115,4 +115,30 @@ public abstract class AbstractIdempotencyLedgerContractTest {
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
                 .until(() -> ledger.begin(sync, "b1", "other") instanceof Started);
     }
+
+    @Test
+    public void aPairIsHeldWhileItsBatchRunsAndOnceItFinishedWhateverThePayload() {
+        IdempotencyLedger ledger = ledger();
+        assertThat(ledger.holds(sync, "b1")).as("free").isFalse();
+        ledger.begin(sync, "b1", "fp");
+        assertThat(ledger.holds(sync, "b1")).as("running").isTrue();
+        assertThat(ledger.holds(sync, "b2")).as("another batch id").isFalse();
+        assertThat(ledger.holds(sync + "-other", "b1")).as("another sync id").isFalse();
+        ledger.complete(sync, "b1", "fp", response("b1"));
+        assertThat(ledger.holds(sync, "b1")).as("finished").isTrue();
+
+        ledger.begin(sync, "b3", "fp");
+        ledger.abandon(sync, "b3", "fp");
+        assertThat(ledger.holds(sync, "b3")).as("abandoned").isFalse();
+    }
+
+    @Test
+    public void aFinishedBatchIsNoLongerHeldAfterItsTtl() {
+        IdempotencyLedger ledger = ledger(Duration.ofMillis(300));
+        ledger.begin(sync, "b1", "fp");
+        ledger.complete(sync, "b1", "fp", response("b1"));
+        assertThat(ledger.holds(sync, "b1")).isTrue();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !ledger.holds(sync, "b1"));
+    }
 }

@@ -309,4 +309,33 @@ public abstract class AbstractJobStoreContractTest {
         }
         assertThat(back).isEqualTo(ids);
     }
+
+    @Test
+    public void theJobHoldingAPairIsFoundByItsIdsWhilePresentWhateverItsPayload() {
+        JobStore store = store();
+        assertThat(store.jobIdFor(sync, "b1")).as("no job holds the pair").isEmpty();
+        JobSpec spec = spec(newJobId(), "b1", "fp", 3, 2);
+        store.create(spec, JobProgress.queued(now), ids(3), TTL);
+
+        assertThat(store.jobIdFor(sync, "b1")).hasValue(spec.jobId());
+        assertThat(store.jobIdFor(sync, "b2")).as("another batch id").isEmpty();
+        assertThat(store.jobIdFor(sync + "-other", "b1")).as("another sync id").isEmpty();
+        assertThat(store.jobIdFor(sync + ":b", "1")).as("the whole pair, not a concatenation").isEmpty();
+
+        store.finish(spec.jobId(), new JobProgress(JobState.COMPLETED, 3, 3, 0, 0, 0, now, now, now, null), TTL);
+        assertThat(store.jobIdFor(sync, "b1")).as("a finished job still holds it").hasValue(spec.jobId());
+
+        store.delete(spec.jobId());
+        assertThat(store.jobIdFor(sync, "b1")).as("gone with the job").isEmpty();
+    }
+
+    @Test
+    public void aJobForgottenAfterItsTtlNoLongerHoldsItsPair() {
+        JobStore store = store();
+        JobSpec spec = spec(newJobId(), "b1", "fp", 3, 2);
+        store.create(spec, JobProgress.queued(now), ids(3), Duration.ofMillis(300));
+        assertThat(store.jobIdFor(sync, "b1")).hasValue(spec.jobId());
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> store.jobIdFor(sync, "b1").isEmpty());
+    }
 }
