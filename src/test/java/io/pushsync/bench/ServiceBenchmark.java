@@ -40,7 +40,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The six figures of issue 10, measured in one run on this machine and printed, then written to
+ * The six figures of docs/benchmarks.md, measured in one run on this machine and printed, then written to
  * {@code target/benchmark/} (results.json, results.md, job-heap.png). Run with {@code ./mvnw -B -Pbenchmark verify}
  * (profile {@code benchmark}: Failsafe after {@code package}, nothing else). It asserts only correctness; no figure
  * is asserted. Every vendor is a JDK {@link HttpServer} on 127.0.0.1 in this JVM.

@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * {@code pushsync.xtremepush.*}.
+ * {@code pushsync.xtremepush.*}. A value out of its range (checked here) stops the start-up with a message naming
+ * the key.
  *
  * @param regions base URL per region ({@code eu}, {@code us}); base URLs come only from configuration
  * @param chunkSize profile rows per {@code import/profile} request (vendor maximum 10,000)
@@ -25,7 +26,7 @@ import org.springframework.util.unit.DataSize;
  * @param defaultPhoneRegion ISO region (e.g. {@code IE}) for phone numbers in national format (leading 0);
  *     empty: such numbers are rejected
  * @param maxResponseSize vendor answers are small envelopes: a larger body is not read (its status still decides)
- * @param isolation bisecting a chunk the vendor rejected with 400
+ * @param isolation bisecting a chunk the vendor rejected with 400, 413 or 422
  * @param oauth OAuth 2.0 client credentials: how pushsync asks for a token and sends it (see {@link OAuth})
  */
 @ConfigurationProperties("pushsync.xtremepush")

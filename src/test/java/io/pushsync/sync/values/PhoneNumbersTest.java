@@ -53,9 +53,9 @@ class PhoneNumbersTest {
     }
 
     /**
-     * Every phone number of the vendors' documents (../shared/seeds: Xtremepush's profile import examples
-     * {@code 353850123456} and {@code 447700900900}, which its integration guide also gives as "E.164 without the
-     * plus") and of README.md's examples ({@code +353 85 012 3456}), in the shapes a warehouse holds them. The vendor
+     * Every phone number of the vendors' documents (docs/vendors.md, "phone numbers": Xtremepush's profile import
+     * examples {@code 353850123456} and {@code 447700900900}, which its integration guide also gives as "E.164
+     * without the plus") and of README.md's examples ({@code +353 85 012 3456}), in the shapes a warehouse holds them. The vendor
      * takes them, so pushsync does by default; the UK one is in Ofcom's drama range, which no valid-check passes.
      */
     @ParameterizedTest(name = "[{index}] ''{0}'' -> {1}, valid: {2}")
