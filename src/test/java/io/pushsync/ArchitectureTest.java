@@ -9,8 +9,9 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The arrows point one way: {@code api -> sync <- destination/*}; {@code resilience} is shared by the adapters and
- * knows none of them; {@code sandbox} and {@code state} are only ever reached through Spring, never imported.
+ * The arrows point one way: {@code api -> sync <- destination/*}, {@code api.census -> api}; {@code resilience} is
+ * shared by the adapters and knows none of them; {@code sandbox} and {@code state} are only ever reached through
+ * Spring, never imported.
  */
 @AnalyzeClasses(packages = "io.pushsync", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -29,6 +30,22 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                     "io.pushsync.destination..", "io.pushsync.resilience..", "io.pushsync.sandbox..")
             .because("api -> sync <- destination/*: the HTTP layer reaches adapters only through the core");
+
+    @ArchTest
+    static final ArchRule censusReachesAdaptersOnlyThroughTheCore = noClasses()
+            .that().resideInAPackage("io.pushsync.api.census..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "io.pushsync.destination..", "io.pushsync.resilience..", "io.pushsync.sandbox..",
+                    "io.pushsync.state..")
+            .because("Census is one more protocol over the core: objects, fields and pace come from the Destination "
+                    + "SPI, so a new vendor needs no Census code");
+
+    @ArchTest
+    static final ArchRule theSharedHttpLayerDoesNotNameCensus = noClasses()
+            .that().resideInAPackage("io.pushsync.api")
+            .should().dependOnClassesThat().resideInAPackage("io.pushsync.api.census..")
+            .because("api.census builds on the shared HTTP pieces (streamed bodies, limits, Problem Details), "
+                    + "which never name it");
 
     @ArchTest
     static final ArchRule adaptersDoNotUseTheHttpLayerOrTheSandbox = noClasses()

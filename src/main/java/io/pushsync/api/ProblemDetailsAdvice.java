@@ -36,6 +36,9 @@ import tools.jackson.databind.node.ObjectNode;
 @RestControllerAdvice
 public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
+    /** JSON-RPC 2.0's parse error, as the Census endpoint answers a body it cannot parse. */
+    static final int JSON_RPC_PARSE_ERROR = -32700;
+
     @ExceptionHandler(InvalidBatchException.class)
     ProblemDetail invalid(InvalidBatchException e) {
         ProblemDetail p = problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
@@ -80,7 +83,7 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             ObjectNode error = JsonNodeFactory.instance.objectNode();
             error.put("jsonrpc", "2.0");
             error.putNull("id");
-            error.putObject("error").put("code", CensusController.PARSE_ERROR)
+            error.putObject("error").put("code", JSON_RPC_PARSE_ERROR)
                     .put("message", "Parse error: " + e.getMessage());
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(error.toString());
         }

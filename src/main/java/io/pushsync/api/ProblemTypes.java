@@ -1,34 +1,34 @@
 package io.pushsync.api;
 
 /** The {@code type} URIs of pushsync's Problem Details. Stable: callers may switch on them. */
-final class ProblemTypes {
+public final class ProblemTypes {
 
     private static final String BASE = "urn:pushsync:problem:";
-    static final String INVALID_REQUEST = BASE + "invalid-request";
-    static final String MALFORMED_JSON = BASE + "malformed-json";
-    static final String UNAUTHORIZED = BASE + "unauthorized";
-    static final String UNKNOWN_DESTINATION = BASE + "unknown-destination";
-    static final String NOT_FOUND = BASE + "not-found";
-    static final String BATCH_CONFLICT = BASE + "batch-conflict";
-    static final String BATCH_TOO_LARGE = BASE + "batch-too-large";
-    static final String BODY_TOO_LARGE = BASE + "body-too-large";
-    static final String UNSUPPORTED_MEDIA_TYPE = BASE + "unsupported-media-type";
-    static final String JOB_QUEUE_FULL = BASE + "job-queue-full";
-    static final String SHUTTING_DOWN = BASE + "shutting-down";
-    static final String JOB_SPOOL_UNAVAILABLE = BASE + "job-spool-unavailable";
-    static final String JOB_NOT_FINISHED = BASE + "job-not-finished";
-    static final String STATE_STORE_UNAVAILABLE = BASE + "state-store-unavailable";
+    public static final String INVALID_REQUEST = BASE + "invalid-request";
+    public static final String MALFORMED_JSON = BASE + "malformed-json";
+    public static final String UNAUTHORIZED = BASE + "unauthorized";
+    public static final String UNKNOWN_DESTINATION = BASE + "unknown-destination";
+    public static final String NOT_FOUND = BASE + "not-found";
+    public static final String BATCH_CONFLICT = BASE + "batch-conflict";
+    public static final String BATCH_TOO_LARGE = BASE + "batch-too-large";
+    public static final String BODY_TOO_LARGE = BASE + "body-too-large";
+    public static final String UNSUPPORTED_MEDIA_TYPE = BASE + "unsupported-media-type";
+    public static final String JOB_QUEUE_FULL = BASE + "job-queue-full";
+    public static final String SHUTTING_DOWN = BASE + "shutting-down";
+    public static final String JOB_SPOOL_UNAVAILABLE = BASE + "job-spool-unavailable";
+    public static final String JOB_NOT_FINISHED = BASE + "job-not-finished";
+    public static final String STATE_STORE_UNAVAILABLE = BASE + "state-store-unavailable";
 
     private ProblemTypes() {
     }
 
     // ---- appended: the types of HTTP-level errors (no handler, wrong method, firewall, container error page)
-    static final String METHOD_NOT_ALLOWED = BASE + "method-not-allowed";
-    static final String NOT_ACCEPTABLE = BASE + "not-acceptable";
-    static final String REQUEST_REJECTED = BASE + "request-rejected";
-    static final String FORBIDDEN = BASE + "forbidden";
-    static final String SERVICE_UNAVAILABLE = BASE + "service-unavailable";
-    static final String INTERNAL_ERROR = BASE + "internal-error";
+    public static final String METHOD_NOT_ALLOWED = BASE + "method-not-allowed";
+    public static final String NOT_ACCEPTABLE = BASE + "not-acceptable";
+    public static final String REQUEST_REJECTED = BASE + "request-rejected";
+    public static final String FORBIDDEN = BASE + "forbidden";
+    public static final String SERVICE_UNAVAILABLE = BASE + "service-unavailable";
+    public static final String INTERNAL_ERROR = BASE + "internal-error";
 
     /** The pushsync type of an HTTP-level error that has none of its own; a 4xx not listed is an invalid request. */
     static String forStatus(int status) {

@@ -15,11 +15,11 @@ import tools.jackson.core.JacksonException;
 /**
  * Reads a batch or job body straight from the request's stream ({@link BatchBodyReader}) instead of through a
  * {@code @RequestBody JsonNode}: a 100,000-row batch is never one JSON tree (a Census call likewise, with
- * {@link CensusCallReader}). A body that cannot be read fails as Spring's own reading would
+ * {@code io.pushsync.api.census.CensusCallReader}). A body that cannot be read fails as Spring's own reading would
  * ({@link HttpMessageNotReadableException}), so the Problem Details stay the same.
  */
 @Component
-class StreamedBodies {
+public class StreamedBodies {
 
     private final BatchBodyReader reader;
 
@@ -38,7 +38,7 @@ class StreamedBodies {
      *     it ({@link RequestBodyLimitFilter} refuses a declared length over it before anything is read): 413
      * @param key the configuration key of that limit, named in the 413
      */
-    <T> T read(HttpServletRequest request, long maxBytes, String key, Function<InputStream, T> reading) {
+    public <T> T read(HttpServletRequest request, long maxBytes, String key, Function<InputStream, T> reading) {
         try {
             return reading.apply(new Bounded(request.getInputStream(), maxBytes, key));
         } catch (BatchBodyReader.MissingBodyException e) {

@@ -7,6 +7,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -142,6 +143,18 @@ public class VendorResilience {
         if (a != null) {
             a.recover(System.nanoTime(), quietPeriod.toNanos(), rateLimiter(vendor, accountName));
         }
+    }
+
+    /**
+     * The requests per second one account of {@code vendor} is allowed as configured
+     * ({@code resilience4j.ratelimiter.configs.<vendor>}: {@code limit-for-period} per {@code limit-refresh-period}),
+     * before any 429 slows it down: what an adapter declares as its pace.
+     */
+    public double configuredRequestsPerSecond(String vendor) {
+        RateLimiterConfig config = rateLimiters.getConfiguration(vendor).orElseThrow(() -> new IllegalStateException(
+                "no rate limiter config resilience4j.ratelimiter.configs." + vendor));
+        double seconds = Math.max(config.getLimitRefreshPeriod().toNanos(), 1) / 1e9;
+        return config.getLimitForPeriod() / seconds;
     }
 
     /** The limit currently in force for the account (the configured one unless slowed down). */

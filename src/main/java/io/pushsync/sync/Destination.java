@@ -18,6 +18,16 @@ public interface Destination {
 
     DestinationDescriptor descriptor();
 
+    /**
+     * How fast this adapter sends, from its own configuration: rows per vendor request, requests in flight per batch
+     * and per account, and the account's rate limit. Read whenever a caller asks (Census' {@code get_sync_speed});
+     * it sends nothing. An adapter that declares none sends one row per request, one request at a time, one per
+     * second ({@link Pace#ONE_AT_A_TIME}).
+     */
+    default Pace pace() {
+        return Pace.ONE_AT_A_TIME;
+    }
+
     ConnectionCheckResult checkConnection(Connection connection, Deadline deadline);
 
     /**

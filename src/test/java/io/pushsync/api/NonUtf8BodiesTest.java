@@ -197,7 +197,7 @@ class NonUtf8BodiesTest {
             JsonNode answer = json(r);
             assertThat(answer.path("jsonrpc").asString()).isEqualTo("2.0");
             assertThat(answer.path("id").isNull()).as(r.getContentAsString()).isTrue();
-            assertThat(answer.path("error").path("code").asInt()).isEqualTo(CensusController.PARSE_ERROR);
+            assertThat(answer.path("error").path("code").asInt()).isEqualTo(-32700); // JSON-RPC parse error
             assertThat(answer.path("error").path("message").asString()).startsWith("Parse error").contains("UTF-8");
             assertThat(answer.has("result")).isFalse();
         }

@@ -2,11 +2,13 @@ package io.pushsync.destination.cleverpush;
 
 import io.pushsync.resilience.VendorCallFailure;
 import io.pushsync.resilience.VendorReply;
+import io.pushsync.resilience.VendorResilience;
 import io.pushsync.sync.Connection;
 import io.pushsync.sync.ConnectionCheckResult;
 import io.pushsync.sync.Deadline;
 import io.pushsync.sync.Destination;
 import io.pushsync.sync.LogContext;
+import io.pushsync.sync.Pace;
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.RowResults;
@@ -103,11 +105,14 @@ public class CleverPushDestination implements Destination {
     private final SubscriptionIds subscriptionIds;
     /** A channel's custom attribute ids for the checks; empty when they could not be read (not checked). */
     private final Cache<String, Optional<Set<String>>> attributes;
+    private final VendorResilience resilience;
 
     CleverPushDestination(CleverPushClient client, CleverPushProperties properties,
-            ObjectProvider<SharedLookups> sharedLookups, PhoneNumberProperties phoneNumbers) {
+            ObjectProvider<SharedLookups> sharedLookups, PhoneNumberProperties phoneNumbers,
+            VendorResilience resilience) {
         this.client = client;
         this.properties = properties;
+        this.resilience = resilience;
         this.rows = new CleverPushRows(phoneNumbers.phoneNumbers(properties.defaultPhoneRegion()));
         this.subscriptionIds = new SubscriptionIds(client, sharedLookups.getIfAvailable(() -> SharedLookups.NONE),
                 properties.subscriptionIds().maxSize(), properties.subscriptionIds().ttl());
@@ -118,6 +123,13 @@ public class CleverPushDestination implements Destination {
     @Override
     public DestinationDescriptor descriptor() {
         return DESCRIPTOR;
+    }
+
+    /** One call per row (per tag), {@code concurrency} in flight per batch; the channel's rate limit. */
+    @Override
+    public Pace pace() {
+        return new Pace(1, properties.concurrency(), null,
+                resilience.configuredRequestsPerSecond(CleverPushClient.VENDOR));
     }
 
     @Override

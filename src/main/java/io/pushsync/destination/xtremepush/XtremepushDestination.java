@@ -1,11 +1,13 @@
 package io.pushsync.destination.xtremepush;
 
+import io.pushsync.resilience.VendorResilience;
 import io.pushsync.sync.values.PhoneNumberProperties;
 import io.pushsync.sync.Connection;
 import io.pushsync.sync.ConnectionCheckResult;
 import io.pushsync.sync.Deadline;
 import io.pushsync.sync.Destination;
 import io.pushsync.sync.ErrorCode;
+import io.pushsync.sync.Pace;
 import io.pushsync.sync.RowResults;
 import io.pushsync.sync.SyncRequest;
 import io.pushsync.sync.catalog.ConnectionField;
@@ -53,10 +55,14 @@ public class XtremepushDestination implements Destination {
     private final XtremepushClient client;
     private final ProfileImport profiles;
     private final ListMemberImport lists;
+    private final XtremepushProperties properties;
+    private final VendorResilience resilience;
 
     XtremepushDestination(XtremepushClient client, XtremepushProperties properties, ChunkLanes lanes,
-            PhoneNumberProperties phoneNumbers) {
+            PhoneNumberProperties phoneNumbers, VendorResilience resilience) {
         this.client = client;
+        this.properties = properties;
+        this.resilience = resilience;
         this.profiles = new ProfileImport(client, properties,
                 new ProfileNormaliser(phoneNumbers.phoneNumbers(properties.defaultPhoneRegion())), lanes);
         this.lists = new ListMemberImport(client, properties);
@@ -65,6 +71,16 @@ public class XtremepushDestination implements Destination {
     @Override
     public DestinationDescriptor descriptor() {
         return DESCRIPTOR;
+    }
+
+    /**
+     * Profile chunks of {@code chunk-size} rows, sent one after another by a batch, {@code chunks-in-flight} at once
+     * per app token; the app token's rate limit.
+     */
+    @Override
+    public Pace pace() {
+        return new Pace(properties.chunkSize(), 1, properties.chunksInFlight(),
+                resilience.configuredRequestsPerSecond(XtremepushClient.VENDOR));
     }
 
     @Override

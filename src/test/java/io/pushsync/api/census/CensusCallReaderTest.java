@@ -1,4 +1,4 @@
-package io.pushsync.api;
+package io.pushsync.api.census;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,7 +1,8 @@
-package io.pushsync.api;
+package io.pushsync.api.census;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pushsync.api.ProblemTypes;
 import io.pushsync.testsupport.PushsyncReplicas;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A Census call sent without a length (chunked), so that the Content-Length filter cannot refuse it up front, is read
  * as a stream and stopped once it runs past {@code pushsync.batch.max-body-size} (here 64KB): 413 Problem Details
- * naming the key, as for a {@code /v1} batch ({@link ChunkedBodyLimitTest}), and the rest of the body is not read.
+ * naming the key, as for a {@code /v1} batch ({@code io.pushsync.api.ChunkedBodyLimitTest}), and the rest of the body
+ * is not read.
  */
 class CensusChunkedBodyTest {
 

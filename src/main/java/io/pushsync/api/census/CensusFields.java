@@ -1,4 +1,4 @@
-package io.pushsync.api;
+package io.pushsync.api.census;
 
 import io.pushsync.sync.catalog.IdentifierAlias;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;

@@ -1,4 +1,4 @@
-package io.pushsync.api;
+package io.pushsync.api.census;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
