@@ -1,0 +1,119 @@
+package io.pushsync.sync.jobs;
+
+import io.pushsync.sync.ErrorCode;
+import io.pushsync.sync.RowError;
+import io.pushsync.sync.RowResult;
+import io.pushsync.sync.RowStatus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads jobs from the store, for any replica: a job's status and its results a page at a time. A live job that no
+ * replica holds any more (its heartbeat older than {@code heartbeat-timeout}) is finished by the reader as
+ * interrupted, keeping the results of the segments already stored; a segment never stored is written with every
+ * row {@code interrupted}, so that every reader sees the same answer.
+ */
+final class JobReader {
+
+    private static final Logger log = LoggerFactory.getLogger(JobReader.class);
+
+    private final JobStore store;
+    private final JobProperties properties;
+    private final LocalJobs local;
+    private final Clock clock;
+
+    JobReader(JobStore store, JobProperties properties, LocalJobs local, Clock clock) {
+        this.store = store;
+        this.properties = properties;
+        this.local = local;
+        this.clock = clock;
+    }
+
+    JobStatus status(String jobId) {
+        return JobStatus.of(current(jobId));
+    }
+
+    JobResultsPage results(String jobId, int offset, int limit) {
+        if (offset < 0) {
+            throw new InvalidPageException("offset must be 0 or more, not " + offset);
+        }
+        if (limit < 1 || limit > properties.maxPageSize()) {
+            throw new InvalidPageException("limit must be between 1 and " + properties.maxPageSize()
+                    + " (pushsync.jobs.max-page-size), not " + limit);
+        }
+        StoredJob job = current(jobId);
+        if (!job.progress().state().isFinal()) {
+            throw new JobNotFinishedException(JobStatus.of(job));
+        }
+        JobSpec spec = job.spec();
+        int end = (int) Math.min(spec.total(), (long) offset + limit);
+        List<RowResult> page = new ArrayList<>(Math.max(0, end - offset));
+        for (int s = offset / spec.segmentSize(); offset < end && s <= (end - 1) / spec.segmentSize(); s++) {
+            int segmentStart = spec.segmentFrom(s);
+            List<RowResult> segment = segmentResults(spec, s, job.progress());
+            int from = Math.max(offset, segmentStart) - segmentStart;
+            int to = Math.min(end, segmentStart + segment.size()) - segmentStart;
+            page.addAll(segment.subList(from, to));
+        }
+        return new JobResultsPage(jobId, job.progress().state(), spec.total(), offset, limit, page,
+                end < spec.total() ? end : null);
+    }
+
+    /** The stored job; a live job whose replica stopped writing is finished here as interrupted. */
+    StoredJob current(String jobId) {
+        StoredJob job = store.find(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+        JobProgress p = job.progress();
+        if (p.state().isFinal() || local.holds(jobId)
+                || p.heartbeatAt().plus(properties.heartbeatTimeout()).isAfter(clock.instant())) {
+            return job;
+        }
+        return adoptInterrupted(job);
+    }
+
+    private StoredJob adoptInterrupted(StoredJob job) {
+        JobSpec spec = job.spec();
+        JobProgress last = job.progress();
+        String why = "the replica running this job (" + spec.owner() + ") stopped writing progress at "
+                + last.heartbeatAt() + " before the job finished";
+        int[] counts = new int[RowStatus.values().length];
+        int interrupted = 0;
+        for (int s = 0; s < spec.segments(); s++) {
+            List<RowResult> segment = segmentResults(spec, s, last);
+            for (RowResult r : segment) {
+                counts[r.status().ordinal()]++;
+                if (r.error() != null && ErrorCode.INTERRUPTED.code().equals(r.error().code())) {
+                    interrupted++;
+                }
+            }
+        }
+        JobProgress end = JobProgress.of(JobState.INTERRUPTED, counts, last.startedAt(), clock.instant(),
+                last.heartbeatAt(), why + "; " + interrupted + " rows without a confirmed outcome failed "
+                        + "'interrupted' and can be retried");
+        store.finish(spec.jobId(), end, properties.retention());
+        log.warn("job {} finished as interrupted: {}", spec.jobId(), why);
+        return new StoredJob(spec, end, job.cancelRequestedAt());
+    }
+
+    /**
+     * The stored results of a segment; a segment never stored (its replica died first) is written now with every
+     * row {@code interrupted}, so that every reader sees the same answer.
+     */
+    private List<RowResult> segmentResults(JobSpec spec, int segment, JobProgress progress) {
+        Optional<List<RowResult>> stored = store.results(spec.jobId(), segment);
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        RowError error = RowError.of(ErrorCode.INTERRUPTED, "the job was interrupted before this row's outcome was "
+                + "recorded; it may or may not have reached the vendor: retry it");
+        List<RowResult> missing = new ArrayList<>();
+        for (String id : store.rowIds(spec.jobId(), segment)) {
+            missing.add(RowResult.failed(id, error));
+        }
+        store.saveResults(spec.jobId(), segment, missing);
+        return missing;
+    }
+}
