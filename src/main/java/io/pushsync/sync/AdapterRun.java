@@ -6,7 +6,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs an adapter over a validated batch the same way for a synchronous batch and for a background job: the rows the
- * core already failed are filled in first, and every row the adapter leaves without an outcome fails afterwards.
+ * core already failed are filled in first, and every row the adapter leaves without an outcome fails afterwards (with
+ * the stop the adapter declared, {@link RowResults#stop}, when it declared one).
  */
 public final class AdapterRun {
 
@@ -25,8 +26,9 @@ public final class AdapterRun {
     }
 
     /**
-     * Calls the adapter, then fails every row without an outcome: with the budget's reason when it ended (deadline,
-     * cancel, interrupt), as retryable {@code destination_unavailable} otherwise.
+     * Calls the adapter, then fails every row without an outcome: with the adapter's stop when it declared one, with
+     * the budget's reason when it ended (deadline, cancel, interrupt), as retryable {@code destination_unavailable}
+     * otherwise.
      *
      * @param noun {@code batch} or {@code job}, for row messages
      * @param label what to call the run in log lines
@@ -35,6 +37,7 @@ public final class AdapterRun {
     public static boolean sync(Destination destination, SyncRequest request, Deadline deadline, RowResults results,
             String noun, String label) {
         boolean clean = true;
+        Throwable failure = null;
         try {
             if (!request.rows().isEmpty()) {
                 destination.sync(request, deadline, results);
@@ -42,9 +45,14 @@ public final class AdapterRun {
         } catch (RuntimeException | Error e) {
             // an Error too (an assertion, a class that failed to load, a stack overflow, an OutOfMemoryError the
             // process survived): every row still gets an outcome and the caller its answer
+            failure = e;
+        }
+        // the vendor's stop first: a worker's exception after it does not change what the vendor said
+        results.stopped().ifPresent(results::failUnset);
+        if (failure != null) {
             clean = false;
             log.error("destination {} failed on {}; unconfirmed rows fail as retryable", request.destination(), label,
-                    e);
+                    failure);
             results.failUnset(RowError.of(ErrorCode.DESTINATION_UNAVAILABLE,
                     "the " + noun + " stopped on an internal error before this row was confirmed"));
         }

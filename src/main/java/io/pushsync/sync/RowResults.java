@@ -2,13 +2,20 @@ package io.pushsync.sync;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The results of one batch, one slot per input row, filled as outcomes become final (from any thread). The first
  * outcome of a row wins, so "fail every unconfirmed row" after a stop never overwrites a confirmed one.
  * {@link #done()} is the progress of the batch.
+ *
+ * <p>An adapter says that the vendor stopped the batch with {@link #stop(RowError)}: the first stop wins, the core
+ * fails every row still without an outcome with it when the batch ends ({@link AdapterRun}), and it stays readable
+ * afterwards ({@link #stopped()}), so a job stops its later windows on it.
  */
 public final class RowResults {
 
@@ -16,6 +23,7 @@ public final class RowResults {
     private final AtomicReferenceArray<RowResult> slots;
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger[] byStatus = new AtomicInteger[RowStatus.values().length];
+    private final AtomicReference<RowError> stop = new AtomicReference<>();
 
     public RowResults(List<String> ids) {
         this.ids = List.copyOf(ids);
@@ -87,6 +95,27 @@ public final class RowResults {
             }
         }
         return n;
+    }
+
+    /**
+     * The vendor stopped the batch: no further row of it can succeed (credentials refused, the list or channel
+     * unknown, an endpoint that refuses every request). Nothing more should be sent; rows already with an outcome
+     * keep it, every other row fails with {@code error} when the batch ends. The first stop wins.
+     *
+     * @return whether this call was the first stop
+     */
+    public boolean stop(RowError error) {
+        return stop.compareAndSet(null, Objects.requireNonNull(error, "error"));
+    }
+
+    /** The stop an adapter declared ({@link #stop}), if any. */
+    public Optional<RowError> stopped() {
+        return Optional.ofNullable(stop.get());
+    }
+
+    /** Whether an adapter declared a stop: nothing more of the batch should be sent. */
+    public boolean isStopped() {
+        return stop.get() != null;
     }
 
     /** A snapshot in input order; rows without an outcome yet are {@code null}. */

@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.springframework.beans.factory.ObjectProvider;
 import org.slf4j.Logger;
@@ -48,14 +47,14 @@ import tools.jackson.databind.node.ObjectNode;
  * The CleverPush destination: {@code subscriptions} and {@code tags}.
  *
  * <p>A batch first checks the channel and key ({@code GET /channel/{id}/tags}: one request, so a refused key or an
- * unknown channel fails the batch before any row is sent; its answer lists the channel's tags). With
+ * unknown channel stops the batch before any row is sent; its answer lists the channel's tags). With
  * {@code options.precheck} (the default) rows naming a tag or custom attribute the channel lacks fail before any
  * call ({@link ChannelCatalog}). With {@code options.subscriptionIdKind=user_id} a row's {@code subscription_id} is
  * the warehouse's user id, resolved to the native id by {@link SubscriptionIds}. Then every row becomes one call (a
  * subscription) or one call per tag, run with at most {@code pushsync.cleverpush.concurrency} in flight; results
  * land by row index, so they come back in input order whatever order the calls finish in. A 401/403 (or a 404 on the
- * channel) stops the batch: calls not yet started are not sent, so at most one concurrency window of requests goes
- * out after it.
+ * channel) stops the batch ({@link RowResults#stop}): calls not yet started are not sent, so at most one concurrency
+ * window of requests goes out after it, and every row left without an outcome fails with it.
  */
 @Component
 public class CleverPushDestination implements Destination {
@@ -142,7 +141,11 @@ public class CleverPushDestination implements Destination {
     public void sync(SyncRequest request, Deadline deadline, RowResults results) {
         ChannelCheck check = checkChannel(request.connection(), deadline);
         if (check.problem() != null) {
-            results.failUnset(check.problem());
+            if (check.stops()) {
+                results.stop(check.problem()); // the core fails every row with it
+            } else {
+                results.failUnset(check.problem());
+            }
             return;
         }
         SyncOptions options = request.options() == null ? new SyncOptions(Map.of(), null) : request.options();
@@ -159,12 +162,9 @@ public class CleverPushDestination implements Destination {
                         properties.concurrency())
                 .then()
                 .block();
-        RowError stopped = run.stop.get();
-        if (stopped != null) {
-            log.warn("cleverpush batch {} of sync {} stopped: {}", request.batchId(), request.syncId(),
-                    stopped.message());
-            results.failUnset(stopped);
-        }
+        // rows left without an outcome fail with the stop when the batch ends (AdapterRun)
+        results.stopped().ifPresent(stopped -> log.warn("cleverpush batch {} of sync {} stopped: {}",
+                request.batchId(), request.syncId(), stopped.message()));
     }
 
     /**
@@ -196,7 +196,6 @@ public class CleverPushDestination implements Destination {
         private final String channelId;
         private final Secret apiKey;
         private final CallTracker tracker;
-        private final AtomicReference<RowError> stop = new AtomicReference<>();
         private final Sinks.One<Boolean> stopSignal = Sinks.one();
         private final LogContext logContext = LogContext.capture(); // calls run on I/O threads: keep the context
         private final SubscriptionIds.Batch ids;
@@ -278,7 +277,7 @@ public class CleverPushDestination implements Destination {
          */
         Mono<Outcome> send(Call call) {
             return Mono.defer(() -> {
-                RowError stopped = stop.get();
+                RowError stopped = results.stopped().orElse(null);
                 if (stopped != null) {
                     return Mono.just(Outcome.of(stopped)); // the batch stopped: this call is never sent
                 }
@@ -301,7 +300,7 @@ public class CleverPushDestination implements Destination {
                             .onErrorResume(VendorCallFailure.class, f -> Mono.just(Outcome.of(f.toRowError())));
                 })
                         // empty: the batch stopped while this call waited (rate limiter, retry): it is unconfirmed
-                        .switchIfEmpty(Mono.fromSupplier(() -> Outcome.of(stop.get())));
+                        .switchIfEmpty(Mono.fromSupplier(() -> Outcome.of(results.stopped().orElse(null))));
             });
         }
 
@@ -313,8 +312,9 @@ public class CleverPushDestination implements Destination {
             return Mono.just(SubscriptionIds.Resolved.found(call.sync() ? null : call.subscriptionId()));
         }
 
+        /** The vendor stopped the batch: recorded in the results (the first stop wins), and waits are cut short. */
         private void stop(RowError error) {
-            stop.compareAndSet(null, error);
+            results.stop(error);
             stopSignal.tryEmitValue(Boolean.TRUE);
         }
 
@@ -370,8 +370,11 @@ public class CleverPushDestination implements Destination {
         return false;
     }
 
-    /** The channel check's verdict (null when fine) and the channel's tags it listed (null when unreadable). */
-    private record ChannelCheck(RowError problem, Map<String, String> tags) {
+    /**
+     * The channel check's verdict (null when fine), whether it stops the batch (the key refused, the channel unknown),
+     * and the channel's tags it listed (null when unreadable).
+     */
+    private record ChannelCheck(RowError problem, boolean stops, Map<String, String> tags) {
     }
 
     /**
@@ -431,18 +434,18 @@ public class CleverPushDestination implements Destination {
                     CleverPushWire.CHANNEL_TAGS_PATH, null, deadline, Mono.never(), LogContext.capture())
                     .block();
             if (reply.isSuccess()) {
-                return new ChannelCheck(null, CleverPushWire.tagsOf(reply.json()));
+                return new ChannelCheck(null, false, CleverPushWire.tagsOf(reply.json()));
             }
             String message = "CleverPush answered " + reply.status() + " to the channel check: " + reply.message();
             if (reply.status() == 401 || reply.status() == 403) {
-                return new ChannelCheck(RowError.of(ErrorCode.DESTINATION_AUTH_FAILED, message), null);
+                return new ChannelCheck(RowError.of(ErrorCode.DESTINATION_AUTH_FAILED, message), true, null);
             }
             if (reply.status() == 404) {
-                return new ChannelCheck(RowError.of(ErrorCode.DESTINATION_NOT_FOUND, message), null);
+                return new ChannelCheck(RowError.of(ErrorCode.DESTINATION_NOT_FOUND, message), true, null);
             }
-            return new ChannelCheck(RowError.of(ErrorCode.REJECTED_BY_DESTINATION, message), null);
+            return new ChannelCheck(RowError.of(ErrorCode.REJECTED_BY_DESTINATION, message), false, null);
         } catch (VendorCallFailure f) {
-            return new ChannelCheck(f.toRowError(), null);
+            return new ChannelCheck(f.toRowError(), false, null);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.pushsync.destination.xtremepush;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.pushsync.sync.Deadline;
+import io.pushsync.sync.RowResults;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -50,8 +51,8 @@ class ChunkLanes implements DisposableBean {
     }
 
     /** The pipeline of one batch of {@code account}; {@code delivered} gets the requests each chunk cost. */
-    ChunkPipeline pipeline(String account, Deadline deadline, IntConsumer delivered) {
-        return new ChunkPipeline(lane(account), workers, deadline, delivered);
+    ChunkPipeline pipeline(String account, Deadline deadline, RowResults results, IntConsumer delivered) {
+        return new ChunkPipeline(lane(account), workers, deadline, results, delivered);
     }
 
     /** The account's lane: the one its running batches hold, or a new one. */

@@ -2,6 +2,7 @@ package io.pushsync.destination.xtremepush;
 
 import io.pushsync.sync.Deadline;
 import io.pushsync.sync.LogContext;
+import io.pushsync.sync.RowResults;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -16,9 +17,11 @@ import java.util.function.IntConsumer;
  *   <li>Each chunk is delivered (and, when rejected, isolated) by one worker, sequentially within the chunk.</li>
  *   <li>A chunk not yet admitted when the budget ends (deadline, cancel) is not sent: its rows fail with the
  *       budget's error.</li>
- *   <li>A stop ({@link ChunkDelivery.BatchStoppedException}) or any other exception in a worker ends the
- *       submitting: chunks in flight finish with their real outcomes, then {@link #finish()} throws it on the
- *       batch's thread, where it is handled as if the chunks had been delivered there.</li>
+ *   <li>A stop ({@link RowResults#stop}, declared by a chunk's {@link RowIsolation}) ends the submitting: chunks in
+ *       flight finish with their real outcomes, a chunk not yet sent is not sent, and its rows are left for the
+ *       stop's error.</li>
+ *   <li>An exception in a worker also ends the submitting; {@link #finish()} throws it on the batch's thread once
+ *       the chunks in flight are done, where it is handled as if the chunks had been delivered there.</li>
  * </ul>
  */
 final class ChunkPipeline {
@@ -26,15 +29,18 @@ final class ChunkPipeline {
     private final ChunkLanes.Lane lane;
     private final Executor workers;
     private final Deadline deadline;
+    private final RowResults results;
     private final IntConsumer delivered;
     private final LogContext logContext = LogContext.capture();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private int running;
 
-    ChunkPipeline(ChunkLanes.Lane lane, Executor workers, Deadline deadline, IntConsumer delivered) {
+    ChunkPipeline(ChunkLanes.Lane lane, Executor workers, Deadline deadline, RowResults results,
+            IntConsumer delivered) {
         this.lane = lane;
         this.workers = workers;
         this.deadline = deadline;
+        this.results = results;
         this.delivered = delivered;
     }
 
@@ -44,7 +50,7 @@ final class ChunkPipeline {
      *
      * @param identifiers the chunk's profile identifiers: no other chunk holding one of them is in flight with it
      */
-    <T> boolean submit(ChunkDelivery<T> delivery, List<T> chunk, Collection<String> identifiers) {
+    <T> boolean submit(RowIsolation<T> delivery, List<T> chunk, Collection<String> identifiers) {
         boolean admitted;
         try {
             admitted = lane.enter(identifiers, deadline, this::stopped);
@@ -72,7 +78,7 @@ final class ChunkPipeline {
         return true;
     }
 
-    /** Waits for the chunks in flight, then throws what stopped the batch, if anything did. */
+    /** Waits for the chunks in flight, then throws what a worker threw, if one did. */
     void finish() {
         boolean interrupted = false;
         synchronized (this) {
@@ -96,18 +102,19 @@ final class ChunkPipeline {
         }
     }
 
-    /** Whether a chunk stopped the batch (or failed unexpectedly): no new chunk goes out. */
+    /** Whether the batch has stopped (or a worker failed unexpectedly): no new chunk goes out. */
     boolean stopped() {
-        return failure.get() != null;
+        return results.isStopped() || failure.get() != null;
     }
 
-    private <T> void work(ChunkDelivery<T> delivery, List<T> chunk, Collection<String> identifiers) {
+    private <T> void work(RowIsolation<T> delivery, List<T> chunk, Collection<String> identifiers) {
         try {
             if (!stopped()) { // a chunk waiting for a worker when another one stopped the batch is not sent
                 delivered.accept(delivery.deliver(chunk));
             }
         } catch (RuntimeException | Error e) {
             failure.compareAndSet(null, e); // before leaving the lane: a submit woken by the leave must see it
+            // (a stop is recorded in the results by the delivery, before the leave too)
         } finally {
             end(identifiers);
         }

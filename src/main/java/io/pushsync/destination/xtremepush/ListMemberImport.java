@@ -56,9 +56,9 @@ final class ListMemberImport {
         for (Map.Entry<String, List<Member>> e : byMode.entrySet()) {
             String mode = e.getKey();
             List<Member> members = e.getValue();
-            ChunkDelivery<Member> delivery = new ChunkDelivery<>(
-                    chunk -> ChunkDelivery.classify(() -> client.post(region, credentials, "import_list_" + mode,
-                            XtremepushWire.LIST_IMPORT_PATH,
+            RowIsolation<Member> isolation = new RowIsolation<>(
+                    chunk -> XtremepushReplyClassifier.classify(() -> client.post(region, credentials,
+                            "import_list_" + mode, XtremepushWire.LIST_IMPORT_PATH,
                             token -> XtremepushWire.listImport(token, listId, mode, chunk),
                             properties.listTimeout(), deadline)),
                     Member::index, properties.isolation().maxRequestsPerChunk(), deadline, results);
@@ -68,17 +68,33 @@ final class ListMemberImport {
             for (int i = 0; i < members.size(); i++) {
                 int size = members.get(i).size();
                 if (i > from && (i - from == properties.listChunkSize() || bytes + 1 + size > room)) {
-                    ProfileImport.progress(request, results, delivery.deliver(members.subList(from, i)));
+                    if (!deliver(request, results, isolation, members.subList(from, i))) {
+                        return;
+                    }
                     from = i;
                     bytes = 0;
                 }
                 bytes += (i > from ? 1 : 0) + size;
             }
-            if (from < members.size()) {
-                ProfileImport.progress(request, results,
-                        delivery.deliver(members.subList(from, members.size())));
+            if (from < members.size()
+                    && !deliver(request, results, isolation, members.subList(from, members.size()))) {
+                return;
             }
         }
+    }
+
+    /**
+     * Delivers one chunk; false once the batch has stopped ({@link RowResults#stop}): nothing more is sent, the rows
+     * not yet sent are left for the stop's error.
+     */
+    private static boolean deliver(SyncRequest request, RowResults results, RowIsolation<Member> isolation,
+            List<Member> chunk) {
+        int requests = isolation.deliver(chunk);
+        if (results.isStopped()) {
+            return false;
+        }
+        ProfileImport.progress(request, results, requests);
+        return true;
     }
 
     /** Puts the row's member with the others of its mode, or fails the row. */
@@ -95,7 +111,7 @@ final class ListMemberImport {
         long envelope = envelopes.computeIfAbsent(mode,
                 m -> XtremepushWire.listImport(token, listId, m, List.of()).size(client.json()));
         if (envelope + size > maxBytes) {
-            results.failed(row.index(), ChunkDelivery.rowTooLarge(envelope + size, maxBytes));
+            results.failed(row.index(), XtremepushReplyClassifier.rowTooLarge(envelope + size, maxBytes));
             return;
         }
         byMode.computeIfAbsent(mode, k -> new ArrayList<>()).add(new Member(row.index(), identifier, size));

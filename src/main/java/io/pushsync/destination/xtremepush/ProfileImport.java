@@ -51,7 +51,7 @@ final class ProfileImport {
     private static final class Group {
         final List<String> columns;
         final int[] identifierColumns;
-        ChunkDelivery<ProfileRow> delivery;
+        RowIsolation<ProfileRow> delivery;
         List<ProfileRow> pending = new ArrayList<>();
         /** The size of {@link #pending}'s rows in a body, commas between them included. */
         long pendingBytes;
@@ -130,7 +130,7 @@ final class ProfileImport {
     void run(SyncRequest request, Deadline deadline, RowResults results) {
         String region = request.connection().value(XtremepushDestination.REGION);
         XtremepushCredentials credentials = XtremepushCredentials.of(request.connection());
-        ChunkPipeline pipeline = lanes.pipeline(credentials.account(), deadline,
+        ChunkPipeline pipeline = lanes.pipeline(credentials.account(), deadline, results,
                 requests -> progress(request, results, requests));
         Map<Set<String>, Group> groups = new LinkedHashMap<>();
         Map<List<String>, Placement> placements = new HashMap<>();
@@ -172,11 +172,11 @@ final class ProfileImport {
         }
     }
 
-    private ChunkDelivery<ProfileRow> delivery(Group group, String region, XtremepushCredentials credentials,
+    private RowIsolation<ProfileRow> delivery(Group group, String region, XtremepushCredentials credentials,
             Deadline deadline, RowResults results) {
         if (group.delivery == null) {
-            group.delivery = new ChunkDelivery<>(
-                    rows -> ChunkDelivery.classify(() -> client.post(region, credentials, "import_profile",
+            group.delivery = new RowIsolation<>(
+                    rows -> XtremepushReplyClassifier.classify(() -> client.post(region, credentials, "import_profile",
                             XtremepushWire.PROFILE_IMPORT_PATH,
                             token -> XtremepushWire.profileImport(token, group.columns, rows),
                             properties.requestTimeout(), deadline)),
@@ -198,7 +198,7 @@ final class ProfileImport {
      */
     private final class Placing {
         private final Dispatcher dispatcher;
-        private final Function<Group, ChunkDelivery<ProfileRow>> deliveries;
+        private final Function<Group, RowIsolation<ProfileRow>> deliveries;
         /** Identifier -> the group whose gathered rows hold it. */
         private final Map<String, Group> gathered = new HashMap<>();
         private final Secret token;
@@ -206,7 +206,7 @@ final class ProfileImport {
         private final long maxBytes;
         private final RowResults results;
 
-        Placing(Dispatcher dispatcher, Function<Group, ChunkDelivery<ProfileRow>> deliveries,
+        Placing(Dispatcher dispatcher, Function<Group, RowIsolation<ProfileRow>> deliveries,
                 XtremepushCredentials credentials, RowResults results) {
             this.dispatcher = dispatcher;
             this.deliveries = deliveries;
@@ -221,7 +221,7 @@ final class ProfileImport {
                 group.envelope = XtremepushWire.profileImport(token, group.columns, List.of()).size(client.json());
             }
             if (group.envelope + row.size() > maxBytes) {
-                results.failed(row.index(), ChunkDelivery.rowTooLarge(group.envelope + row.size(), maxBytes));
+                results.failed(row.index(), XtremepushReplyClassifier.rowTooLarge(group.envelope + row.size(), maxBytes));
                 return;
             }
             for (int column : group.identifierColumns) {
@@ -281,7 +281,7 @@ final class ProfileImport {
             this.pipeline = pipeline;
         }
 
-        void submit(ChunkDelivery<ProfileRow> delivery, List<ProfileRow> chunk, List<String> identifiers) {
+        void submit(RowIsolation<ProfileRow> delivery, List<ProfileRow> chunk, List<String> identifiers) {
             if (stopped) {
                 return;
             }

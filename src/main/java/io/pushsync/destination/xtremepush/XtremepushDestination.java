@@ -86,37 +86,37 @@ public class XtremepushDestination implements Destination {
     @Override
     public ConnectionCheckResult checkConnection(Connection connection, Deadline deadline) {
         XtremepushCredentials credentials = XtremepushCredentials.of(connection);
-        ChunkDelivery.Outcome outcome = ChunkDelivery.classify(() -> client.post(connection.value(REGION),
-                credentials, "connection_check", XtremepushWire.PROFILE_LIST_PATH, XtremepushWire::connectionCheck,
-                deadline.remaining(), deadline));
-        if (outcome instanceof ChunkDelivery.Confirmed) {
+        RowIsolation.Outcome outcome = XtremepushReplyClassifier.classify(() -> client.post(
+                connection.value(REGION), credentials, "connection_check", XtremepushWire.PROFILE_LIST_PATH,
+                XtremepushWire::connectionCheck, deadline.remaining(), deadline));
+        if (outcome instanceof RowIsolation.Confirmed) {
             return ConnectionCheckResult.success();
         }
-        if (outcome instanceof ChunkDelivery.Stop s) {
+        if (outcome instanceof RowIsolation.Stop s) {
             return ConnectionCheckResult.failure(s.error());
         }
-        if (outcome instanceof ChunkDelivery.Failed f) {
+        if (outcome instanceof RowIsolation.Failed f) {
             return ConnectionCheckResult.failure(f.error());
         }
-        if (outcome instanceof ChunkDelivery.TooLarge t) { // an OAuth access token in the body over the bound
+        if (outcome instanceof RowIsolation.TooLarge t) { // an OAuth access token in the body over the bound
             return ConnectionCheckResult.failure(ErrorCode.INVALID_FIELD, "the connection check's request body of "
                     + t.size() + " bytes is more than " + XtremepushProperties.MAX_CHUNK_BYTES_KEY + " (" + t.max()
                     + " bytes)");
         }
         return ConnectionCheckResult.failure(ErrorCode.REJECTED_BY_DESTINATION,
-                ((ChunkDelivery.Rejected) outcome).message());
+                ((RowIsolation.Rejected) outcome).message());
     }
 
+    /**
+     * Sends the rows; a reply that no further request of the batch can get past (401/403, 404, another refusing
+     * status) stops the batch ({@link RowResults#stop}), and the core fails the rows left with it.
+     */
     @Override
     public void sync(SyncRequest request, Deadline deadline, RowResults results) {
-        try {
-            if (USER_PROFILES.equals(request.objectType())) {
-                profiles.run(request, deadline, results);
-            } else {
-                lists.run(request, deadline, results);
-            }
-        } catch (ChunkDelivery.BatchStoppedException stop) {
-            results.failUnset(stop.error());
+        if (USER_PROFILES.equals(request.objectType())) {
+            profiles.run(request, deadline, results);
+        } else {
+            lists.run(request, deadline, results);
         }
     }
 }

@@ -95,7 +95,7 @@ final class JobRunner {
 
     /**
      * Reads the rows from the spooled body a window at a time and sends each window as one request; once the budget
-     * has ended (deadline, cancel, interrupt) or the vendor refused the credentials or the target, the remaining
+     * has ended (deadline, cancel, interrupt) or the adapter stopped its batch ({@link RowResults#stopped()}), the remaining
      * windows are read only to fail their rows, without calling the adapter. Each window's results are stored
      * (as segments) and dropped before the next window is read.
      */
@@ -118,7 +118,7 @@ final class JobRunner {
                 if (skip == null) {
                     AdapterRun.sync(job.destination, batch.request(), job.deadline, results, "job",
                             "job " + spec.jobId() + " (rows " + from + " to " + (from + count - 1) + ")");
-                    job.vendorStop = vendorStop(results);
+                    job.vendorStop = results.stopped().orElse(null);
                     if (job.vendorStop != null && from + count < spec.total()) {
                         log.warn("job {}: the vendor answered {} for rows {} to {}; the {} rows after them fail "
                                 + "with it without being sent", spec.jobId(), job.vendorStop.code(), from,
@@ -133,29 +133,6 @@ final class JobRunner {
                 closeWindow(job);
             }
         }
-    }
-
-    /**
-     * The error of a window's rows that says no later row can succeed either, or null: {@code
-     * destination_auth_failed} (credentials refused: both adapters stop a batch on it), or {@code
-     * destination_not_found} when no row of the window went through (the list or channel is unknown; a CleverPush
-     * 404 about one subscription fails only that row, and the window's other rows succeed).
-     */
-    static RowError vendorStop(RowResults results) {
-        RowError notFound = null;
-        boolean through = false;
-        for (int i = 0; i < results.total(); i++) {
-            RowResult r = results.get(i);
-            if (r.status() == RowStatus.SUCCEEDED || r.status() == RowStatus.ACCEPTED) {
-                through = true;
-            } else if (r.error() != null && ErrorCode.DESTINATION_AUTH_FAILED.code().equals(r.error().code())) {
-                return r.error();
-            } else if (r.error() != null && notFound == null
-                    && ErrorCode.DESTINATION_NOT_FOUND.code().equals(r.error().code())) {
-                notFound = r.error();
-            }
-        }
-        return through ? null : notFound;
     }
 
     /** Stores the window's segments, adds its rows to the job's counts and drops it. */

@@ -41,12 +41,16 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class JobWindowsTest {
 
-    /** Records every request; each row gets the outcome {@code outcome} gives its id's number (null: succeeded). */
+    /**
+     * Records every request; each row gets the outcome {@code outcome} gives its id's number (null: succeeded). With
+     * {@code stops}, a failed row's error is also the vendor's stop of the batch ({@link RowResults#stop}).
+     */
     private static final class RecordingDestination extends ThingsDestination {
         final AtomicInteger requests = new AtomicInteger();
         final AtomicInteger largest = new AtomicInteger();
         final AtomicInteger rowsSent = new AtomicInteger();
         volatile IntFunction<RowError> outcome = n -> null;
+        volatile boolean stops;
         volatile CountDownLatch hold = new CountDownLatch(0);
 
         RecordingDestination() {
@@ -72,6 +76,9 @@ class JobWindowsTest {
                     results.succeeded(row.index());
                 } else {
                     results.failed(row.index(), error);
+                    if (stops) {
+                        results.stop(error);
+                    }
                 }
             }
         }
@@ -134,6 +141,7 @@ class JobWindowsTest {
     void aRefusedCredentialInTheFirstWindowStopsTheJobWithoutAnotherRequest() {
         JobService service = service();
         destination.outcome = n -> RowError.of(ErrorCode.DESTINATION_AUTH_FAILED, "Vendor answered 401");
+        destination.stops = true;
 
         String jobId = service.submit("recorded", body("refused", 100)).status().jobId();
         await().atMost(Duration.ofSeconds(20)).until(() -> service.status(jobId).state().isFinal());
@@ -150,7 +158,7 @@ class JobWindowsTest {
     }
 
     @Test
-    void notFoundStopsTheJobOnlyWhenNoRowOfTheWindowWentThrough() {
+    void notFoundStopsTheJobOnlyWhenTheAdapterStopsTheBatch() {
         JobService service = service();
         // one unknown subscription among others: only that row fails
         destination.outcome = n -> n == 3 ? RowError.of(ErrorCode.DESTINATION_NOT_FOUND, "no such row") : null;
@@ -159,12 +167,36 @@ class JobWindowsTest {
         assertThat(destination.requests.get()).isEqualTo(3);
         assertThat(service.status(some).summary().succeeded()).isEqualTo(59);
 
-        // an unknown list: nothing goes through, the job stops
+        // an unknown list: the adapter stops the batch, the job stops
         destination.outcome = n -> RowError.of(ErrorCode.DESTINATION_NOT_FOUND, "no such list");
+        destination.stops = true;
         String none = service.submit("recorded", body("unknown-list", 60)).status().jobId();
         await().atMost(Duration.ofSeconds(20)).until(() -> service.status(none).state().isFinal());
         assertThat(destination.requests.get()).isEqualTo(4);
         assertThat(service.status(none).summary().failed()).isEqualTo(60);
+    }
+
+    /**
+     * Every row of every window fails {@code destination_not_found} (each names an unknown subscription) or {@code
+     * destination_auth_failed}, but the adapter never stops the batch: the job sends every window.
+     */
+    @Test
+    void rowsFailingWithAStopsCodeWithoutAStopOfTheBatchDoNotStopTheJob() {
+        JobService service = service();
+        destination.outcome = n -> n % 2 == 0 ? RowError.of(ErrorCode.DESTINATION_NOT_FOUND, "no such subscription")
+                : RowError.of(ErrorCode.DESTINATION_AUTH_FAILED, "this subscription's key is refused");
+
+        String jobId = service.submit("recorded", body("all-unknown", 60)).status().jobId();
+        await().atMost(Duration.ofSeconds(20)).until(() -> service.status(jobId).state().isFinal());
+
+        JobStatus status = service.status(jobId);
+        assertThat(destination.requests.get()).as("60 rows in windows of 28: every window is sent").isEqualTo(3);
+        assertThat(destination.rowsSent.get()).isEqualTo(60);
+        assertThat(status.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(status.summary().failed()).isEqualTo(60);
+        assertThat(status.message()).isNull();
+        assertThat(service.results(jobId, 0, 60).results()).allSatisfy(r -> assertThat(r.error().message())
+                .isIn("no such subscription", "this subscription's key is refused"));
     }
 
     @Test

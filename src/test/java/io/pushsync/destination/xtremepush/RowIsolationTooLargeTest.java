@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * A body found over {@code max-chunk-bytes} only when it is about to be sent (an OAuth access token in the body,
  * longer than the room kept for it): the chunk is split in halves without a request, a row alone fails.
  */
-class ChunkDeliveryTooLargeTest {
+class RowIsolationTooLargeTest {
 
     private static final long MAX = 2048;
 
@@ -24,14 +24,14 @@ class ChunkDeliveryTooLargeTest {
     private final List<List<Integer>> sent = new ArrayList<>();
 
     /** Rows 0..7 "weigh" 300 bytes each, row 5 alone 3000; a body is 100 bytes plus its rows. */
-    private ChunkDelivery<Integer> delivery(int maxRequestsPerChunk) {
-        return new ChunkDelivery<>(rows -> {
+    private RowIsolation<Integer> delivery(int maxRequestsPerChunk) {
+        return new RowIsolation<>(rows -> {
             long size = 100 + rows.stream().mapToLong(r -> r == 5 ? 3000 : 300).sum();
             if (size > MAX) {
-                return new ChunkDelivery.TooLarge(size, MAX);
+                return XtremepushReplyClassifier.tooLarge(size, MAX);
             }
             sent.add(List.copyOf(rows));
-            return new ChunkDelivery.Confirmed(false, null);
+            return new RowIsolation.Confirmed(false, null);
         }, i -> i, maxRequestsPerChunk, Deadline.after(Duration.ofMinutes(1)), results);
     }
 
