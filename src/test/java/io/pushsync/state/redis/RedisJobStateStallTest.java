@@ -5,12 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pushsync.sync.Deadline;
 import io.pushsync.sync.RowResult;
-import io.pushsync.sync.RowResults;
 import io.pushsync.sync.StateStoreUnavailableException;
-import io.pushsync.sync.SyncRequest;
-import io.pushsync.sync.SyncRow;
 import io.pushsync.sync.jobs.JobProperties;
 import io.pushsync.sync.jobs.JobSegments;
 import io.pushsync.sync.jobs.JobService;
@@ -19,6 +15,7 @@ import io.pushsync.sync.jobs.JobStatus;
 import io.pushsync.sync.jobs.JobStore;
 import io.pushsync.sync.jobs.LocalJobServices;
 import io.pushsync.testsupport.RedisServerExtension;
+import io.pushsync.testsupport.PacedDestination;
 import io.pushsync.testsupport.ThingsDestination;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -47,36 +44,11 @@ class RedisJobStateStallTest {
     static final Duration COMMAND_TIMEOUT = Duration.ofMillis(300);
     static final int ROWS = 60;
 
-    /** Confirms one row every 50 ms and touches no Redis; sends nothing once the budget has ended. */
-    static final class SlowVendor extends ThingsDestination {
-        final AtomicInteger sent = new AtomicInteger();
-
-        SlowVendor() {
-            super("slow");
-        }
-
-        @Override
-        public void sync(SyncRequest request, Deadline deadline, RowResults results) {
-            for (SyncRow row : request.rows()) {
-                if (deadline.isExpired()) {
-                    return;
-                }
-                sent.incrementAndGet();
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                results.succeeded(row.index());
-            }
-        }
-    }
-
     @TempDir
     Path spoolDir;
 
-    private final SlowVendor vendor = new SlowVendor();
+    /** Confirms one row every 50 ms and touches no Redis. */
+    private final PacedDestination vendor = new PacedDestination("slow", 50);
     private final MeterRegistry meters = new SimpleMeterRegistry();
     private final AtomicInteger storeFailures = new AtomicInteger();
     private LettuceConnectionFactory factory;

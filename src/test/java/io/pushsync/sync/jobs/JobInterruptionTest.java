@@ -4,18 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.pushsync.sync.Deadline;
 import io.pushsync.sync.RowResult;
-import io.pushsync.sync.RowResults;
-import io.pushsync.sync.SyncRequest;
-import io.pushsync.sync.SyncRow;
+import io.pushsync.testsupport.PacedDestination;
 import io.pushsync.testsupport.ThingsDestination;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,30 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
 class JobInterruptionTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** Confirms one row every 20 ms, and (like the real adapters) sends nothing once the budget has ended. */
-    private static final class PacedDestination extends ThingsDestination {
-        final AtomicInteger sent = new AtomicInteger();
-
-        PacedDestination() {
-            super("paced");
-        }
-
-        @Override
-        public void sync(SyncRequest request, Deadline deadline, RowResults results) {
-            for (SyncRow row : request.rows()) {
-                if (deadline.isExpired()) {
-                    return;
-                }
-                sent.incrementAndGet();
-                sleep(20);
-                results.succeeded(row.index());
-            }
-        }
-    }
-
     private final JobSegments segments = new JobSegments(JSON);
     private final InMemoryJobStore store = new InMemoryJobStore(segments);
-    private final PacedDestination destination = new PacedDestination();
+    private final PacedDestination destination = new PacedDestination("paced", 20);
 
     @TempDir
     Path spoolDir;
@@ -182,13 +157,5 @@ class JobInterruptionTest {
 
     private static ObjectNode body(String batchId, int rows) {
         return ThingsDestination.body("interruptions", batchId, rows);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
