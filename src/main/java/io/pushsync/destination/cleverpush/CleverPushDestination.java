@@ -140,13 +140,15 @@ public class CleverPushDestination implements Destination {
     @Override
     public void sync(SyncRequest request, Deadline deadline, RowResults results) {
         ChannelCheck check = checkChannel(request.connection(), deadline);
-        if (check.problem() != null) {
-            if (check.stops()) {
-                results.stop(check.problem()); // the core fails every row with it
-            } else {
-                results.failUnset(check.problem());
-            }
+        if (check.stops()) {
+            results.stop(check.problem()); // the core fails every row with it
             return;
+        }
+        if (check.problem() != null) {
+            // the check could not run (the vendor failing, throttling or out of time): the rows are sent unchecked
+            // and each one's own call decides, never failed for the check alone
+            log.info("cleverpush channel {}: the channel check failed ({}); rows are sent unchecked",
+                    request.connection().value(CHANNEL_ID), check.problem().message());
         }
         SyncOptions options = request.options() == null ? new SyncOptions(Map.of(), null) : request.options();
         boolean byUserId = USER_ID.equals(options.string(SUBSCRIPTION_ID_KIND, NATIVE));
@@ -383,6 +385,9 @@ public class CleverPushDestination implements Destination {
      * per channel, a failure too, so a channel whose config cannot be read costs one call per period).
      */
     private ChannelCatalog catalog(SyncRequest request, ChannelCheck check, Deadline deadline) {
+        if (check.problem() != null) {
+            return ChannelCatalog.UNKNOWN;
+        }
         if (TAGS.equals(request.objectType())) {
             return new ChannelCatalog(check.tags(), null);
         }

@@ -119,28 +119,76 @@ final class XtremepushWire {
         private final JsonGenerator g;
         private boolean first = true;
 
+        /** Every character {@link #plainSize(String)} counts without writing. */
+        private static final String PLAIN_PROBE = java.util.stream.IntStream.rangeClosed(0x20, 0x7e)
+                .filter(c -> c != '"' && c != '\\')
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+
+        /** False when this generator escapes a character the plain count takes as it is (a non-default feature). */
+        private final boolean plain;
+
         Sizer(JsonMapper json) {
             g = json.createGenerator(out);
             g.writeStartArray();
             g.flush();
+            plain = written(w -> w.writeString(PLAIN_PROBE)) == PLAIN_PROBE.length() + 2
+                    && written(w -> w.writeBoolean(true)) == 4 && written(w -> w.writeBoolean(false)) == 5
+                    && written(JsonGenerator::writeNull) == 4;
         }
 
-        /** The bytes of a profile row: {@code [v1,v2,...]}. */
-        int row(JsonNode[] values) {
+        private int written(java.util.function.Consumer<JsonGenerator> write) {
             long before = start();
-            g.writeStartArray();
-            for (JsonNode value : values) {
-                g.writeTree(value);
-            }
-            g.writeEndArray();
+            write.accept(g);
             return end(before);
+        }
+
+        /**
+         * The bytes of a profile row: {@code [v1,v2,...]}. Strings of printable ASCII without quote or backslash,
+         * booleans and nulls are counted without writing them (the generator writes such a value unchanged; the
+         * profile's hot path); any other value is written to be counted.
+         */
+        int row(JsonNode[] values) {
+            long size = 2 + Math.max(0, values.length - 1); // brackets and commas
+            for (JsonNode value : values) {
+                int known = plain ? plainSize(value) : -1;
+                size += known >= 0 ? known : element(value);
+            }
+            return (int) Math.min(Integer.MAX_VALUE, size);
         }
 
         /** The bytes of a string, quotes and escapes included. */
         int string(String value) {
-            long before = start();
-            g.writeString(value);
-            return end(before);
+            int known = plain ? plainSize(value) : -1;
+            if (known >= 0) {
+                return known;
+            }
+            return written(w -> w.writeString(value));
+        }
+
+        private int element(JsonNode value) {
+            return written(w -> w.writeTree(value));
+        }
+
+        /** A value's bytes when the generator writes it as it is, else -1. */
+        static int plainSize(JsonNode value) {
+            if (value == null || value.isNull()) {
+                return 4;
+            }
+            if (value.isBoolean()) {
+                return value.booleanValue() ? 4 : 5;
+            }
+            return value.isString() ? plainSize(value.stringValue()) : -1;
+        }
+
+        /** A string's bytes with its quotes when none of its characters is escaped or multi-byte, else -1. */
+        static int plainSize(String s) {
+            for (int i = 0, n = s.length(); i < n; i++) {
+                char c = s.charAt(i);
+                if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                    return -1;
+                }
+            }
+            return s.length() + 2;
         }
 
         private long start() {

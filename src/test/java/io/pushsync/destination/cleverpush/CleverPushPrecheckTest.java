@@ -125,6 +125,21 @@ class CleverPushPrecheckTest extends CleverPushWireMockSupport {
     }
 
     @Test
+    void aChannelCheckThatKeepsFailingSendsTheRowsUncheckedAndEachCallDecides() throws Exception {
+        String channel = freshChannel("pre-down");
+        wireMock.stubFor(get(urlEqualTo(channelPath(channel))).atPriority(1)
+                .willReturn(aResponse().withStatus(503).withBody("{\"error\":\"maintenance\"}")));
+
+        JsonNode response = postBatch(batch("tags", "add", channel, List.of(
+                tagRow("r0", null, "s-0", "ghost,news"), tagRow("r1", null, "s-1", "VIP"))));
+
+        assertAllSucceeded(response);
+        assertThat(channelChecks(channel)).as("the check was retried, then given up").isGreaterThan(1);
+        assertThat(tagPairs(requestsTo(TAG_ADD_PATH)))
+                .containsExactlyInAnyOrder("s-0|ghost", "s-0|news", "s-1|VIP");
+    }
+
+    @Test
     void theDefaultChannelAnswerWithNoTagsListSendsEveryTag() throws Exception {
         String channel = freshChannel("pre-default");
 
