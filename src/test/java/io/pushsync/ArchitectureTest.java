@@ -87,6 +87,14 @@ class ArchitectureTest {
             .because("state may depend on sync and resilience only");
 
     @ArchTest
+    static final ArchRule packagesAreFreeOfCycles = slices()
+            .matching("io.pushsync.(**)")
+            .should().beFreeOfCycles()
+            .because("every package builds on the ones below it: sync (the SPI and the row model) <- sync.intake, "
+                    + "sync.connections, sync.idempotency <- sync.jobs <- sync.batches <- api; a cycle would make "
+                    + "two packages one");
+
+    @ArchTest
     static final ArchRule noJackson2 = noClasses()
             .should().dependOnClassesThat().resideInAnyPackage(
                     "com.fasterxml.jackson.databind..", "com.fasterxml.jackson.core..")

@@ -1,8 +1,8 @@
 package io.pushsync.api;
 
-import io.pushsync.sync.BatchProperties;
+import io.pushsync.sync.intake.BatchProperties;
 import io.pushsync.sync.BatchResponse;
-import io.pushsync.sync.BatchService;
+import io.pushsync.sync.batches.BatchService;
 import io.pushsync.sync.ConnectionCheckResult;
 import io.pushsync.sync.DestinationRegistry;
 import io.pushsync.sync.catalog.DestinationDescriptor;

@@ -1,6 +1,6 @@
 package io.pushsync.api;
 
-import io.pushsync.sync.BatchProperties;
+import io.pushsync.sync.intake.BatchProperties;
 import io.pushsync.sync.jobs.JobProperties;
 import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomizer;
 import org.springframework.context.annotation.Bean;

@@ -1,8 +1,8 @@
 package io.pushsync.api;
 
-import io.pushsync.sync.BatchConflictException;
-import io.pushsync.sync.BatchTooLargeException;
-import io.pushsync.sync.InvalidBatchException;
+import io.pushsync.sync.idempotency.BatchConflictException;
+import io.pushsync.sync.intake.BatchTooLargeException;
+import io.pushsync.sync.intake.InvalidBatchException;
 import io.pushsync.sync.StateStoreUnavailableException;
 import io.pushsync.sync.UnknownDestinationException;
 import io.pushsync.sync.jobs.InvalidPageException;

@@ -1,6 +1,6 @@
 package io.pushsync.api;
 
-import io.pushsync.sync.BatchProperties;
+import io.pushsync.sync.intake.BatchProperties;
 import io.pushsync.sync.jobs.JobProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

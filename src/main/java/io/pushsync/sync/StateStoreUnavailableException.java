@@ -1,5 +1,7 @@
 package io.pushsync.sync;
 
+import io.pushsync.sync.batches.BatchService;
+
 /**
  * The shared state store (Redis, {@code pushsync.state.store=redis}) could not be reached or answered with an error.
  * Answered 503 with Problem Details type {@code urn:pushsync:problem:state-store-unavailable}: the request may be

@@ -17,14 +17,14 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pushsync.sync.BatchProperties;
-import io.pushsync.sync.BatchBodyReader;
-import io.pushsync.sync.BatchService;
-import io.pushsync.sync.PayloadFingerprint;
+import io.pushsync.sync.intake.BatchProperties;
+import io.pushsync.sync.intake.BatchBodyReader;
+import io.pushsync.sync.batches.BatchService;
+import io.pushsync.sync.intake.PayloadFingerprint;
 import io.pushsync.sync.jobs.InMemoryJobStore;
 import io.pushsync.sync.jobs.JobProperties;
 import io.pushsync.sync.jobs.JobSegments;
-import io.pushsync.sync.BatchValidator;
+import io.pushsync.sync.intake.BatchValidator;
 import io.pushsync.sync.Connection;
 import io.pushsync.sync.ConnectionCheckResult;
 import io.pushsync.sync.Deadline;

@@ -2,7 +2,7 @@ package io.pushsync.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pushsync.sync.BatchProperties;
+import io.pushsync.sync.intake.BatchProperties;
 import io.pushsync.sync.jobs.JobProperties;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

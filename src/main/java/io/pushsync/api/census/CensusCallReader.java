@@ -1,6 +1,6 @@
 package io.pushsync.api.census;
 
-import io.pushsync.sync.BatchBodyReader;
+import io.pushsync.sync.intake.BatchBodyReader;
 import io.pushsync.sync.RowFields;
 import java.io.InputStream;
 import java.util.ArrayList;

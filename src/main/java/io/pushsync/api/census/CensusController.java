@@ -2,9 +2,9 @@ package io.pushsync.api.census;
 
 import io.pushsync.api.ProblemTypes;
 import io.pushsync.api.StreamedBodies;
-import io.pushsync.sync.BatchBodyReader;
-import io.pushsync.sync.BatchProperties;
-import io.pushsync.sync.BatchService;
+import io.pushsync.sync.intake.BatchBodyReader;
+import io.pushsync.sync.intake.BatchProperties;
+import io.pushsync.sync.batches.BatchService;
 import io.pushsync.sync.ConnectionCheckResult;
 import io.pushsync.sync.DestinationRegistry;
 import io.pushsync.sync.connections.NamedConnection;
@@ -30,7 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@link CensusObjects}); {@code sync_batch} runs through {@link BatchService} like a {@code /v1} batch
  * ({@link CensusSyncBatch}); {@code get_sync_speed} follows the destination's declared pace ({@link CensusSyncSpeed}).
  * The call is read as a stream ({@link CensusCallReader}): its records go straight into the row form of a
- * {@link io.pushsync.sync.BatchBody}, never into a JSON tree. The caller's token may arrive as the query parameter
+ * {@link io.pushsync.sync.intake.BatchBody}, never into a JSON tree. The caller's token may arrive as the query parameter
  * {@code census_authentication}: nothing here logs or echoes the request URL or its query.
  */
 @Hidden

@@ -1,15 +1,15 @@
 package io.pushsync.api.census;
 
-import io.pushsync.sync.BatchBody;
-import io.pushsync.sync.BatchConflictException;
+import io.pushsync.sync.intake.BatchBody;
+import io.pushsync.sync.idempotency.BatchConflictException;
 import io.pushsync.sync.BatchResponse;
-import io.pushsync.sync.BatchService;
-import io.pushsync.sync.BatchTooLargeException;
-import io.pushsync.sync.InvalidBatchException;
+import io.pushsync.sync.batches.BatchService;
+import io.pushsync.sync.intake.BatchTooLargeException;
+import io.pushsync.sync.intake.InvalidBatchException;
 import io.pushsync.sync.RowFields;
 import io.pushsync.sync.RowResult;
 import io.pushsync.sync.RowStatus;
-import io.pushsync.sync.Violation;
+import io.pushsync.sync.intake.Violation;
 import io.pushsync.sync.catalog.IdentifierAlias;
 import io.pushsync.sync.connections.NamedConnection;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.pushsync.state.redis;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushsync.state.StateProperties;
-import io.pushsync.sync.BatchProperties;
+import io.pushsync.sync.intake.BatchProperties;
 import io.pushsync.sync.idempotency.IdempotencyProperties;
 import io.pushsync.sync.jobs.JobSegments;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;

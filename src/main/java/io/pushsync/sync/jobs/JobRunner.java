@@ -1,13 +1,13 @@
 package io.pushsync.sync.jobs;
 
 import io.pushsync.sync.AdapterRun;
-import io.pushsync.sync.BatchBodyReader;
+import io.pushsync.sync.intake.BatchBodyReader;
 import io.pushsync.sync.BatchResponse;
-import io.pushsync.sync.BatchValidator;
+import io.pushsync.sync.intake.BatchValidator;
 import io.pushsync.sync.Destination;
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.PreparedBatch;
-import io.pushsync.sync.RequestHead;
+import io.pushsync.sync.intake.RequestHead;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.RowResult;
 import io.pushsync.sync.RowResults;

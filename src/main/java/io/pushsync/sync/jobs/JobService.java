@@ -1,13 +1,13 @@
 package io.pushsync.sync.jobs;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pushsync.sync.BatchConflictException;
-import io.pushsync.sync.BatchValidator;
+import io.pushsync.sync.idempotency.BatchConflictException;
+import io.pushsync.sync.intake.BatchValidator;
 import io.pushsync.sync.Destination;
 import io.pushsync.sync.DestinationRegistry;
 import io.pushsync.sync.ErrorCode;
-import io.pushsync.sync.PayloadFingerprint;
-import io.pushsync.sync.RequestHead;
+import io.pushsync.sync.intake.PayloadFingerprint;
+import io.pushsync.sync.intake.RequestHead;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.SyncMetrics;
 import io.pushsync.sync.idempotency.IdempotencyLedger;

@@ -1,8 +1,8 @@
 package io.pushsync.sync.jobs;
 
-import io.pushsync.sync.BatchBody;
-import io.pushsync.sync.BatchBodyReader;
-import io.pushsync.sync.ObservedInputStream;
+import io.pushsync.sync.intake.BatchBody;
+import io.pushsync.sync.intake.BatchBodyReader;
+import io.pushsync.sync.intake.ObservedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

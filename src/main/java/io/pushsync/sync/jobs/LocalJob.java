@@ -3,7 +3,7 @@ package io.pushsync.sync.jobs;
 import io.pushsync.sync.Deadline;
 import io.pushsync.sync.Destination;
 import io.pushsync.sync.ErrorCode;
-import io.pushsync.sync.RequestHead;
+import io.pushsync.sync.intake.RequestHead;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.RowResults;
 import io.pushsync.sync.RowStatus;

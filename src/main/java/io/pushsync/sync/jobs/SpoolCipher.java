@@ -1,6 +1,6 @@
 package io.pushsync.sync.jobs;
 
-import io.pushsync.sync.ObservedInputStream;
+import io.pushsync.sync.intake.ObservedInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

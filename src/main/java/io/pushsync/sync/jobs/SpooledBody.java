@@ -1,7 +1,7 @@
 package io.pushsync.sync.jobs;
 
-import io.pushsync.sync.BatchBody;
-import io.pushsync.sync.BatchBodyReader;
+import io.pushsync.sync.intake.BatchBody;
+import io.pushsync.sync.intake.BatchBodyReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

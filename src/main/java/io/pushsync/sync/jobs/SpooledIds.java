@@ -1,6 +1,6 @@
 package io.pushsync.sync.jobs;
 
-import io.pushsync.sync.BatchBodyReader;
+import io.pushsync.sync.intake.BatchBodyReader;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.pushsync.sync.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pushsync.sync.BatchBodyReader;
+import io.pushsync.sync.intake.BatchBodyReader;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

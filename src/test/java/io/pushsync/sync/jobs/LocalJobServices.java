@@ -2,12 +2,12 @@ package io.pushsync.sync.jobs;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pushsync.sync.BatchBodyReader;
-import io.pushsync.sync.BatchProperties;
-import io.pushsync.sync.BatchValidator;
+import io.pushsync.sync.intake.BatchBodyReader;
+import io.pushsync.sync.intake.BatchProperties;
+import io.pushsync.sync.intake.BatchValidator;
 import io.pushsync.sync.Destination;
 import io.pushsync.sync.DestinationRegistry;
-import io.pushsync.sync.PayloadFingerprint;
+import io.pushsync.sync.intake.PayloadFingerprint;
 import io.pushsync.sync.SyncMetrics;
 import io.pushsync.sync.idempotency.IdempotencyLedger;
 import io.pushsync.sync.idempotency.IdempotencyProperties;

@@ -1,8 +1,9 @@
-package io.pushsync.sync;
+package io.pushsync.sync.intake;
 
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import io.pushsync.sync.RowFields;
 
 /**
  * A batch or job request as read from the wire, before validation: everything but the rows as a small JSON tree,

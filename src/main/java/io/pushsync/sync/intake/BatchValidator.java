@@ -1,4 +1,4 @@
-package io.pushsync.sync;
+package io.pushsync.sync.intake;
 
 import io.pushsync.sync.catalog.ConnectionField;
 import io.pushsync.sync.catalog.DestinationDescriptor;
@@ -18,6 +18,16 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import io.pushsync.sync.Change;
+import io.pushsync.sync.Connection;
+import io.pushsync.sync.ErrorCode;
+import io.pushsync.sync.NullHandling;
+import io.pushsync.sync.PreparedBatch;
+import io.pushsync.sync.RowError;
+import io.pushsync.sync.RowFields;
+import io.pushsync.sync.Secret;
+import io.pushsync.sync.SyncOptions;
+import io.pushsync.sync.SyncRow;
 
 /**
  * Turns a request body into a {@link PreparedBatch}, checking it against the destination's catalog.

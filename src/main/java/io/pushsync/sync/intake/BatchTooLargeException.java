@@ -1,4 +1,4 @@
-package io.pushsync.sync;
+package io.pushsync.sync.intake;
 
 /** More rows than {@code pushsync.batch.max-rows} (answered 413). */
 public class BatchTooLargeException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.pushsync.sync;
+package io.pushsync.sync.batches;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +19,20 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import io.pushsync.sync.BatchResponse;
+import io.pushsync.sync.Connection;
+import io.pushsync.sync.Deadline;
+import io.pushsync.sync.Destination;
+import io.pushsync.sync.DestinationRegistry;
+import io.pushsync.sync.RowResults;
+import io.pushsync.sync.StateStoreUnavailableException;
+import io.pushsync.sync.SyncMetrics;
+import io.pushsync.sync.SyncRequest;
+import io.pushsync.sync.SyncRow;
+import io.pushsync.sync.intake.BatchBodyReader;
+import io.pushsync.sync.intake.BatchProperties;
+import io.pushsync.sync.intake.BatchValidator;
+import io.pushsync.sync.intake.PayloadFingerprint;
 
 /**
  * The ledger fails after the adapter ran (the shared state store went down meanwhile): the batch still answers its

@@ -1,4 +1,4 @@
-package io.pushsync.sync;
+package io.pushsync.sync.intake;
 
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.pushsync.sync;
+package io.pushsync.sync.idempotency;
 
 /** The idempotency key is taken by a different payload or by a batch still running (answered 409). */
 public class BatchConflictException extends RuntimeException {

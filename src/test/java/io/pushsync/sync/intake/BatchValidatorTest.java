@@ -1,4 +1,4 @@
-package io.pushsync.sync;
+package io.pushsync.sync.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,6 +23,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import io.pushsync.sync.Change;
+import io.pushsync.sync.Connection;
+import io.pushsync.sync.Destination;
+import io.pushsync.sync.DestinationRegistry;
+import io.pushsync.sync.NullHandling;
+import io.pushsync.sync.PreparedBatch;
+import io.pushsync.sync.RowError;
+import io.pushsync.sync.SyncRequest;
+import io.pushsync.sync.SyncRow;
 
 class BatchValidatorTest {
 

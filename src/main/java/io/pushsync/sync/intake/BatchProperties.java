@@ -1,4 +1,4 @@
-package io.pushsync.sync;
+package io.pushsync.sync.intake;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,4 +1,4 @@
-package io.pushsync.sync;
+package io.pushsync.sync.intake;
 
 import java.io.IOException;
 import java.io.OutputStream;

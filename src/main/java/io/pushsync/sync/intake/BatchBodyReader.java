@@ -1,4 +1,4 @@
-package io.pushsync.sync;
+package io.pushsync.sync.intake;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+import io.pushsync.sync.RowFields;
 
 /**
  * Reads a batch or job request as a stream ({@link BatchBody}): the rows never exist as one JSON tree, and the

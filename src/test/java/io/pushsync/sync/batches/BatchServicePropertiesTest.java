@@ -1,4 +1,4 @@
-package io.pushsync.sync;
+package io.pushsync.sync.batches;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +28,24 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+import io.pushsync.sync.BatchResponse;
+import io.pushsync.sync.Connection;
+import io.pushsync.sync.ConnectionCheckResult;
+import io.pushsync.sync.Deadline;
+import io.pushsync.sync.Destination;
+import io.pushsync.sync.DestinationRegistry;
+import io.pushsync.sync.RowResult;
+import io.pushsync.sync.RowResults;
+import io.pushsync.sync.RowStatus;
+import io.pushsync.sync.SyncMetrics;
+import io.pushsync.sync.SyncRequest;
+import io.pushsync.sync.idempotency.BatchConflictException;
+import io.pushsync.sync.intake.BatchBodyReader;
+import io.pushsync.sync.intake.BatchProperties;
+import io.pushsync.sync.intake.BatchTooLargeException;
+import io.pushsync.sync.intake.BatchValidator;
+import io.pushsync.sync.intake.InvalidBatchException;
+import io.pushsync.sync.intake.PayloadFingerprint;
 
 /**
  * Whatever the body, the core answers a request error (400/413) or exactly one result per row, in input order; it

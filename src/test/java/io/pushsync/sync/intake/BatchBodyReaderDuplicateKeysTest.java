@@ -1,4 +1,4 @@
-package io.pushsync.sync;
+package io.pushsync.sync.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;

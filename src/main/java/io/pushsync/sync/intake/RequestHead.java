@@ -1,7 +1,11 @@
-package io.pushsync.sync;
+package io.pushsync.sync.intake;
 
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
 import java.util.List;
+import io.pushsync.sync.Connection;
+import io.pushsync.sync.SyncOptions;
+import io.pushsync.sync.SyncRequest;
+import io.pushsync.sync.SyncRow;
 
 /**
  * Everything of a validated batch or job request but its rows: what a request for the adapter is built around when

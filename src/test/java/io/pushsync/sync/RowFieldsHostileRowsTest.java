@@ -1,5 +1,9 @@
 package io.pushsync.sync;
 
+import io.pushsync.sync.intake.BatchProperties;
+import io.pushsync.sync.intake.BatchValidator;
+import io.pushsync.sync.intake.BatchBodyReader;
+import io.pushsync.sync.intake.BatchBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushsync.sync.catalog.ConnectionField;
@@ -25,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * fails alone, naming how many it had. Memory is measured by what the shapes hold ({@link RowFields.Shape#nodes()},
  * {@link RowFields.Shape#namesHeld()}) and by the bytes the reading thread allocated, never by time.
  */
-class BatchBodyReaderHostileRowsTest {
+class RowFieldsHostileRowsTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int LIMIT = 200;

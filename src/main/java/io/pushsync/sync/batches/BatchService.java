@@ -1,4 +1,4 @@
-package io.pushsync.sync;
+package io.pushsync.sync.batches;
 
 import io.pushsync.sync.idempotency.IdempotencyLedger;
 import io.pushsync.sync.jobs.JobStore;
@@ -11,6 +11,25 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
+import io.pushsync.sync.AdapterRun;
+import io.pushsync.sync.BatchResponse;
+import io.pushsync.sync.Connection;
+import io.pushsync.sync.ConnectionCheckResult;
+import io.pushsync.sync.Deadline;
+import io.pushsync.sync.Destination;
+import io.pushsync.sync.DestinationRegistry;
+import io.pushsync.sync.PreparedBatch;
+import io.pushsync.sync.RowResult;
+import io.pushsync.sync.RowResults;
+import io.pushsync.sync.StateStoreUnavailableException;
+import io.pushsync.sync.SyncMetrics;
+import io.pushsync.sync.SyncRequest;
+import io.pushsync.sync.idempotency.BatchConflictException;
+import io.pushsync.sync.intake.BatchBody;
+import io.pushsync.sync.intake.BatchBodyReader;
+import io.pushsync.sync.intake.BatchProperties;
+import io.pushsync.sync.intake.BatchValidator;
+import io.pushsync.sync.intake.PayloadFingerprint;
 
 /**
  * Runs one batch: validation, idempotent replay, the adapter under a deadline, one result per row.
