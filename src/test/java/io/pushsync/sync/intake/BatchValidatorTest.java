@@ -49,9 +49,40 @@ class BatchValidatorTest {
                             List.of(OptionDescriptor.positiveInteger("listId", true, "list id")),
                             List.of(RequiredField.of("identifier")), List.of("identifier"))));
 
-    private final BatchValidator validator =
-            new BatchValidator(new BatchProperties(5, Duration.ofMinutes(10), 4, DataSize.ofBytes(16),
-                    DataSize.ofMegabytes(100), 64));
+    private final Validating validator =
+            new Validating(new BatchProperties(5, Duration.ofMinutes(10), 4, DataSize.ofBytes(16),
+                    DataSize.ofMegabytes(100), 64), NamedConnections.none());
+
+    /**
+     * A validator with its row limit that also takes bodies given as trees, read as a stream's tokens are (as the
+     * services read theirs).
+     */
+    private record Validating(BatchValidator validator, int maxRows) {
+        Validating(BatchProperties limits, NamedConnections named) {
+            this(new BatchValidator(limits, named), limits.maxRows());
+        }
+
+        PreparedBatch prepare(DestinationDescriptor d, JsonNode body) {
+            return validator.prepare(d, BatchBodyReader.defaults().of(body), maxRows, "pushsync.batch.max-rows");
+        }
+
+        PreparedBatch prepare(DestinationDescriptor d, BatchBody body, int maxRows, String maxRowsKey) {
+            return validator.prepare(d, body, maxRows, maxRowsKey);
+        }
+
+        RequestHead prepare(DestinationDescriptor d, BatchBody body,
+                java.util.function.Supplier<BatchBodyReader.RowCursor> rows, int maxRows, String maxRowsKey) {
+            return validator.prepare(d, body, rows, maxRows, maxRowsKey);
+        }
+
+        PreparedBatch window(RequestHead head, BatchBodyReader.RowCursor cursor, int count) {
+            return validator.window(head, cursor, count);
+        }
+
+        io.pushsync.sync.Connection connectionOnly(DestinationDescriptor d, JsonNode body) {
+            return validator.connectionOnly(d, body);
+        }
+    }
 
     private static ObjectNode profiles(String rowsJson) {
         return (ObjectNode) JSON.readTree("""
@@ -346,9 +377,9 @@ class BatchValidatorTest {
 
     // ---- row-level problems ----
 
-    private final BatchValidator roomy =
-            new BatchValidator(new BatchProperties(100, Duration.ofMinutes(10), 4, DataSize.ofBytes(16),
-                    DataSize.ofMegabytes(100), 64));
+    private final Validating roomy =
+            new Validating(new BatchProperties(100, Duration.ofMinutes(10), 4, DataSize.ofBytes(16),
+                    DataSize.ofMegabytes(100), 64), NamedConnections.none());
 
     @Test
     void rowProblemsFailOnlyThoseRows() {
@@ -518,7 +549,7 @@ class BatchValidatorTest {
         return destination;
     }
 
-    private final BatchValidator withNamed = new BatchValidator(
+    private final Validating withNamed = new Validating(
             new BatchProperties(5, Duration.ofMinutes(10), 4, DataSize.ofBytes(16), DataSize.ofMegabytes(100), 64),
             new NamedConnections(new NamedConnectionsProperties(Map.of(
                     "crm-eu", Map.of("type", "xtremepush", "region", "eu", "app-token", "named-" + SECRET),
