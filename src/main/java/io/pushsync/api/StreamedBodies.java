@@ -2,6 +2,7 @@ package io.pushsync.api;
 
 import io.pushsync.sync.intake.BatchBody;
 import io.pushsync.sync.intake.BatchBodyReader;
+import io.pushsync.sync.intake.MissingBodyException;
 import io.pushsync.sync.intake.ObservedInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public class StreamedBodies {
     public <T> T read(HttpServletRequest request, long maxBytes, String key, Function<InputStream, T> reading) {
         try {
             return reading.apply(new Bounded(request.getInputStream(), maxBytes, key));
-        } catch (BatchBodyReader.MissingBodyException e) {
+        } catch (MissingBodyException e) {
             throw new HttpMessageNotReadableException("Required request body is missing", e,
                     new ServletServerHttpRequest(request));
         } catch (JacksonException | IOException e) {

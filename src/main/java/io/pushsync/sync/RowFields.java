@@ -3,34 +3,31 @@ package io.pushsync.sync;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A row's fields, read-only and compact: the values in an array, the field names in a {@link Shape} that every row
+ * A row's fields, read-only and compact: the values in an array, the field names in a {@link RowShape} that every row
  * with the same names in the same order shares. A 100,000-row batch whose rows carry the same columns holds one
  * copy of the names and one small index, instead of a hash map per row.
  *
- * <p>A row read with a field limit ({@link Builder#Builder(Shape, int)}) that has more fields than that keeps none
+ * <p>A row read with a field limit ({@link Builder#Builder(RowShape, int)}) that has more fields than that keeps none
  * of them: it is empty, and {@link #fieldsSent()} says how many it had.
  */
 public final class RowFields extends AbstractMap<String, JsonNode> {
 
     private static final JsonNode[] NO_VALUES = new JsonNode[0];
-    private static final RowFields EMPTY = new RowFields(Shape.root(), NO_VALUES, 0);
+    private static final RowFields EMPTY = new RowFields(RowShape.root(), NO_VALUES, 0);
 
-    private final Shape shape;
+    private final RowShape shape;
     private final JsonNode[] values;
     private final int sent;
 
-    private RowFields(Shape shape, JsonNode[] values, int sent) {
+    private RowFields(RowShape shape, JsonNode[] values, int sent) {
         this.shape = shape;
         this.values = values;
         this.sent = sent;
@@ -45,7 +42,7 @@ public final class RowFields extends AbstractMap<String, JsonNode> {
         if (fields instanceof RowFields r) {
             return r;
         }
-        Builder b = new Builder(Shape.root());
+        Builder b = new Builder(RowShape.root());
         fields.forEach(b::put);
         return b.build();
     }
@@ -117,7 +114,7 @@ public final class RowFields extends AbstractMap<String, JsonNode> {
     }
 
     /** The shape of these fields (for tests of how much the shapes of a request hold). */
-    Shape shape() {
+    RowShape shape() {
         return shape;
     }
 
@@ -169,189 +166,6 @@ public final class RowFields extends AbstractMap<String, JsonNode> {
     }
 
     /**
-     * The field names of a row, in order, as a node of a tree of the name sequences seen (one tree per request or
-     * per stretch of a job's rows): rows with the same names walk to the same node and share its names and index.
-     *
-     * <p>What the tree holds grows with the names read, never faster: a node holds one name and its first child (a
-     * map of the others only when there are several); the array of a node's names is made only for a node that ends
-     * a row, once; the index of names is made only for such a node with more than a few names, when a name is
-     * looked up. Past {@value #MAX_TREE_NODES} nodes the tree takes no more: a row whose names leave it gets a shape
-     * of its own (its names in one array), as a plain per-row map would hold them.
-     */
-    public static final class Shape {
-        private static final int LINEAR_SCAN = 8;
-        private static final String[] NO_KEYS = new String[0];
-        /** Nodes of one tree at most (each a name of some row); beyond, rows with new names have shapes of their own. */
-        static final int MAX_TREE_NODES = 16_384;
-
-        private final Tree tree;
-        /** The last name of this node's sequence (null for the root and for shapes of their own). */
-        private final String key;
-        /** The first child: most nodes have one, found without a lock or a hash. */
-        private volatile Shape first;
-        /** The other children, by name (guarded by the tree). */
-        private volatile Map<String, Shape> more;
-        /** The names, made when a row ends here (for the root and shapes of their own: at once). */
-        private volatile String[] keys;
-        /** Where each name is (open addressing: a slot holds its position + 1, 0 when free), made when looked up. */
-        private volatile int[] index;
-
-        private Shape(Tree tree, String key, String[] keys) {
-            this.tree = tree;
-            this.key = key;
-            this.keys = keys;
-        }
-
-        /** The empty shape, the root of a new tree: one per request (the tree only grows). */
-        public static Shape root() {
-            return new Tree(MAX_TREE_NODES).root;
-        }
-
-        /** A root whose tree takes at most {@code maxNodes} nodes (for tests). */
-        static Shape root(int maxNodes) {
-            return new Tree(maxNodes).root;
-        }
-
-        /** How many nodes this shape's tree has (the root not counted). */
-        int nodes() {
-            return tree.nodes.get();
-        }
-
-        /**
-         * How many names the shapes of this tree hold, their own included: the names of every shape's array and the
-         * entries of every index. It grows with the names read, not faster.
-         */
-        long namesHeld() {
-            return tree.namesHeld.get();
-        }
-
-        /** The child for {@code name} if this tree has it. */
-        private Shape existingChild(String name) {
-            Shape f = first;
-            if (f == null) {
-                return null;
-            }
-            if (f.key.equals(name)) {
-                return f;
-            }
-            if (more == null) {
-                return null;
-            }
-            synchronized (tree) {
-                return more.get(name);
-            }
-        }
-
-        /** A new child for {@code name} (not among this node's names), or null when the tree is full. */
-        private Shape newChild(String name) {
-            synchronized (tree) {
-                Shape existing = existingChild(name);
-                if (existing != null) {
-                    return existing;
-                }
-                if (tree.nodes.get() >= tree.maxNodes) {
-                    return null;
-                }
-                Shape child = new Shape(tree, name, null);
-                if (first == null) {
-                    first = child;
-                } else {
-                    Map<String, Shape> m = more == null ? new HashMap<>(4) : more;
-                    m.put(name, child);
-                    more = m;
-                }
-                tree.nodes.incrementAndGet();
-                return child;
-            }
-        }
-
-        /** This node as a row's shape, its names being {@code names[0..n)}. */
-        private Shape ending(String[] names, int n) {
-            if (keys == null) {
-                synchronized (tree) {
-                    if (keys == null) {
-                        keys = Arrays.copyOf(names, n);
-                        tree.namesHeld.addAndGet(n);
-                    }
-                }
-            }
-            return this;
-        }
-
-        /** A shape of its own, outside the tree (which is full). */
-        private Shape own(String[] names, int n) {
-            tree.namesHeld.addAndGet(n);
-            return new Shape(tree, null, Arrays.copyOf(names, n));
-        }
-
-        int indexOf(Object key) {
-            String[] k = keys;
-            if (k.length <= LINEAR_SCAN) {
-                for (int i = 0; i < k.length; i++) {
-                    if (k[i].equals(key)) {
-                        return i;
-                    }
-                }
-                return -1;
-            }
-            if (!(key instanceof String name)) {
-                return -1;
-            }
-            int[] ix = index;
-            if (ix == null) {
-                ix = index(k);
-                if (index == null) {
-                    tree.namesHeld.addAndGet(k.length);
-                }
-                index = ix;
-            }
-            int hash = name.hashCode();
-            int mask = ix.length - 1;
-            for (int slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
-                int at = ix[slot];
-                if (at == 0) {
-                    return -1;
-                }
-                String candidate = k[at - 1];
-                if (candidate.hashCode() == hash && candidate.equals(name)) {
-                    return at - 1;
-                }
-            }
-        }
-
-        /** An index of {@code names} (all different): a table at most half full, 8 to 16 bytes a name. */
-        private static int[] index(String[] names) {
-            int[] table = new int[Integer.highestOneBit(names.length * 2 - 1) << 1];
-            int mask = table.length - 1;
-            for (int i = 0; i < names.length; i++) {
-                int slot = spread(names[i].hashCode()) & mask;
-                while (table[slot] != 0) {
-                    slot = (slot + 1) & mask;
-                }
-                table[slot] = i + 1;
-            }
-            return table;
-        }
-
-        private static int spread(int hash) {
-            return hash ^ (hash >>> 16);
-        }
-    }
-
-    /** What the shapes of one tree share: its root, its size and what it holds. */
-    private static final class Tree {
-        final int maxNodes;
-        final AtomicInteger nodes = new AtomicInteger();
-        final AtomicLong namesHeld = new AtomicLong();
-        final Shape root;
-
-        Tree(int maxNodes) {
-            this.maxNodes = maxNodes;
-            this.root = new Shape(this, null, Shape.NO_KEYS);
-        }
-    }
-
-    /**
      * Collects one row's fields at a time. A name given twice in a row is refused ({@link #put} answers false). A
      * row that gets more than its field limit keeps none of its fields: the rest of its names are only checked for
      * repeats, and {@link #build()} gives an empty {@link RowFields} that says how many there were.
@@ -360,10 +174,10 @@ public final class RowFields extends AbstractMap<String, JsonNode> {
         /** Names of a row compared one by one at most; past this many, a set of them answers. */
         private static final int SCAN = 16;
 
-        private final Shape root;
+        private final RowShape root;
         private final int maxFields;
         /** Where this row's names lead in the tree, or null once they left it (it is full). */
-        private Shape shape;
+        private RowShape shape;
         private String[] keys = new String[8];
         private JsonNode[] values = new JsonNode[8];
         /** Names put in this row (kept or, past the limit, only counted). */
@@ -372,12 +186,12 @@ public final class RowFields extends AbstractMap<String, JsonNode> {
         private HashSet<String> seen;
         private int seenUpTo;
 
-        public Builder(Shape root) {
+        public Builder(RowShape root) {
             this(root, Integer.MAX_VALUE);
         }
 
         /** A builder whose rows keep no fields when they have more than {@code maxFields}. */
-        public Builder(Shape root, int maxFields) {
+        public Builder(RowShape root, int maxFields) {
             this.root = root;
             this.maxFields = maxFields;
             this.shape = root;
@@ -393,7 +207,7 @@ public final class RowFields extends AbstractMap<String, JsonNode> {
             if (n >= maxFields) {
                 return putOverLimit(key);
             }
-            Shape next = shape == null ? null : shape.existingChild(key);
+            RowShape next = shape == null ? null : shape.existingChild(key);
             if (next == null) {
                 // a node's children never repeat its names: only a step off the known paths needs a look
                 if (seenBefore(key, n)) {
@@ -453,7 +267,7 @@ public final class RowFields extends AbstractMap<String, JsonNode> {
             if (n > maxFields) {
                 built = new RowFields(root, NO_VALUES, n);
             } else {
-                Shape s = shape != null ? shape.ending(keys, n) : root.own(keys, n);
+                RowShape s = shape != null ? shape.ending(keys, n) : root.own(keys, n);
                 built = new RowFields(s, Arrays.copyOf(values, n), n);
             }
             shape = root;

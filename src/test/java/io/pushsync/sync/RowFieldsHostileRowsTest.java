@@ -26,8 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Rows with very many field names (issue: hostile input): what the reader holds for their names grows with the names
  * read, not with their square, with or without the field limit; a row over the limit keeps none of its fields and
- * fails alone, naming how many it had. Memory is measured by what the shapes hold ({@link RowFields.Shape#nodes()},
- * {@link RowFields.Shape#namesHeld()}) and by the bytes the reading thread allocated, never by time.
+ * fails alone, naming how many it had. Memory is measured by what the shapes hold ({@link RowShape#nodes()},
+ * {@link RowShape#namesHeld()}) and by the bytes the reading thread allocated, never by time.
  */
 class RowFieldsHostileRowsTest {
 
@@ -112,9 +112,9 @@ class RowFieldsHostileRowsTest {
             List<BatchBody.RawRow> rows = read(reader, body).rows();
             long bytes = allocated() - before;
 
-            RowFields.Shape shape = rows.get(0).fields().shape();
+            RowShape shape = rows.get(0).fields().shape();
             long names = 400L * 199;
-            assertThat(shape.nodes()).as("tree nodes").isLessThanOrEqualTo(RowFields.Shape.MAX_TREE_NODES);
+            assertThat(shape.nodes()).as("tree nodes").isLessThanOrEqualTo(RowShape.MAX_TREE_NODES);
             assertThat(shape.namesHeld()).as("names held").isLessThanOrEqualTo(names);
             assertThat(bytes).as("bytes allocated reading a 1 MB body").isLessThan(64L << 20);
 
@@ -147,10 +147,10 @@ class RowFieldsHostileRowsTest {
         }
         List<BatchBody.RawRow> rows = read(new BatchBodyReader(JSON, LIMIT), b.append("]}").toString()).rows();
 
-        Set<RowFields.Shape> shapes = new HashSet<>();
+        Set<RowShape> shapes = new HashSet<>();
         rows.forEach(row -> shapes.add(row.fields().shape()));
         assertThat(shapes).hasSize(1);
-        RowFields.Shape shape = shapes.iterator().next();
+        RowShape shape = shapes.iterator().next();
         assertThat(shape.nodes()).isEqualTo(12);
         assertThat(shape.namesHeld()).isEqualTo(12);
         assertThat(rows.get(9_999).fields().get("c11").intValue()).isEqualTo(9_999);
@@ -159,7 +159,7 @@ class RowFieldsHostileRowsTest {
 
     @Test
     void aFullTreeGivesNewRowsShapesOfTheirOwnThatBehaveTheSame() {
-        RowFields.Builder b = new RowFields.Builder(RowFields.Shape.root(3));
+        RowFields.Builder b = new RowFields.Builder(RowShape.root(3));
         List<RowFields> built = new ArrayList<>();
         for (String[] names : new String[][] {{"a", "b"}, {"a", "c"}, {"a", "b"}, {"x", "y", "z"}, {"a", "c"}}) {
             for (String n : names) {

@@ -14,7 +14,7 @@ class RowFieldsRenamedTest {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private static RowFields fields(String... namesAndValues) {
-        RowFields.Builder b = new RowFields.Builder(RowFields.Shape.root());
+        RowFields.Builder b = new RowFields.Builder(RowShape.root());
         for (int i = 0; i < namesAndValues.length; i += 2) {
             b.put(namesAndValues[i], NODES.stringNode(namesAndValues[i + 1]));
         }
@@ -49,7 +49,7 @@ class RowFieldsRenamedTest {
         RowFields f = fields("email", "e");
         assertThat(f.renamed("user_id", "subscription_id")).isSameAs(f);
 
-        RowFields.Builder limited = new RowFields.Builder(RowFields.Shape.root(), 1);
+        RowFields.Builder limited = new RowFields.Builder(RowShape.root(), 1);
         limited.put("user_id", NODES.stringNode("u1"));
         limited.put("email", NODES.stringNode("e"));
         RowFields over = limited.build();

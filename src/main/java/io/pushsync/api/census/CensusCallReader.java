@@ -1,7 +1,10 @@
 package io.pushsync.api.census;
 
 import io.pushsync.sync.intake.BatchBodyReader;
+import io.pushsync.sync.intake.DuplicateKeyException;
+import io.pushsync.sync.intake.CanonicalDigestStream;
 import io.pushsync.sync.RowFields;
+import io.pushsync.sync.RowShape;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@link RowFields}), so a large {@code sync_batch} is never one JSON tree. The members may come in any order.
  *
  * <p>As for {@code /v1} bodies: the parser is the application's (its document length and nesting limits apply); a
- * key repeated in any object read fails the read with a {@link BatchBodyReader.DuplicateKeyException}; a record with
+ * key repeated in any object read fails the read with a {@link DuplicateKeyException}; a record with
  * more fields than {@code pushsync.batch.max-fields-per-row} keeps none of them ({@link RowFields#fieldsSent()} says
  * how many it had); records beyond {@code keepRecords} are counted and skipped, not kept nor looked into; the digest of
  * the call's bytes without the whitespace outside strings is taken while they are read.
@@ -121,10 +124,10 @@ final class CensusCallReader {
      *     whose fields are not
      * @return the call, or null when the stream has no JSON value (empty or only whitespace)
      * @throws tools.jackson.core.JacksonException when the call is not well-formed JSON or breaks a parser limit
-     * @throws BatchBodyReader.DuplicateKeyException when an object of the call repeats a key
+     * @throws DuplicateKeyException when an object of the call repeats a key
      */
     Call read(InputStream in, Function<JsonNode, String> identifierOf) {
-        BatchBodyReader.CanonicalDigestStream digesting = new BatchBodyReader.CanonicalDigestStream(in);
+        CanonicalDigestStream digesting = new CanonicalDigestStream(in);
         try (JsonParser p = json.createParser(digesting)) {
             JsonToken first = p.nextToken();
             if (first == null) {
@@ -189,7 +192,7 @@ final class CensusCallReader {
     /** The elements of the array that starts at the current token. */
     private Records records(JsonParser p, String identifierField) {
         Records records = new Records(true, identifierField);
-        RowFields.Builder fields = new RowFields.Builder(RowFields.Shape.root(), maxFieldsPerRow);
+        RowFields.Builder fields = new RowFields.Builder(RowShape.root(), maxFieldsPerRow);
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             records.count++;
             boolean object = t == JsonToken.START_OBJECT;

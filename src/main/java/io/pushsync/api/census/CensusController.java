@@ -3,6 +3,7 @@ package io.pushsync.api.census;
 import io.pushsync.api.ProblemTypes;
 import io.pushsync.api.StreamedBodies;
 import io.pushsync.sync.intake.BatchBodyReader;
+import io.pushsync.sync.intake.DuplicateKeyException;
 import io.pushsync.sync.intake.BatchProperties;
 import io.pushsync.sync.batches.BatchService;
 import io.pushsync.sync.ConnectionCheckResult;
@@ -82,7 +83,7 @@ public class CensusController {
         try {
             call = bodies.read(request, batchProperties.maxBodySize().toBytes(), "pushsync.batch.max-body-size",
                     in -> reader.read(in, plan -> syncBatch.identifierOf(connection, plan)));
-        } catch (BatchBodyReader.DuplicateKeyException e) {
+        } catch (DuplicateKeyException e) {
             return answer(error(NODES.nullNode(), RpcError.INVALID_REQUEST, "Invalid Request: " + e.getMessage()));
         } catch (HttpMessageNotReadableException e) {
             call = null; // not well-formed JSON, or a parser limit (StreamedBodies)

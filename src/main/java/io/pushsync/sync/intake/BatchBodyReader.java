@@ -1,10 +1,6 @@
 package io.pushsync.sync.intake;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,6 +13,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 import io.pushsync.sync.RowFields;
+import io.pushsync.sync.RowShape;
 
 /**
  * Reads a batch or job request as a stream ({@link BatchBody}): the rows never exist as one JSON tree, and the
@@ -153,7 +150,7 @@ public class BatchBodyReader {
     }
 
     private int readRows(JsonParser p, List<BatchBody.RawRow> rows, int keepRows) {
-        RowFields.Builder fields = new RowFields.Builder(RowFields.Shape.root(), maxFieldsPerRow);
+        RowFields.Builder fields = new RowFields.Builder(RowShape.root(), maxFieldsPerRow);
         int count = 0;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             count++;
@@ -292,7 +289,7 @@ public class BatchBodyReader {
 
     /**
      * A forward-only cursor over the rows of one body ({@link #rows(InputStream)}); closing it closes the stream.
-     * Rows share their field names ({@link RowFields.Shape}) with the rows read shortly before them: the tree of
+     * Rows share their field names ({@link RowShape}) with the rows read shortly before them: the tree of
      * names starts afresh every {@value #SHAPE_TREE_ROWS} rows, so a body whose rows all have different names
      * cannot grow it without bound.
      */
@@ -340,7 +337,7 @@ public class BatchBodyReader {
             }
             index++;
             if (index % SHAPE_TREE_ROWS == 0) {
-                fields = new RowFields.Builder(RowFields.Shape.root(), maxFieldsPerRow);
+                fields = new RowFields.Builder(RowShape.root(), maxFieldsPerRow);
             }
             return readRow(parser, t, fields);
         }
@@ -353,120 +350,6 @@ public class BatchBodyReader {
         @Override
         public void close() {
             parser.close();
-        }
-    }
-
-    /**
-     * An object of the body has a key twice (a 400 like the validator's, pointing at the second one): which of the
-     * two values was meant cannot be told, so neither is taken.
-     */
-    public static final class DuplicateKeyException extends InvalidBatchException {
-        private final String key;
-        private final String pointer;
-
-        DuplicateKeyException(String key, String pointer) {
-            super(List.of(new Violation(pointer, "duplicate key '" + key + "' at " + pointer
-                    + ": a key may appear only once in a JSON object")));
-            this.key = key;
-            this.pointer = pointer;
-        }
-
-        /** The repeated key. */
-        public String key() {
-            return key;
-        }
-
-        /** A JSON Pointer to its second occurrence. */
-        public String pointer() {
-            return pointer;
-        }
-    }
-
-    /** The body was empty. */
-    public static final class MissingBodyException extends RuntimeException {
-        MissingBodyException() {
-            super("the request body is missing", null, false, false);
-        }
-    }
-
-    /**
-     * Feeds the bytes read to SHA-256, leaving out JSON whitespace outside strings, so that the same payload
-     * formatted differently has the same digest.
-     */
-    public static final class CanonicalDigestStream extends ObservedInputStream {
-        private final MessageDigest sha;
-        private byte[] scratch = new byte[8192];
-        private boolean inString;
-        private boolean escaped;
-        private boolean closed;
-
-        public CanonicalDigestStream(InputStream in) {
-            super(in);
-            try {
-                this.sha = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        protected void observe(byte[] b, int off, int len) {
-            feed(b, off, len);
-        }
-
-        void feed(byte[] b) {
-            feed(b, 0, b.length);
-        }
-
-        private void feed(byte[] b, int off, int len) {
-            if (scratch.length < len) {
-                scratch = new byte[len];
-            }
-            int kept = 0;
-            for (int i = off; i < off + len; i++) {
-                byte c = b[i];
-                if (inString) {
-                    if (escaped) {
-                        escaped = false;
-                    } else if (c == '\\') {
-                        escaped = true;
-                    } else if (c == '"') {
-                        inString = false;
-                    }
-                } else if (c == '"') {
-                    inString = true;
-                } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-                    continue;
-                }
-                scratch[kept++] = c;
-            }
-            sha.update(scratch, 0, kept);
-        }
-
-        /** The parser closes its input at the end of it: the underlying stream is the caller's to close. */
-        @Override
-        public void close() {
-            closed = true;
-        }
-
-        /** Reads what the parser left of the stream (whitespace after the value), which the digest covers too. */
-        public void drain() {
-            if (closed) {
-                return; // the parser read to the end already
-            }
-            try {
-                byte[] buf = new byte[8192];
-                while (read(buf, 0, buf.length) >= 0) {
-                    // the rest (whitespace) belongs to the digest too
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        /** SHA-256 of the bytes read, without the whitespace outside strings (once, at the end). */
-        public byte[] digest() {
-            return sha.digest();
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pushsync.sync.intake.BatchBodyReader;
+import io.pushsync.sync.intake.DuplicateKeyException;
 import io.pushsync.sync.RowFields;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -110,18 +111,18 @@ class CensusCallReaderTest {
     @Test
     void aKeyTwiceAnywhereIsRefusedWithItsPointer() {
         assertThatThrownBy(() -> read(call("c1", "[{\"name\":\"a\"},{\"name\":\"b\",\"x\":1,\"name\":\"c\"}]")))
-                .isInstanceOfSatisfying(BatchBodyReader.DuplicateKeyException.class, e -> {
+                .isInstanceOfSatisfying(DuplicateKeyException.class, e -> {
                     assertThat(e.key()).isEqualTo("name");
                     assertThat(e.pointer()).isEqualTo("/params/records/1/name");
                 });
         assertThatThrownBy(() -> read("{\"jsonrpc\":\"2.0\",\"params\":{},\"method\":\"a\",\"params\":{},\"id\":1}"))
-                .isInstanceOfSatisfying(BatchBodyReader.DuplicateKeyException.class,
+                .isInstanceOfSatisfying(DuplicateKeyException.class,
                         e -> assertThat(e.pointer()).isEqualTo("/params"));
         assertThatThrownBy(() -> read(call("c1", "[]").replace("\"records\":[]", "\"records\":[],\"records\":[]")))
-                .isInstanceOfSatisfying(BatchBodyReader.DuplicateKeyException.class,
+                .isInstanceOfSatisfying(DuplicateKeyException.class,
                         e -> assertThat(e.pointer()).isEqualTo("/params/records"));
         assertThatThrownBy(() -> read(call("c1", "[]").replace("\"operation\"", "\"object\":1,\"operation\"")))
-                .isInstanceOfSatisfying(BatchBodyReader.DuplicateKeyException.class,
+                .isInstanceOfSatisfying(DuplicateKeyException.class,
                         e -> assertThat(e.pointer()).isEqualTo("/params/sync_plan/object"));
     }
 

@@ -76,7 +76,7 @@ class BatchBodyReaderTest {
 
     @Test
     void anEmptyBodyAndTrailingOrBrokenContentAreRefused() {
-        assertThatThrownBy(() -> read("", 10)).isInstanceOf(BatchBodyReader.MissingBodyException.class);
+        assertThatThrownBy(() -> read("", 10)).isInstanceOf(MissingBodyException.class);
         assertThatThrownBy(() -> read("{\"rows\": []} {}", 10)).isInstanceOf(JacksonException.class);
         assertThatThrownBy(() -> read("{\"rows\": [{\"id\": }]}", 10)).isInstanceOf(JacksonException.class);
         assertThat(read("[1, 2]", 10).isObject()).isFalse();
