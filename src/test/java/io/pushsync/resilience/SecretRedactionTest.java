@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A vendor's message loses every secret of the call, in whatever form the vendor echoed it: as is, in another case,
  * URL-encoded ({@link URLEncoder} and RFC 3986), JSON-escaped, or clipped to its first characters.
  */
-class VendorExchangeRedactTest {
+class SecretRedactionTest {
 
     /** A credential with characters every encoding treats differently: '/', '+', '=', '~', '*', a space, an 'é'. */
     static final String SECRET = "xP9/aB+cD=eF~gH*iJ kLé-Q7";
@@ -24,7 +24,7 @@ class VendorExchangeRedactTest {
     static final String TOKEN = "xp-app-token-7f3c9e21-SECRET";
 
     private static String redact(String text, String... secrets) {
-        return VendorExchange.redact(text, java.util.Arrays.stream(secrets).map(Secret::of).toList());
+        return SecretRedaction.redact(text, java.util.Arrays.stream(secrets).map(Secret::of).toList());
     }
 
     /** RFC 3986 percent-encoding: everything but the unreserved characters, UTF-8, upper-case hex. */
