@@ -248,6 +248,71 @@ class SandboxEndToEndTest {
         assertThat(get("/sandbox/cleverpush/requests").body().size()).isEqualTo(6);
     }
 
+    /**
+     * The README's user id example as written ({@code -d @examples/cleverpush-tags-by-user-id.json}): each distinct
+     * user id is looked up once and the native subscription tagged; a second batch finds the ids in the cache and
+     * looks up only the user with no subscription again.
+     */
+    @Test
+    void cleverPushTagsByUserIdExampleLooksUpEachUserOnceAndTagsTheNativeSubscription() throws Exception {
+        String example = example("cleverpush-tags-by-user-id.json");
+        assertThat(json.readTree(example).get("options").get("subscriptionIdKind").asString()).isEqualTo("user_id");
+        assertThat(Files.readString(Path.of("README.md")))
+                .contains("-d @examples/cleverpush-tags-by-user-id.json localhost:8080/v1/destinations/cleverpush/batches");
+
+        Answer a = postV1("/v1/destinations/cleverpush/batches", example);
+
+        assertThat(a.status()).as(a.text()).isEqualTo(200);
+        assertThat(ids(a)).containsExactly("u1", "u2", "u3");
+        JsonNode summary = a.body().get("summary");
+        assertThat(summary.get("received").asInt()).isEqualTo(3);
+        assertThat(summary.get("succeeded").asInt()).isEqualTo(2);
+        assertThat(summary.get("failed").asInt()).isEqualTo(1);
+        assertSummaryAddsUp(a);
+        assertThat(result(a, "u1").get("status").asString()).isEqualTo("succeeded");
+        assertThat(result(a, "u2").get("status").asString()).isEqualTo("succeeded");
+        assertRowFailed(result(a, "u3"), "subscription_not_found", "subscription_id");
+        assertThat(result(a, "u3").get("error").get("message").asString())
+                .isEqualTo("no subscription of channel sandbox-channel has the user id 'user-9999'");
+        assertThat(a.text()).doesNotContain("sandbox-api-key");
+
+        JsonNode subscriptions = get("/sandbox/cleverpush/subscriptions").body();
+        assertThat(tagsOf(subscriptions, "sub-1001")).containsExactly("vip");
+        assertThat(tagsOf(subscriptions, "sub-1002")).containsExactlyInAnyOrder("newsletter", "beta");
+        assertThat(tagsOf(subscriptions, "sub-1003")).isEmpty();
+
+        // the channel check, three look-ups (two found, one 404) and three POST /subscription/tag
+        JsonNode requests = get("/sandbox/cleverpush/requests").body();
+        List<String> seen = new ArrayList<>();
+        requests.forEach(r -> seen.add(r.get("method").asString() + " " + r.get("path").asString() + " "
+                + r.get("status").asInt()));
+        assertThat(seen).as(requests.toString()).containsExactlyInAnyOrder(
+                "GET /channel/sandbox-channel/tags 200",
+                "GET /subscription 200", "GET /subscription 200", "GET /subscription 404",
+                "POST /subscription/tag 200", "POST /subscription/tag 200", "POST /subscription/tag 200");
+        assertThat(seen.get(0)).isEqualTo("GET /channel/sandbox-channel/tags 200");
+
+        // another batch within the cache's TTL: only user-9999 (not found, so not kept) is looked up again
+        Answer again = postV1("/v1/destinations/cleverpush/batches", freshCopy("cleverpush-tags-by-user-id.json")
+                .toString());
+        assertThat(again.status()).as(again.text()).isEqualTo(200);
+        assertThat(again.body().get("summary").get("succeeded").asInt()).isEqualTo(2);
+        assertRowFailed(result(again, "u3"), "subscription_not_found", "subscription_id");
+        List<Integer> lookUps = new ArrayList<>();
+        get("/sandbox/cleverpush/requests").body().forEach(r -> {
+            if (r.get("path").asString().equals("/subscription")) {
+                lookUps.add(r.get("status").asInt());
+            }
+        });
+        assertThat(lookUps).containsExactlyInAnyOrder(200, 200, 404, 404);
+    }
+
+    static List<String> tagsOf(JsonNode subscriptions, String id) {
+        List<String> tags = new ArrayList<>();
+        subscriptions.get(id).get("tags").forEach(t -> tags.add(t.asString()));
+        return tags;
+    }
+
     @Test
     void cleverPushConnectionCheckAndARefusedKey() throws Exception {
         Answer ok = postV1("/v1/destinations/cleverpush/connection-checks", example("cleverpush-connection.json"));
@@ -473,6 +538,87 @@ class SandboxEndToEndTest {
         assertThat(a.body().get("ok").asBoolean()).isTrue();
         assertThat(a.body().has("error")).isFalse();
         assertThat(a.text()).doesNotContain(APP_TOKEN);
+    }
+
+    /**
+     * The README's OAuth 2.0 block as written, in its order: the connection check with the sandbox client, the same
+     * client with a wrong secret, then the profiles example with the client instead of the app token; the simulator's
+     * request log is the one the README shows. Then, after a reset (which forgets the issued tokens), a new batch gets
+     * 401s, asks for one new token and succeeds. One test, since pushsync keeps the sandbox client's token between
+     * tests.
+     */
+    @Test
+    void xtremepushOAuthExamplesAsTheReadmeShowsThem() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        assertThat(readme)
+                .contains("-d @examples/xtremepush-connection-oauth.json localhost:8080/v1/destinations/xtremepush/"
+                        + "connection-checks")
+                .contains("-d '{\"connection\": {\"region\": \"eu\", \"clientId\": \"sandbox-client\", "
+                        + "\"clientSecret\": \"wrong\"}}'")
+                .contains("-d @examples/xtremepush-profiles-oauth.json localhost:8080/v1/destinations/xtremepush/batches");
+        String secret = "sandbox-client-secret";
+        assertThat(example("xtremepush-connection-oauth.json")).contains("\"clientId\": \"sandbox-client\"", secret);
+
+        Answer ok = postV1("/v1/destinations/xtremepush/connection-checks", example("xtremepush-connection-oauth.json"));
+        assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+        assertThat(ok.body().get("ok").asBoolean()).as(ok.text()).isTrue();
+        assertThat(ok.body().has("error")).isFalse();
+
+        Answer wrong = postV1("/v1/destinations/xtremepush/connection-checks",
+                "{\"connection\": {\"region\": \"eu\", \"clientId\": \"sandbox-client\", \"clientSecret\": \"wrong\"}}");
+        assertThat(wrong.status()).as(wrong.text()).isEqualTo(200);
+        assertThat(wrong.body().get("ok").asBoolean()).as(wrong.text()).isFalse();
+        assertThat(wrong.body().get("error").get("code").asString()).isEqualTo("destination_auth_failed");
+        assertThat(wrong.body().get("error").get("message").asString()).isEqualTo("Xtremepush answered 401: the token "
+                + "endpoint refused the client credentials (401): {\"error\":\"invalid_client\","
+                + "\"error_description\":\"Client authentication failed\"}");
+
+        Answer a = postV1("/v1/destinations/xtremepush/batches", example("xtremepush-profiles-oauth.json"));
+        assertThat(a.status()).as(a.text()).isEqualTo(200);
+        assertThat(ids(a)).containsExactly("r1", "r2", "r3", "r4", "r5", "r6");
+        // row for row as the app-token example
+        assertThat(result(a, "r1").get("status").asString()).isEqualTo("succeeded");
+        assertThat(result(a, "r2").get("status").asString()).isEqualTo("succeeded");
+        assertRowFailed(result(a, "r3"), "invalid_phone_number", "mobile_number");
+        assertRowFailed(result(a, "r4"), "missing_subscription_status", null);
+        assertRowFailed(result(a, "r5"), "rejected_by_destination", null);
+        assertRowFailed(result(a, "r6"), "missing_required_field", null);
+        assertSummaryAddsUp(a);
+        assertThat(get("/sandbox/xtremepush/profiles").body().propertyNames()).containsExactlyInAnyOrder("u1", "u2");
+
+        // the check's token is reused: the batch asks for none and makes the same four imports
+        List<String> seen = sandboxRequests();
+        assertThat(seen.subList(0, 2)).containsExactly("oauth/token:0:200", "oauth/token:0:401");
+        assertThat(seen.subList(2, seen.size())).containsExactlyInAnyOrder("import/profile:2:400",
+                "import/profile:1:200", "import/profile:1:200", "import/profile:1:400");
+
+        // a reset forgets the tokens: the next batch's imports are answered 401, one new token, sent again
+        assertThat(http.send(HttpRequest.newBuilder(uri("/sandbox/xtremepush")).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(204);
+        Answer next = postV1("/v1/destinations/xtremepush/batches",
+                freshCopy("xtremepush-profiles-oauth.json").toString());
+        assertThat(next.status()).as(next.text()).isEqualTo(200);
+        assertThat(result(next, "r1").get("status").asString()).as(next.text()).isEqualTo("succeeded");
+        assertThat(result(next, "r2").get("status").asString()).isEqualTo("succeeded");
+        assertRowFailed(result(next, "r5"), "rejected_by_destination", null);
+        List<String> after = sandboxRequests();
+        assertThat(after).filteredOn(r -> r.startsWith("oauth/token")).containsExactly("oauth/token:0:200");
+        int token = after.indexOf("oauth/token:0:200");
+        assertThat(after.subList(0, token)).isNotEmpty().allMatch(r -> r.startsWith("import/profile:") && r.endsWith(":401"));
+        assertThat(after.subList(token + 1, after.size())).noneMatch(r -> r.endsWith(":401"));
+
+        for (Answer answer : List.of(ok, wrong, a, next)) {
+            assertThat(answer.text()).doesNotContain(secret);
+        }
+        assertThat(get("/sandbox/xtremepush/requests").text()).doesNotContain(secret);
+    }
+
+    /** The Xtremepush simulator's request log as {@code path:items:status}, in the order received. */
+    List<String> sandboxRequests() throws Exception {
+        List<String> seen = new ArrayList<>();
+        get("/sandbox/xtremepush/requests").body().forEach(r -> seen.add(r.get("path").asString() + ":"
+                + r.get("items").asInt() + ":" + r.get("status").asInt()));
+        return seen;
     }
 
     @Test
