@@ -74,6 +74,11 @@ import tools.jackson.databind.json.JsonMapper;
         "pushsync.connections.xp.region=eu",
         "pushsync.connections.xp.app-token=xp-census-app-token",
         "pushsync.connections.xp.list-ids=123,456",
+        // a named Xtremepush connection with an OAuth 2.0 client instead of an app token
+        "pushsync.connections.xpo.type=xtremepush",
+        "pushsync.connections.xpo.region=eu",
+        "pushsync.connections.xpo.client-id=" + CensusProtocolTest.OAUTH_CLIENT,
+        "pushsync.connections.xpo.client-secret=" + CensusProtocolTest.OAUTH_SECRET,
         "pushsync.connections.cp.type=cleverpush",
         "pushsync.connections.cp.channel-id=chanCensus01",
         "pushsync.connections.cp.api-key=cp-census-api-key",
@@ -81,6 +86,9 @@ import tools.jackson.databind.json.JsonMapper;
 class CensusProtocolTest {
 
     static final String TOKEN = "census-tok-8c1f0a2b-SECRET";
+    static final String OAUTH_CLIENT = "census-oauth-client";
+    static final String OAUTH_SECRET = "census-oauth-secret-+&=-SECRET";
+    static final String TOKEN_PATH = "/api/oauth/token";
     static final String PROFILE_PATH = "/api/external/import/profile";
     static final String LIST_PATH = "/api/external/import/list";
     static final String CHECK_PATH = "/api/external/list/profile";
@@ -364,6 +372,59 @@ class CensusProtocolTest {
         var calls = xtremepush.findAll(postRequestedFor(urlEqualTo(PROFILE_PATH)));
         assertThat(calls).isNotEmpty();
         assertThat(calls.stream().map(c -> c.getBodyAsString()).toList().toString()).contains("u-only", "u-null");
+    }
+
+    /**
+     * A named connection with an OAuth 2.0 client: test_connection and sync_batch share one access token, fetched
+     * with the client credentials; every import carries it as a Bearer token (no apptoken) and every record is
+     * delivered.
+     */
+    @Test
+    void xtremepushNamedConnectionWithAnOAuthClientFetchesATokenAndDeliversTheRecords() throws Exception {
+        String accessToken = "census-access-" + newId() + "-TOKEN";
+        xtremepush.stubFor(post(urlEqualTo(TOKEN_PATH)).atPriority(1).willReturn(okJson("{\"access_token\": \""
+                + accessToken + "\", \"token_type\": \"Bearer\", \"expires_in\": 3600}")));
+        xtremepush.stubFor(post(urlEqualTo(PROFILE_PATH)).atPriority(1).withHeader(HttpHeaders.AUTHORIZATION,
+                        equalTo("Bearer " + accessToken))
+                .willReturn(okJson("{\"code\":200,\"success\":true,\"message\":\"ok\"}")));
+        xtremepush.stubFor(post(urlEqualTo(PROFILE_PATH)).atPriority(2)
+                .willReturn(aResponse().withStatus(401).withBody("{\"code\":401,\"message\":\"no token\"}")));
+
+        JsonNode check = result("xpo", "{\"jsonrpc\": \"2.0\", \"method\": \"test_connection\", \"id\": \""
+                + newId() + "\", \"params\": {}}");
+        assertThat(check.get("success").booleanValue()).as("%s", check).isTrue();
+
+        StringBuilder records = new StringBuilder("[");
+        for (int i = 0; i < 120; i++) { // chunk-size 50: three imports
+            records.append(i == 0 ? "" : ", ").append("{\"user_id\": \"oauth-u-").append(i)
+                    .append("\", \"language\": \"en\"}");
+        }
+        String recordsJson = records.append("]").toString();
+        JsonNode answer = rpc("xpo", syncBatch("user_profiles", "user_id", recordsJson));
+        JsonNode results = recordResults(answer.get("result"), recordsJson, "user_id");
+
+        assertThat(results).as("%s", results).allMatch(r -> r.get("success").booleanValue());
+        var tokenRequests = xtremepush.findAll(postRequestedFor(urlEqualTo(TOKEN_PATH)));
+        assertThat(tokenRequests).as("one token for the check and the batch's chunks").hasSize(1);
+        assertThat(tokenRequests.get(0).getHeader(HttpHeaders.CONTENT_TYPE))
+                .startsWith("application/x-www-form-urlencoded");
+        assertThat(tokenRequests.get(0).getBodyAsString()).isEqualTo("grant_type=client_credentials&client_id="
+                + OAUTH_CLIENT + "&client_secret=" + java.net.URLEncoder.encode(OAUTH_SECRET, StandardCharsets.UTF_8));
+        var imports = xtremepush.findAll(postRequestedFor(urlEqualTo(PROFILE_PATH)));
+        assertThat(imports).hasSize(3);
+        List<String> delivered = new ArrayList<>();
+        for (var call : imports) {
+            assertThat(call.getHeader(HttpHeaders.AUTHORIZATION)).isEqualTo("Bearer " + accessToken);
+            JsonNode body = JSON.readTree(call.getBodyAsString());
+            assertThat(body.has("apptoken")).isFalse();
+            List<String> columns = new ArrayList<>();
+            body.get("columns").forEach(c -> columns.add(c.asString()));
+            int userId = columns.indexOf("user_id");
+            assertThat(userId).as("%s", columns).isNotNegative();
+            body.get("rows").forEach(row -> delivered.add(row.get(userId).asString()));
+        }
+        assertThat(delivered).hasSize(120).doesNotHaveDuplicates().allMatch(id -> id.startsWith("oauth-u-"));
+        assertThat(answer.toString()).doesNotContain(OAUTH_SECRET).doesNotContain(accessToken);
     }
 
     @Test
