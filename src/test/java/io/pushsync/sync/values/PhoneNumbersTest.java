@@ -103,6 +103,7 @@ class PhoneNumbersTest {
             "+44 7700 9009001",      // 11 national digits: the UK has at most 10
             "447700900900123",
             "+353 85",               // too short for Ireland
+            "+353 85 012",           // too short for Ireland (docs/vendors.md's example of a failing number)
             "+1 415 555 267",        // 9 digits: North America has 10
             "+1 555 2671",           // 7 digits: possible for local dialling only, not as E.164
             "+33 6 12 34 56 7",      // France has 9
