@@ -4,20 +4,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushsync.sync.DestinationRegistry;
 import io.pushsync.sync.catalog.DestinationDescriptor;
+import io.pushsync.testsupport.ConfigurationRecords;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 
-/** The application starts with its default configuration and registers every destination. */
+/**
+ * The application starts with its default configuration and registers every destination; its configuration records
+ * are their own defaults (application.yml changes none of them).
+ */
 @SpringBootTest
 class PushsyncApplicationTests {
 
     @Autowired
     DestinationRegistry registry;
 
+    @Autowired
+    ApplicationContext context;
+
     @Test
     void bothDestinationsAreRegistered() {
         assertThat(registry.catalog()).extracting(DestinationDescriptor::type)
                 .containsExactly("cleverpush", "xtremepush");
+    }
+
+    @Test
+    void theConfigurationRecordsInForceAreTheirDefaults() {
+        for (Class<?> type : ConfigurationRecords.ALL) {
+            if (type.getPackageName().startsWith("io.pushsync.sandbox")) {
+                continue; // the simulators' settings exist in the sandbox profile only
+            }
+            assertThat(context.getBean(type)).as(type.getSimpleName()).isEqualTo(ConfigurationRecords.defaults(type));
+        }
     }
 }

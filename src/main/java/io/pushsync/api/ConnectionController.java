@@ -10,14 +10,12 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code GET /v1/connections}: the connections defined on the server ({@code pushsync.connections.*}). */
 @Tag(name = "connections", description = "connections defined on the server, for connectionRef")
-@ApiResponse(responseCode = "401", description = "caller token missing or wrong", content = @Content(
-        mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+@ProblemResponse.Unauthorized
 @RestController
 public class ConnectionController {
 

@@ -15,7 +15,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -27,8 +26,7 @@ import tools.jackson.databind.JsonNode;
 
 /** The catalog, connection checks and synchronous batches of {@code /v1/destinations}. */
 @Tag(name = "destinations", description = "catalog, connection checks and synchronous batches")
-@ApiResponse(responseCode = "401", description = "caller token missing or wrong", content = @Content(
-        mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+@ProblemResponse.Unauthorized
 @RestController
 @RequestMapping(path = "/v1/destinations", produces = MediaType.APPLICATION_JSON_VALUE)
 public class DestinationController {
@@ -57,8 +55,7 @@ public class DestinationController {
 
     @Operation(summary = "One entry of the catalog")
     @ApiResponse(responseCode = "200", description = "the destination's catalog entry")
-    @ApiResponse(responseCode = "404", description = "unknown destination type", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ProblemResponse(code = "404", description = "unknown destination type")
     @GetMapping("/{type}")
     public DestinationDescriptor destination(@PathVariable String type) {
         return registry.get(type).descriptor();
@@ -72,13 +69,10 @@ public class DestinationController {
                     schema = @Schema(implementation = ApiDocs.ConnectionCheckRequest.class),
                     examples = @ExampleObject(value = ApiDocs.CONNECTION_CHECK_EXAMPLE))))
     @ApiResponse(responseCode = "200", description = "the check's outcome (a refused key is ok: false, not an error)")
-    @ApiResponse(responseCode = "400", description = "malformed JSON, invalid connection fields, or "
-            + "connectionRef unknown, of another type, or given with connection", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "404", description = "unknown destination type", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "415", description = "the body is not JSON", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ProblemResponse(code = "400", description = "malformed JSON, invalid connection fields, or "
+            + "connectionRef unknown, of another type, or given with connection")
+    @ProblemResponse(code = "404", description = "unknown destination type")
+    @ProblemResponse(code = "415", description = "the body is not JSON")
     public ConnectionCheckResult checkConnection(@PathVariable String type,
             @io.swagger.v3.oas.annotations.Parameter(hidden = true) @RequestBody JsonNode body) {
         return batches.checkConnection(type, body);
@@ -92,20 +86,15 @@ public class DestinationController {
                     examples = @ExampleObject(value = ApiDocs.BATCH_EXAMPLE))))
     @ApiResponse(responseCode = "200", description = "per-row results (also when rows failed); header "
             + "Idempotent-Replayed: true when this is a stored answer")
-    @ApiResponse(responseCode = "400", description = "malformed JSON; invalid syncId, batchId, connection, "
+    @ProblemResponse(code = "400", description = "malformed JSON; invalid syncId, batchId, connection, "
             + "connectionRef (unknown, of another type, or given with connection), objectType, mode, options; duplicate row ids; change missing in mirror mode or present outside it "
-            + "(errors[] with JSON Pointers)", content = @Content(mediaType = "application/problem+json",
-            schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "404", description = "unknown destination type", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "409", description = "same syncId+batchId with a different payload, or still in "
-            + "progress", content = @Content(mediaType = "application/problem+json",
-            schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "413", description = "more rows than pushsync.batch.max-rows, or a body larger than "
-            + "pushsync.batch.max-body-size", content = @Content(mediaType = "application/problem+json",
-            schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "415", description = "the body is not JSON", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+            + "(errors[] with JSON Pointers)")
+    @ProblemResponse(code = "404", description = "unknown destination type")
+    @ProblemResponse(code = "409", description = "same syncId+batchId with a different payload, or still in "
+            + "progress")
+    @ProblemResponse(code = "413", description = "more rows than pushsync.batch.max-rows, or a body larger than "
+            + "pushsync.batch.max-body-size")
+    @ProblemResponse(code = "415", description = "the body is not JSON")
     public ResponseEntity<BatchResponse> batch(@PathVariable String type,
             @io.swagger.v3.oas.annotations.Parameter(hidden = true) HttpServletRequest body) {
         BatchService.Execution execution = batches.execute(type, bodies.read(body, properties.maxRows(),

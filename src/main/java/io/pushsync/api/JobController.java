@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,8 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Background jobs: {@code POST /v1/destinations/{type}/jobs} and {@code /v1/jobs/{jobId}}. */
 @Tag(name = "jobs", description = "long syncs run in the background: submit, poll progress, page results, cancel")
-@ApiResponse(responseCode = "401", description = "caller token missing or wrong", content = @Content(
-        mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+@ProblemResponse.Unauthorized
 @RestController
 public class JobController {
 
@@ -53,21 +51,14 @@ public class JobController {
                     examples = @ExampleObject(value = ApiDocs.BATCH_EXAMPLE))))
     @ApiResponse(responseCode = "202", description = "accepted; Location: /v1/jobs/{jobId}. Header "
             + "Idempotent-Replayed: true when the same syncId+batchId+payload was submitted before (the same job)")
-    @ApiResponse(responseCode = "400", description = "invalid request, as for a batch", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "404", description = "unknown destination type", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "409", description = "same syncId+batchId with a different payload", content =
-            @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "413", description = "more rows than pushsync.jobs.max-rows or a larger body than "
-            + "pushsync.jobs.max-body-size", content = @Content(mediaType = "application/problem+json",
-            schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "429", description = "the queue is full; Retry-After says when to try again",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "503", description = "this replica is shutting down, or cannot write the body to its "
-            + "spool directory (pushsync.jobs.spool-dir, e.g. a full disk); Retry-After", content =
-            @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ProblemResponse(code = "400", description = "invalid request, as for a batch")
+    @ProblemResponse(code = "404", description = "unknown destination type")
+    @ProblemResponse(code = "409", description = "same syncId+batchId with a different payload")
+    @ProblemResponse(code = "413", description = "more rows than pushsync.jobs.max-rows or a larger body than "
+            + "pushsync.jobs.max-body-size")
+    @ProblemResponse(code = "429", description = "the queue is full; Retry-After says when to try again")
+    @ProblemResponse(code = "503", description = "this replica is shutting down, or cannot write the body to its "
+            + "spool directory (pushsync.jobs.spool-dir, e.g. a full disk); Retry-After")
     public ResponseEntity<JobStatus> submit(@PathVariable String type,
             @Parameter(hidden = true) HttpServletRequest body) {
         JobService.Submitted submitted = jobs.submit(type, bodies.read(body, properties.maxBodySize().toBytes(),
@@ -83,9 +74,8 @@ public class JobController {
     @GetMapping(path = "/v1/jobs/{jobId}", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "A job's state (queued, running, completed, cancelled, interrupted) and progress")
     @ApiResponse(responseCode = "200", description = "the job's status; summary counts the rows done so far")
-    @ApiResponse(responseCode = "404", description = "no such job, or finished longer ago than "
-            + "pushsync.jobs.retention", content = @Content(mediaType = "application/problem+json",
-            schema = @Schema(implementation = ProblemDetail.class)))
+    @ProblemResponse(code = "404", description = "no such job, or finished longer ago than "
+            + "pushsync.jobs.retention")
     public JobStatus status(@PathVariable String jobId) {
         return jobs.status(jobId);
     }
@@ -93,13 +83,9 @@ public class JobController {
     @GetMapping(path = "/v1/jobs/{jobId}/results", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "A page of a finished job's per-row results, in input order")
     @ApiResponse(responseCode = "200", description = "the page; nextOffset is absent on the last page")
-    @ApiResponse(responseCode = "400", description = "offset below 0, or limit outside 1..pushsync.jobs.max-page-size",
-            content = @Content(mediaType = "application/problem+json",
-                    schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "404", description = "no such job", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
-    @ApiResponse(responseCode = "409", description = "the job has not finished yet", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ProblemResponse(code = "400", description = "offset below 0, or limit outside 1..pushsync.jobs.max-page-size")
+    @ProblemResponse(code = "404", description = "no such job")
+    @ProblemResponse(code = "409", description = "the job has not finished yet")
     public JobResultsPage results(@PathVariable String jobId,
             @Parameter(description = "index of the first result, 0 or more", schema = @Schema(type = "integer",
                     format = "int32", minimum = "0", defaultValue = "0"))
@@ -152,8 +138,7 @@ public class JobController {
     @Operation(summary = "Cancel a job: calls already sent finish, rows not sent fail 'cancelled' (retryable)")
     @ApiResponse(responseCode = "200", description = "the job has finished (cancelled now, or earlier done)")
     @ApiResponse(responseCode = "202", description = "cancel requested; the job stops within a progress interval")
-    @ApiResponse(responseCode = "404", description = "no such job", content = @Content(
-            mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ProblemResponse(code = "404", description = "no such job")
     public ResponseEntity<JobStatus> cancel(@PathVariable String jobId) {
         JobStatus status = jobs.cancel(jobId);
         return ResponseEntity.status(status.state().isFinal() ? HttpStatus.OK : HttpStatus.ACCEPTED).body(status);

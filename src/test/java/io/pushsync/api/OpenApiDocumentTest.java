@@ -6,7 +6,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -75,6 +78,86 @@ class OpenApiDocumentTest {
                 .endsWith("/ConnectionCheckRequest");
         assertThat(check.at("/responses/200/content/application~1json/schema/$ref").asString())
                 .endsWith("/ConnectionCheckResult");
+    }
+
+    static final String UNAUTHORIZED = "caller token missing or wrong";
+    static final String UNKNOWN_TYPE = "unknown destination type";
+
+    /** Operation ("METHOD path") -> its Problem Details answers: status code -> description. */
+    static final Map<String, Map<String, String>> PROBLEMS = Map.of(
+            "GET /v1/destinations", Map.of("401", UNAUTHORIZED),
+            "GET /v1/destinations/{type}", Map.of("401", UNAUTHORIZED, "404", UNKNOWN_TYPE),
+            "POST /v1/destinations/{type}/connection-checks", Map.of("401", UNAUTHORIZED,
+                    "400", "malformed JSON, invalid connection fields, or connectionRef unknown, of another type, or "
+                            + "given with connection",
+                    "404", UNKNOWN_TYPE, "415", "the body is not JSON"),
+            "POST /v1/destinations/{type}/batches", Map.of("401", UNAUTHORIZED,
+                    "400", "malformed JSON; invalid syncId, batchId, connection, connectionRef (unknown, of another "
+                            + "type, or given with connection), objectType, mode, options; duplicate row ids; change "
+                            + "missing in mirror mode or present outside it (errors[] with JSON Pointers)",
+                    "404", UNKNOWN_TYPE,
+                    "409", "same syncId+batchId with a different payload, or still in progress",
+                    "413", "more rows than pushsync.batch.max-rows, or a body larger than "
+                            + "pushsync.batch.max-body-size",
+                    "415", "the body is not JSON"),
+            "POST /v1/destinations/{type}/jobs", Map.of("401", UNAUTHORIZED,
+                    "400", "invalid request, as for a batch",
+                    "404", UNKNOWN_TYPE,
+                    "409", "same syncId+batchId with a different payload",
+                    "413", "more rows than pushsync.jobs.max-rows or a larger body than pushsync.jobs.max-body-size",
+                    "429", "the queue is full; Retry-After says when to try again",
+                    "503", "this replica is shutting down, or cannot write the body to its spool directory "
+                            + "(pushsync.jobs.spool-dir, e.g. a full disk); Retry-After"),
+            "GET /v1/jobs/{jobId}", Map.of("401", UNAUTHORIZED,
+                    "404", "no such job, or finished longer ago than pushsync.jobs.retention"),
+            "GET /v1/jobs/{jobId}/results", Map.of("401", UNAUTHORIZED,
+                    "400", "offset below 0, or limit outside 1..pushsync.jobs.max-page-size",
+                    "404", "no such job", "409", "the job has not finished yet"),
+            "DELETE /v1/jobs/{jobId}", Map.of("401", UNAUTHORIZED, "404", "no such job"),
+            "GET /v1/connections", Map.of("401", UNAUTHORIZED));
+
+    /** Operation -> its other answers: status code -> the media types of its body. */
+    static final Map<String, Map<String, List<String>>> SUCCESSES = Map.of(
+            "GET /v1/destinations", Map.of(),
+            "GET /v1/destinations/{type}", Map.of("200", List.of("application/json")),
+            "POST /v1/destinations/{type}/connection-checks", Map.of("200", List.of("application/json")),
+            "POST /v1/destinations/{type}/batches", Map.of("200", List.of("application/json")),
+            "POST /v1/destinations/{type}/jobs", Map.of("202", List.of("application/json")),
+            "GET /v1/jobs/{jobId}", Map.of("200", List.of("application/json")),
+            "GET /v1/jobs/{jobId}/results", Map.of("200", List.of("application/json")),
+            "DELETE /v1/jobs/{jobId}", Map.of("200", List.of("application/json"), "202", List.of("application/json")),
+            "GET /v1/connections", Map.of("200", List.of("application/json")));
+
+    @Test
+    void everyOperationDocumentsItsProblemResponsesAsProblemDetails() throws Exception {
+        Map<String, Map<String, String>> problems = new TreeMap<>();
+        Map<String, Map<String, List<String>>> others = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> path : document().get("paths").properties()) {
+            for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
+                String name = operation.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey();
+                Map<String, String> problemsOf = new LinkedHashMap<>();
+                Map<String, List<String>> othersOf = new LinkedHashMap<>();
+                for (Map.Entry<String, JsonNode> response : operation.getValue().get("responses").properties()) {
+                    JsonNode content = response.getValue().path("content");
+                    List<String> mediaTypes = new ArrayList<>(content.propertyNames());
+                    if (mediaTypes.contains("application/problem+json")) {
+                        assertThat(mediaTypes).as("%s %s", name, response.getKey())
+                                .containsExactly("application/problem+json");
+                        assertThat(content.at("/application~1problem+json/schema/$ref").asString())
+                                .as("%s %s", name, response.getKey()).isEqualTo("#/components/schemas/ProblemDetail");
+                        problemsOf.put(response.getKey(), response.getValue().get("description").asString());
+                    } else {
+                        othersOf.put(response.getKey(), mediaTypes);
+                    }
+                }
+                problems.put(name, problemsOf);
+                others.put(name, othersOf);
+            }
+        }
+        assertThat(problems).isEqualTo(new TreeMap<>(PROBLEMS));
+        assertThat(others).isEqualTo(new TreeMap<>(SUCCESSES));
+        assertThat(document().at("/components/schemas/ProblemDetail/properties").propertyNames())
+                .contains("type", "title", "status", "detail", "instance");
     }
 
     @Test

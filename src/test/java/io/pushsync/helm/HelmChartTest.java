@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import io.pushsync.testsupport.ConfigurationRecords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -156,12 +157,26 @@ class HelmChartTest {
     }
 
     @Test
-    void configDefaultsMirrorTheJarsApplicationYml() throws IOException {
-        // every key the chart sets by default exists in application.yml with the same value (no typo, no drift)
+    void configDefaultsAreTheJarsDefaults() throws IOException {
+        // every key the chart sets by default is one the jar reads, set to the jar's default (no typo, no drift):
+        // pushsync.* keys against the @ConfigurationProperties records, the others against application.yml
         Map<String, Object> jar = flatten("", loadMap(Path.of("src/main/resources/application.yml")));
         Map<String, Object> chart = flatten("", applicationYaml(render(t -> t)));
-        assertThat(chart).isNotEmpty();
-        chart.forEach((key, value) -> assertThat(jar).as(key).containsEntry(key, value));
+        Map<String, Object> pushsync = new LinkedHashMap<>();
+        chart.forEach((key, value) -> {
+            if (key.startsWith("pushsync.")) {
+                pushsync.put(key, value);
+            } else {
+                assertThat(jar).as(key).containsEntry(key, value);
+            }
+        });
+        assertThat(pushsync).isNotEmpty();
+        assertThat(ConfigurationRecords.boundKeys(pushsync)).as("pushsync.* keys of the chart the records bind")
+                .containsExactlyInAnyOrderElementsOf(pushsync.keySet());
+        for (Class<?> type : ConfigurationRecords.ALL) {
+            assertThat((Object) ConfigurationRecords.bind(type, pushsync)).as(type.getSimpleName())
+                    .isEqualTo(ConfigurationRecords.defaults(type));
+        }
     }
 
     @Test

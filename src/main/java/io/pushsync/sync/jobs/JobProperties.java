@@ -25,7 +25,7 @@ import org.springframework.util.unit.DataSize;
  * @param windowRows rows a job reads from its spooled body and hands to the adapter at a time, rounded down to whole
  *     segments (at least one): what a running job holds in memory
  * @param spoolDir where job bodies wait on disk while their job lives; {@code java.io.tmpdir/pushsync-jobs} when
- *     unset
+ *     unset. Each replica uses a subdirectory of its own ({@link JobSpool})
  * @param stateWriteRetry how a running job's writes to the job store (progress, result segments, its end, cancel
  *     checks) ride out a stall of the store
  */

@@ -24,15 +24,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Xtremepush behaviours against WireMock with the default chunking, isolation budget and deadline. */
 class XtremepushAdapterTest extends XtremepushWireMockSupport {
 
-    @Value("${pushsync.xtremepush.isolation.max-requests-per-chunk}")
-    int maxRequestsPerChunk;
+    @Autowired
+    XtremepushProperties properties;
 
     // ---- retries ----
 
@@ -132,7 +132,7 @@ class XtremepushAdapterTest extends XtremepushWireMockSupport {
                 .doesNotContain("bad-1");
         assertThat(response.get("summary").get("failed").asInt()).isEqualTo(2);
         int requests = requestsTo(PROFILE_PATH).size();
-        assertThat(requests).isGreaterThan(2).isLessThanOrEqualTo(maxRequestsPerChunk);
+        assertThat(requests).isGreaterThan(2).isLessThanOrEqualTo(properties.isolation().maxRequestsPerChunk());
         // a 400 is never retried: every request carries a different set of rows
         Set<String> distinctBodies = new HashSet<>();
         requestsTo(PROFILE_PATH).forEach(r -> distinctBodies.add(r.getBodyAsString()));
@@ -182,7 +182,7 @@ class XtremepushAdapterTest extends XtremepushWireMockSupport {
         JsonNode summary = response.get("summary");
         assertThat(summary.get("failed").asInt()).isEqualTo(2);
         assertThat(summary.get("succeeded").asInt() + summary.get("accepted").asInt()).isEqualTo(298);
-        assertThat(requestsTo(PROFILE_PATH).size()).isLessThanOrEqualTo(maxRequestsPerChunk);
+        assertThat(requestsTo(PROFILE_PATH).size()).isLessThanOrEqualTo(properties.isolation().maxRequestsPerChunk());
     }
 
     // ---- non-JSON bodies ----

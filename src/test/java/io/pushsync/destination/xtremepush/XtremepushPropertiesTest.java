@@ -3,20 +3,15 @@ package io.pushsync.destination.xtremepush;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.util.unit.DataSize;
 
-/** {@code pushsync.xtremepush.max-chunk-bytes}: its default, the shipped configuration and the values refused. */
+/** {@code pushsync.xtremepush.max-chunk-bytes}: its default and the values refused. */
 class XtremepushPropertiesTest {
 
     private static XtremepushProperties bind(Map<String, String> values) {
@@ -27,15 +22,6 @@ class XtremepushPropertiesTest {
     @Test
     void theDefaultIsFourMegabytes() {
         assertThat(bind(Map.of()).maxChunkBytes()).isEqualTo(DataSize.ofMegabytes(4));
-    }
-
-    @Test
-    void theShippedConfigurationSaysFourMegabytes() throws Exception {
-        List<PropertySource<?>> yaml = new YamlPropertySourceLoader()
-                .load("application", new ClassPathResource("application.yml"));
-        XtremepushProperties p = new Binder(ConfigurationPropertySources.from(yaml))
-                .bindOrCreate("pushsync.xtremepush", XtremepushProperties.class);
-        assertThat(p.maxChunkBytes()).isEqualTo(DataSize.ofMegabytes(4));
     }
 
     @ParameterizedTest
