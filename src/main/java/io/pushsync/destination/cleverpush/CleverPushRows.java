@@ -1,5 +1,7 @@
 package io.pushsync.destination.cleverpush;
 
+import static io.pushsync.sync.values.Text.clip;
+
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.SyncRow;
@@ -208,10 +210,5 @@ final class CleverPushRows {
         if (!t.isEmpty()) {
             into.add(t);
         }
-    }
-
-    /** A value as row messages quote it: at most 64 characters. */
-    static String clip(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 }
