@@ -39,7 +39,7 @@ final class CallTracker {
      * {@code error} null means the call succeeded; {@code wholeRow} says the error is the row's, not the call's
      * (the row's subscription could not be resolved), so the row fails with it as it is.
      */
-    void record(CleverPushDestination.Call call, RowError error, boolean wholeRow) {
+    void record(CleverPushCalls.Call call, RowError error, boolean wholeRow) {
         int row = call.rowIndex();
         if (error != null) {
             failures.computeIfAbsent(row, k -> Collections.synchronizedList(new ArrayList<>()))
