@@ -39,8 +39,8 @@ import reactor.core.publisher.Sinks;
 /**
  * The CleverPush destination: {@code subscriptions} and {@code tags}.
  *
- * <p>A batch first checks the channel and key ({@code GET /channel/{id}/tags}: one request, so a refused key or an
- * unknown channel stops the batch before any row is sent; its answer lists the channel's tags). With
+ * <p>A batch first checks the channel and key ({@link ChannelChecks}: one request, so a refused key or an unknown
+ * channel stops the batch before any row is sent; its answer lists the channel's tags). With
  * {@code options.precheck} (the default) rows naming a tag or custom attribute the channel lacks fail before any
  * call ({@link ChannelCatalog}). With {@code options.subscriptionIdKind=user_id} a row's {@code subscription_id} is
  * the warehouse's user id, resolved to the native id by {@link SubscriptionIds}. Then every row becomes its calls
@@ -96,7 +96,7 @@ public class CleverPushDestination implements Destination {
     private final CleverPushProperties properties;
     private final CleverPushRows rows;
     private final SubscriptionIds subscriptionIds;
-    private final ChannelAttributes attributes;
+    private final ChannelChecks channelChecks;
     private final VendorResilience resilience;
 
     CleverPushDestination(CleverPushClient client, CleverPushProperties properties,
@@ -108,7 +108,7 @@ public class CleverPushDestination implements Destination {
         this.rows = new CleverPushRows(phoneNumbers.phoneNumbers(properties.defaultPhoneRegion()));
         this.subscriptionIds = new SubscriptionIds(client, sharedLookups.getIfAvailable(() -> SharedLookups.NONE),
                 properties.subscriptionIds().maxSize(), properties.subscriptionIds().ttl());
-        this.attributes = new ChannelAttributes(client, properties.precheckTtl());
+        this.channelChecks = new ChannelChecks(client, properties.precheckTtl());
     }
 
     @Override
@@ -125,13 +125,13 @@ public class CleverPushDestination implements Destination {
 
     @Override
     public ConnectionCheckResult checkConnection(Connection connection, Deadline deadline) {
-        RowError problem = checkChannel(connection, deadline).problem();
+        RowError problem = channelChecks.check(connection, deadline).problem();
         return problem == null ? ConnectionCheckResult.success() : ConnectionCheckResult.failure(problem);
     }
 
     @Override
     public void sync(SyncRequest request, Deadline deadline, RowResults results) {
-        ChannelCheck check = checkChannel(request.connection(), deadline);
+        ChannelChecks.Verdict check = channelChecks.check(request.connection(), deadline);
         if (check.stops()) {
             results.stop(check.problem()); // the core fails every row with it
             return;
@@ -144,7 +144,7 @@ public class CleverPushDestination implements Destination {
         }
         SyncOptions options = request.options() == null ? new SyncOptions(Map.of(), null) : request.options();
         boolean byUserId = USER_ID.equals(options.string(SUBSCRIPTION_ID_KIND, NATIVE));
-        ChannelCatalog catalog = options.bool(PRECHECK, true) ? catalog(request, check, deadline)
+        ChannelCatalog catalog = options.bool(PRECHECK, true) ? channelChecks.catalog(request, check, deadline)
                 : ChannelCatalog.UNKNOWN;
         Run run = new Run(request, deadline, results, byUserId, catalog);
         // Calls are planned lazily, row by row, as the concurrency window asks for more: a 100,000-row tags batch
@@ -298,53 +298,6 @@ public class CleverPushDestination implements Destination {
                 return Outcome.of(notFound);
             }
             return Outcome.of(RowError.of(ErrorCode.REJECTED_BY_DESTINATION, message));
-        }
-    }
-
-    /**
-     * The channel check's verdict (null when fine), whether it stops the batch (the key refused, the channel unknown),
-     * and the channel's tags it listed (null when unreadable).
-     */
-    private record ChannelCheck(RowError problem, boolean stops, Map<String, String> tags) {
-    }
-
-    /**
-     * The catalog for the checks before sending: the tags the channel check listed, and for subscription syncs the
-     * channel's custom attributes ({@link ChannelAttributes}).
-     */
-    private ChannelCatalog catalog(SyncRequest request, ChannelCheck check, Deadline deadline) {
-        if (check.problem() != null) {
-            return ChannelCatalog.UNKNOWN;
-        }
-        if (TAGS.equals(request.objectType())) {
-            return new ChannelCatalog(check.tags(), null);
-        }
-        if ("remove".equals(request.mode())) {
-            return ChannelCatalog.UNKNOWN; // unsubscribes set no attribute
-        }
-        return new ChannelCatalog(null, attributes.of(request.connection(), deadline));
-    }
-
-    /** {@code GET /channel/{id}/tags}: the key and channel's verdict, and the channel's tags. */
-    private ChannelCheck checkChannel(Connection connection, Deadline deadline) {
-        String channelId = connection.value(CHANNEL_ID);
-        try {
-            VendorReply reply = client.call(channelId, connection.secret(API_KEY), "channel_check", HttpMethod.GET,
-                    CleverPushWire.CHANNEL_TAGS_PATH, null, deadline, Mono.never(), LogContext.capture())
-                    .block();
-            if (reply.isSuccess()) {
-                return new ChannelCheck(null, false, CleverPushWire.tagsOf(reply.json()));
-            }
-            String message = "CleverPush answered " + reply.status() + " to the channel check: " + reply.message();
-            if (reply.status() == 401 || reply.status() == 403) {
-                return new ChannelCheck(RowError.of(ErrorCode.DESTINATION_AUTH_FAILED, message), true, null);
-            }
-            if (reply.status() == 404) {
-                return new ChannelCheck(RowError.of(ErrorCode.DESTINATION_NOT_FOUND, message), true, null);
-            }
-            return new ChannelCheck(RowError.of(ErrorCode.REJECTED_BY_DESTINATION, message), false, null);
-        } catch (VendorCallFailure f) {
-            return new ChannelCheck(f.toRowError(), false, null);
         }
     }
 }
