@@ -5,6 +5,7 @@ import io.pushsync.sync.jobs.JobResultsPage;
 import jakarta.servlet.http.HttpServletRequest;
 import io.pushsync.sync.jobs.JobService;
 import io.pushsync.sync.jobs.JobStatus;
+import io.pushsync.sync.values.Text;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -115,8 +116,7 @@ public class JobController {
         } catch (NumberFormatException notAnInt) {
             // a word, a fraction, a repeated parameter ("1,2") or beyond int: reported like an out-of-range number
         }
-        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
-        errors.put(name, name + " must be an integer " + range + ", not '" + shown + "'");
+        errors.put(name, name + " must be an integer " + range + ", not '" + Text.clip(value, 40) + "'");
         return null;
     }
 

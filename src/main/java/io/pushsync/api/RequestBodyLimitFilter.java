@@ -2,6 +2,7 @@ package io.pushsync.api;
 
 import io.pushsync.sync.intake.BatchProperties;
 import io.pushsync.sync.jobs.JobProperties;
+import io.pushsync.sync.values.Text;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -135,8 +136,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         }
 
         private static String printable(String s) {
-            String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-            return cut.replaceAll("[^\\x21-\\x7e]", "?");
+            return Text.clip(s, 40).replaceAll("[^\\x21-\\x7e]", "?");
         }
     }
 

@@ -10,6 +10,7 @@ import io.pushsync.sync.Deadline;
 import io.pushsync.sync.LogContext;
 import io.pushsync.sync.Secret;
 import io.pushsync.sync.StateStoreUnavailableException;
+import io.pushsync.sync.values.Text;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -180,14 +181,14 @@ public class VendorExchange {
         JsonNode body = parse(raw);
         // Redact the decoded text: a vendor echoing a credential JSON-escaped ("abc\/def") is caught as well.
         // A 2xx gets its message too: some vendors report a row's failure inside a 2xx body.
-        String message = truncate(redact(messageReader.apply(body, raw), request), MAX_ROW_MESSAGE);
+        String message = Text.clip(redact(messageReader.apply(body, raw), request), MAX_ROW_MESSAGE);
         if (status >= 200 && status < 300) {
             resilience.onSuccess(request.vendor(), request.account());
             return new VendorReply(status, body, message);
         }
         // Every non-2xx is recorded, as the vendors advise; never the request body or a credential.
         logContext.run(() -> log.warn("{} {} {} -> {} in {} ms (attempt {}): {}", request.vendor(), request.method(),
-                request.path(), status, took.toMillis(), attempt, truncate(message, MAX_LOGGED_MESSAGE)));
+                request.path(), status, took.toMillis(), attempt, Text.clip(message, MAX_LOGGED_MESSAGE)));
         if (status == 429 || status >= 500) {
             if (status == 429) {
                 resilience.onRateLimited(request.vendor(), request.account());
@@ -196,7 +197,7 @@ public class VendorExchange {
                     : TransientVendorException.Reason.SERVER_ERROR;
             throw new TransientVendorException(reason, status,
                     RetryAfter.parse(headers.getFirst(HttpHeaders.RETRY_AFTER), clock).orElse(null),
-                    request.vendor() + " answered " + status + ": " + truncate(message, MAX_LOGGED_MESSAGE));
+                    request.vendor() + " answered " + status + ": " + Text.clip(message, MAX_LOGGED_MESSAGE));
         }
         return new VendorReply(status, null, message);
     }
@@ -248,9 +249,5 @@ public class VendorExchange {
 
     private static String redact(String text, VendorRequest request) {
         return SecretRedaction.redact(text == null ? "" : text, request.secrets());
-    }
-
-    private static String truncate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max) + "...";
     }
 }

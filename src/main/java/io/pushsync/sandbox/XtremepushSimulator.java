@@ -1,14 +1,8 @@
 package io.pushsync.sandbox;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,11 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Profile;
-import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.InvalidMediaTypeException;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -52,16 +43,8 @@ import tools.jackson.databind.JsonNode;
  * </ul>
  * Both at once is a 400. Errors of the External API are {@code {"code", "success": false, "message"}}.
  *
- * <p>{@code POST /api/oauth/token} is the OAuth 2.0 client credentials grant (RFC 6749 4.4) as pushsync speaks it
- * (the vendor documents the endpoint, not its encoding): an {@code application/x-www-form-urlencoded} body with
- * {@code grant_type=client_credentials}, the client authenticated either by {@code client_id} and
- * {@code client_secret} in that body or by {@code Authorization: Basic base64(client_id:client_secret)} (not both:
- * 400 {@code invalid_request}); nothing in the query string. It answers 200
- * {@code {"access_token": "<opaque>", "token_type": "Bearer", "expires_in": <seconds>}}; a wrong or missing client
- * 401 {@code {"error": "invalid_client", ...}}; a missing {@code grant_type} 400 {@code invalid_request}, any other
- * one (the vendor's {@code jwt-bearer} included) 400 {@code unsupported_grant_type}. Issued tokens live in memory;
- * expired ones are dropped whenever a token is issued, and at most {@value #MAX_ACCESS_TOKENS} are kept (the one
- * expiring first makes room).
+ * <p>{@code POST /api/oauth/token} is the OAuth 2.0 client credentials grant as pushsync speaks it, answered by
+ * {@link XtremepushTokens}, which also keeps the issued access tokens.
  */
 @Profile("sandbox")
 @RestController
@@ -73,11 +56,6 @@ public class XtremepushSimulator {
             "region", "city", "gender", "birthday");
     private static final int ASYNC_THRESHOLD = 100;
     private static final int MAX_RECORDS = 10_000;
-    static final int MAX_ACCESS_TOKENS = 10_000;
-    private static final String CLIENT_CREDENTIALS = "client_credentials";
-    private static final String BEARER = "Bearer";
-    private static final String BASIC = "Basic";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One received request, as the simulator saw it. */
     public record ReceivedRequest(String path, int items, int status) {
@@ -88,22 +66,16 @@ public class XtremepushSimulator {
     private final Map<Long, Set<String>> lists = new ConcurrentHashMap<>();
     private final List<ReceivedRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong tasks = new AtomicLong();
-    /** Issued access token to the instant it stops being accepted. */
-    private final Map<String, Instant> accessTokens = new ConcurrentHashMap<>();
-    private final Clock clock;
-    private final Duration tokenLifetime;
-    private final int maxAccessTokens;
+    private final XtremepushTokens tokens;
 
     @Autowired
     public XtremepushSimulator(SandboxXtremepushProperties project) {
-        this(project, Clock.systemUTC(), MAX_ACCESS_TOKENS);
+        this(project, Clock.systemUTC(), XtremepushTokens.MAX_ACCESS_TOKENS);
     }
 
     XtremepushSimulator(SandboxXtremepushProperties project, Clock clock, int maxAccessTokens) {
         this.project = project;
-        this.clock = clock;
-        this.maxAccessTokens = maxAccessTokens;
-        this.tokenLifetime = Duration.ofSeconds(project.tokenLifetime().toSeconds());
+        this.tokens = new XtremepushTokens(project, clock, maxAccessTokens);
         project.lists().forEach(id -> lists.put(id, Collections.synchronizedSet(new LinkedHashSet<>())));
     }
 
@@ -112,94 +84,14 @@ public class XtremepushSimulator {
     @PostMapping("/api/oauth/token")
     public ResponseEntity<Map<String, Object>> token(HttpServletRequest request,
             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-        ResponseEntity<Map<String, Object>> answer = tokenChecked(request, authorization);
+        ResponseEntity<Map<String, Object>> answer = tokens.token(request, authorization);
         requests.add(new ReceivedRequest("oauth/token", 0, answer.getStatusCode().value()));
         return answer;
     }
 
-    private ResponseEntity<Map<String, Object>> tokenChecked(HttpServletRequest request, String authorization) {
-        MediaType type;
-        try {
-            type = request.getContentType() == null ? null : MediaType.parseMediaType(request.getContentType());
-        } catch (InvalidMediaTypeException e) {
-            type = null;
-        }
-        if (type == null || !MediaType.APPLICATION_FORM_URLENCODED.equalsTypeAndSubtype(type)) {
-            return oauthError(HttpStatus.BAD_REQUEST, "invalid_request",
-                    "the body must be application/x-www-form-urlencoded");
-        }
-        if (request.getQueryString() != null && !request.getQueryString().isEmpty()) {
-            return oauthError(HttpStatus.BAD_REQUEST, "invalid_request",
-                    "parameters belong in the form body, not in the query string");
-        }
-        for (String name : List.of("grant_type", "client_id", "client_secret")) {
-            String[] values = request.getParameterValues(name);
-            if (values != null && values.length > 1) {
-                return oauthError(HttpStatus.BAD_REQUEST, "invalid_request", name + " is given more than once");
-            }
-        }
-        String clientId = request.getParameter("client_id");
-        String clientSecret = request.getParameter("client_secret");
-        String basic = credentials(authorization, BASIC);
-        if (basic != null) {
-            if (clientId != null || clientSecret != null) {
-                return oauthError(HttpStatus.BAD_REQUEST, "invalid_request",
-                        "authenticate the client by HTTP Basic or by client_id and client_secret, not both");
-            }
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(basic), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                decoded = "";
-            }
-            int colon = decoded.indexOf(':');
-            clientId = colon < 0 ? null : decoded.substring(0, colon);
-            clientSecret = colon < 0 ? null : decoded.substring(colon + 1);
-        }
-        if (!matches(project.clientId(), clientId) || !matches(project.clientSecret(), clientSecret)) {
-            ResponseEntity<Map<String, Object>> denied = oauthError(HttpStatus.UNAUTHORIZED, "invalid_client",
-                    "Client authentication failed");
-            return basic == null ? denied : ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-                    .headers(denied.getHeaders())
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"xtremepush-sandbox\"")
-                    .body(denied.getBody());
-        }
-        String grantType = request.getParameter("grant_type");
-        if (grantType == null || grantType.isBlank()) {
-            return oauthError(HttpStatus.BAD_REQUEST, "invalid_request", "grant_type is required");
-        }
-        if (!grantType.equals(CLIENT_CREDENTIALS)) {
-            return oauthError(HttpStatus.BAD_REQUEST, "unsupported_grant_type",
-                    "the sandbox supports grant_type=client_credentials only");
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("access_token", issueAccessToken());
-        body.put("token_type", BEARER);
-        body.put("expires_in", tokenLifetime.toSeconds());
-        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).header(HttpHeaders.PRAGMA, "no-cache")
-                .body(body);
-    }
-
-    /** A new random token, valid for the configured lifetime; drops expired ones, and the oldest when full. */
-    private String issueAccessToken() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Instant now = clock.instant();
-        synchronized (accessTokens) {
-            accessTokens.values().removeIf(expiry -> !now.isBefore(expiry));
-            while (accessTokens.size() >= maxAccessTokens) {
-                accessTokens.entrySet().stream().min(Map.Entry.comparingByValue())
-                        .ifPresent(e -> accessTokens.remove(e.getKey(), e.getValue()));
-            }
-            accessTokens.put(token, now.plus(tokenLifetime));
-        }
-        return token;
-    }
-
     /** How many issued access tokens are held (expired ones included until the next issue drops them). */
     int heldAccessTokens() {
-        return accessTokens.size();
+        return tokens.held();
     }
 
     // --- External API ---
@@ -370,22 +262,18 @@ public class XtremepushSimulator {
         profiles.clear();
         requests.clear();
         lists.values().forEach(Set::clear);
-        accessTokens.clear();
+        tokens.clear();
         return ResponseEntity.noContent().build();
     }
 
     /** Null when the call may proceed: an apptoken in the body, or else a live Bearer access token. */
     private ResponseEntity<Map<String, Object>> checkAuth(JsonNode body, String authorization) {
-        String bearer = credentials(authorization, BEARER);
+        String bearer = XtremepushTokens.credentials(authorization, XtremepushTokens.BEARER);
         if (bearer != null) {
             if (body.has("apptoken")) {
                 return error(HttpStatus.BAD_REQUEST, "give either apptoken or a Bearer token, not both");
             }
-            Instant expiry = accessTokens.get(bearer);
-            if (expiry == null || !clock.instant().isBefore(expiry)) {
-                if (expiry != null) {
-                    accessTokens.remove(bearer, expiry);
-                }
+            if (!tokens.accepts(bearer)) {
                 ResponseEntity<Map<String, Object>> denied = error(HttpStatus.UNAUTHORIZED,
                         "unknown or expired access token");
                 return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
@@ -403,31 +291,6 @@ public class XtremepushSimulator {
             return error(HttpStatus.UNAUTHORIZED, "invalid apptoken");
         }
         return null;
-    }
-
-    /** The credentials of an {@code Authorization} header of that scheme (case-insensitive), else null. */
-    private static String credentials(String authorization, String scheme) {
-        if (authorization == null) {
-            return null;
-        }
-        String header = authorization.trim();
-        int space = header.indexOf(' ');
-        String given = space < 0 ? header : header.substring(0, space);
-        return given.equalsIgnoreCase(scheme) ? (space < 0 ? "" : header.substring(space + 1).trim()) : null;
-    }
-
-    /** Constant-time comparison of a presented credential with the configured one. */
-    private static boolean matches(String expected, String presented) {
-        return presented != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                presented.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static ResponseEntity<Map<String, Object>> oauthError(HttpStatus status, String error, String description) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("error_description", description);
-        return ResponseEntity.status(status).cacheControl(CacheControl.noStore()).header(HttpHeaders.PRAGMA, "no-cache")
-                .body(body);
     }
 
     private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message) {

@@ -1,5 +1,7 @@
 package io.pushsync.api.census;
 
+import io.pushsync.sync.values.Text;
+
 /** A JSON-RPC error raised while handling a call, with the JSON-RPC 2.0 error codes the endpoint answers. */
 final class RpcError extends RuntimeException {
 
@@ -19,7 +21,6 @@ final class RpcError extends RuntimeException {
 
     /** A caller's string for an error message: at most 100 characters, control characters replaced. */
     static String printable(String s) {
-        String cut = s.length() > 100 ? s.substring(0, 100) + "..." : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        return Text.clip(s, 100).replaceAll("\\p{Cntrl}", "?");
     }
 }

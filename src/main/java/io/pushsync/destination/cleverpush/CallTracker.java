@@ -2,6 +2,7 @@ package io.pushsync.destination.cleverpush;
 
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.RowResults;
+import io.pushsync.sync.values.Text;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,7 +39,7 @@ final class CallTracker {
      * {@code error} null means the call succeeded; {@code wholeRow} says the error is the row's, not the call's
      * (the row's subscription could not be resolved), so the row fails with it as it is.
      */
-    void record(CleverPushDestination.Call call, RowError error, boolean wholeRow) {
+    void record(CleverPushCalls.Call call, RowError error, boolean wholeRow) {
         int row = call.rowIndex();
         if (error != null) {
             failures.computeIfAbsent(row, k -> Collections.synchronizedList(new ArrayList<>()))
@@ -73,12 +74,8 @@ final class CallTracker {
                 .orElse(all.get(0).error());
         boolean retryable = all.stream().allMatch(f -> f.error().retryable());
         String message = all.size() + " tag(s) failed: " + all.stream()
-                .map(f -> f.tag() + " (" + f.error().code() + ": " + clip(f.error().message(), 200) + ")")
+                .map(f -> f.tag() + " (" + f.error().code() + ": " + Text.clip(f.error().message(), 200) + ")")
                 .collect(Collectors.joining("; "));
-        return new RowError(lead.code(), CleverPushRows.TAGS, clip(message, 2000), retryable);
-    }
-
-    private static String clip(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max) + "...";
+        return new RowError(lead.code(), CleverPushRows.TAGS, Text.clip(message, 2000), retryable);
     }
 }

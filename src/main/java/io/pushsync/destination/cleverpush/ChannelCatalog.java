@@ -1,6 +1,6 @@
 package io.pushsync.destination.cleverpush;
 
-import static io.pushsync.destination.cleverpush.CleverPushRows.clip;
+import static io.pushsync.sync.values.Text.clip;
 
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.RowError;

@@ -1,5 +1,6 @@
 package io.pushsync.destination.cleverpush;
 
+import io.pushsync.destination.cleverpush.CleverPushCalls.Call;
 import io.pushsync.resilience.VendorCallFailure;
 import io.pushsync.resilience.VendorReply;
 import io.pushsync.resilience.VendorResilience;
@@ -20,19 +21,12 @@ import io.pushsync.sync.catalog.DestinationDescriptor;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
 import io.pushsync.sync.catalog.RequiredField;
 import io.pushsync.sync.values.PhoneNumberProperties;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.pushsync.sync.SharedLookups;
 import io.pushsync.sync.SyncOptions;
 import io.pushsync.sync.catalog.IdentifierAlias;
 import io.pushsync.sync.catalog.OptionDescriptor;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
 import org.springframework.beans.factory.ObjectProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,18 +35,18 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The CleverPush destination: {@code subscriptions} and {@code tags}.
  *
- * <p>A batch first checks the channel and key ({@code GET /channel/{id}/tags}: one request, so a refused key or an
- * unknown channel stops the batch before any row is sent; its answer lists the channel's tags). With
+ * <p>A batch first checks the channel and key ({@link ChannelChecks}: one request, so a refused key or an unknown
+ * channel stops the batch before any row is sent; its answer lists the channel's tags). With
  * {@code options.precheck} (the default) rows naming a tag or custom attribute the channel lacks fail before any
  * call ({@link ChannelCatalog}). With {@code options.subscriptionIdKind=user_id} a row's {@code subscription_id} is
- * the warehouse's user id, resolved to the native id by {@link SubscriptionIds}. Then every row becomes one call (a
- * subscription) or one call per tag, run with at most {@code pushsync.cleverpush.concurrency} in flight; results
- * land by row index, so they come back in input order whatever order the calls finish in. A 401/403 (or a 404 on the
+ * the warehouse's user id, resolved to the native id by {@link SubscriptionIds}. Then every row becomes its calls
+ * ({@link CleverPushCalls}: one for a subscription, one per tag), run with at most
+ * {@code pushsync.cleverpush.concurrency} in flight; {@link CallTracker} turns their outcomes into the row's, by row
+ * index, so results come back in input order whatever order the calls finish in. A 401/403 (or a 404 on the
  * channel) stops the batch ({@link RowResults#stop}): calls not yet started are not sent, so at most one concurrency
  * window of requests goes out after it, and every row left without an outcome fails with it.
  */
@@ -102,8 +96,7 @@ public class CleverPushDestination implements Destination {
     private final CleverPushProperties properties;
     private final CleverPushRows rows;
     private final SubscriptionIds subscriptionIds;
-    /** A channel's custom attribute ids for the checks; empty when they could not be read (not checked). */
-    private final Cache<String, Optional<Set<String>>> attributes;
+    private final ChannelChecks channelChecks;
     private final VendorResilience resilience;
 
     CleverPushDestination(CleverPushClient client, CleverPushProperties properties,
@@ -115,8 +108,7 @@ public class CleverPushDestination implements Destination {
         this.rows = new CleverPushRows(phoneNumbers.phoneNumbers(properties.defaultPhoneRegion()));
         this.subscriptionIds = new SubscriptionIds(client, sharedLookups.getIfAvailable(() -> SharedLookups.NONE),
                 properties.subscriptionIds().maxSize(), properties.subscriptionIds().ttl());
-        this.attributes = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(properties.precheckTtl())
-                .build();
+        this.channelChecks = new ChannelChecks(client, properties.precheckTtl());
     }
 
     @Override
@@ -133,13 +125,13 @@ public class CleverPushDestination implements Destination {
 
     @Override
     public ConnectionCheckResult checkConnection(Connection connection, Deadline deadline) {
-        RowError problem = checkChannel(connection, deadline).problem();
+        RowError problem = channelChecks.check(connection, deadline).problem();
         return problem == null ? ConnectionCheckResult.success() : ConnectionCheckResult.failure(problem);
     }
 
     @Override
     public void sync(SyncRequest request, Deadline deadline, RowResults results) {
-        ChannelCheck check = checkChannel(request.connection(), deadline);
+        ChannelChecks.Verdict check = channelChecks.check(request.connection(), deadline);
         if (check.stops()) {
             results.stop(check.problem()); // the core fails every row with it
             return;
@@ -152,7 +144,7 @@ public class CleverPushDestination implements Destination {
         }
         SyncOptions options = request.options() == null ? new SyncOptions(Map.of(), null) : request.options();
         boolean byUserId = USER_ID.equals(options.string(SUBSCRIPTION_ID_KIND, NATIVE));
-        ChannelCatalog catalog = options.bool(PRECHECK, true) ? catalog(request, check, deadline)
+        ChannelCatalog catalog = options.bool(PRECHECK, true) ? channelChecks.catalog(request, check, deadline)
                 : ChannelCatalog.UNKNOWN;
         Run run = new Run(request, deadline, results, byUserId, catalog);
         // Calls are planned lazily, row by row, as the concurrency window asks for more: a 100,000-row tags batch
@@ -169,16 +161,6 @@ public class CleverPushDestination implements Destination {
                 request.batchId(), request.syncId(), stopped.message()));
     }
 
-    /**
-     * One vendor call of a row; {@code tag} is set for tag calls, {@code sync} for a subscription sync (the only call
-     * with the channel in its path). {@code subscriptionId} is the row's value;
-     * {@code resolve} says it is a user id to look up; {@code body} is built when the call is sent, from the native
-     * id (null: none, a subscription sync then creates or matches by {@code user_id}).
-     */
-    record Call(int rowIndex, String tag, String operation, String path, String subscriptionId, boolean resolve,
-            Function<String, ObjectNode> body, boolean sync) {
-    }
-
     /** A call's error (null: it succeeded); {@code wholeRow}: the row's own error, not the call's. */
     record Outcome(RowError error, boolean wholeRow) {
         static final Outcome OK = new Outcome(null, false);
@@ -188,13 +170,12 @@ public class CleverPushDestination implements Destination {
         }
     }
 
-    /** One batch on its way: its options, catalog, stop and the calls' bookkeeping. */
+    /** One batch on its way: its plan, stop and the calls' bookkeeping. */
     private final class Run {
-        private final SyncRequest request;
         private final Deadline deadline;
         private final RowResults results;
         private final boolean byUserId;
-        private final ChannelCatalog catalog;
+        private final CleverPushCalls plan;
         private final String channelId;
         private final Secret apiKey;
         private final CallTracker tracker;
@@ -203,73 +184,34 @@ public class CleverPushDestination implements Destination {
         private final SubscriptionIds.Batch ids;
 
         Run(SyncRequest request, Deadline deadline, RowResults results, boolean byUserId, ChannelCatalog catalog) {
-            this.request = request;
             this.deadline = deadline;
             this.results = results;
             this.byUserId = byUserId;
-            this.catalog = catalog;
             this.channelId = request.connection().value(CHANNEL_ID);
+            this.plan = new CleverPushCalls(rows, properties.maxTagsPerRow(), request.objectType(), request.mode(),
+                    channelId, byUserId, catalog);
             this.apiKey = request.connection().secret(API_KEY);
             this.tracker = new CallTracker(results);
             this.ids = byUserId ? subscriptionIds.batch(channelId, apiKey, deadline, stopSignal.asMono(), logContext)
                     : null;
             if (byUserId) {
-                Set<String> userIds = new LinkedHashSet<>();
-                for (SyncRow row : request.rows()) {
-                    String id = CleverPushRows.subscriptionId(row);
-                    if (id != null) {
-                        userIds.add(id);
-                    }
-                }
-                subscriptionIds.prefetch(channelId, userIds);
+                subscriptionIds.prefetch(channelId, CleverPushCalls.subscriptionIds(request.rows()));
             }
         }
 
-        /** The calls of one row (recording its failure instead when it cannot be sent). */
+        /** The calls of one row ({@link CleverPushCalls}), or none with the row's failure or skip recorded. */
         List<Call> callsOf(SyncRow row) {
-            String subscriptionId = CleverPushRows.subscriptionId(row);
-            if (subscriptionId == null) {
-                results.failed(row.index(), RowError.of(ErrorCode.INVALID_FIELD, CleverPushRows.SUBSCRIPTION_ID,
-                        "subscription_id must be a non-blank string or an integer"));
+            CleverPushRows.Mapped<List<Call>> calls = plan.plan(row);
+            if (calls.error() != null) {
+                if (calls.skip()) {
+                    results.skipped(row.index(), calls.error());
+                } else {
+                    results.failed(row.index(), calls.error());
+                }
                 return List.of();
             }
-            boolean removal = row.isRemoval(request.mode());
-            List<Call> calls;
-            if (TAGS.equals(request.objectType())) {
-                CleverPushRows.Mapped<List<String>> mapped = CleverPushRows.tags(row, properties.maxTagsPerRow());
-                if (!record(mapped, row, results) || !passes(catalog.unknownTags(mapped.value()), row)) {
-                    return List.of();
-                }
-                calls = new ArrayList<>(mapped.value().size());
-                for (String tag : mapped.value()) {
-                    calls.add(new Call(row.index(), tag, removal ? "tag_remove" : "tag_add",
-                            removal ? CleverPushWire.TAG_REMOVE_PATH : CleverPushWire.TAG_ADD_PATH, subscriptionId,
-                            byUserId, nativeId -> CleverPushWire.tag(channelId, nativeId, tag), false));
-                }
-            } else if (removal) {
-                calls = List.of(new Call(row.index(), null, "unsubscribe", CleverPushWire.UNSUBSCRIBE_PATH,
-                        subscriptionId, byUserId, nativeId -> CleverPushWire.unsubscribe(channelId, nativeId), false));
-            } else {
-                CleverPushRows.Mapped<CleverPushRows.Subscription> mapped = rows.subscription(row);
-                if (!record(mapped, row, results)
-                        || !passes(catalog.unknownAttribute(mapped.value().customAttributes()), row)) {
-                    return List.of();
-                }
-                CleverPushRows.Subscription subscription = mapped.value();
-                calls = List.of(new Call(row.index(), null, "subscription_sync", CleverPushWire.SYNC_PATH,
-                        subscriptionId, byUserId, nativeId -> CleverPushWire.subscriptionSync(channelId, nativeId,
-                                subscription.topLevel(), subscription.customAttributes()), true));
-            }
-            tracker.expect(row.index(), calls.size());
-            return calls;
-        }
-
-        private boolean passes(RowError precheck, SyncRow row) {
-            if (precheck == null) {
-                return true;
-            }
-            results.failed(row.index(), precheck);
-            return false;
+            tracker.expect(row.index(), calls.value().size());
+            return calls.value();
         }
 
         /**
@@ -356,101 +298,6 @@ public class CleverPushDestination implements Destination {
                 return Outcome.of(notFound);
             }
             return Outcome.of(RowError.of(ErrorCode.REJECTED_BY_DESTINATION, message));
-        }
-    }
-
-    /** Records a row's mapping failure; true when the row goes on to the vendor. */
-    private static boolean record(CleverPushRows.Mapped<?> mapped, SyncRow row, RowResults results) {
-        if (mapped.error() == null) {
-            return true;
-        }
-        if (mapped.skip()) {
-            results.skipped(row.index(), mapped.error());
-        } else {
-            results.failed(row.index(), mapped.error());
-        }
-        return false;
-    }
-
-    /**
-     * The channel check's verdict (null when fine), whether it stops the batch (the key refused, the channel unknown),
-     * and the channel's tags it listed (null when unreadable).
-     */
-    private record ChannelCheck(RowError problem, boolean stops, Map<String, String> tags) {
-    }
-
-    /**
-     * The catalog for the checks before sending: the tags the channel check listed, and for subscription syncs the
-     * channel's custom attributes ({@code GET /channel/{id}/config}, kept {@code pushsync.cleverpush.precheck-ttl}
-     * per channel, a failure too, so a channel whose config cannot be read costs one call per period).
-     */
-    private ChannelCatalog catalog(SyncRequest request, ChannelCheck check, Deadline deadline) {
-        if (check.problem() != null) {
-            return ChannelCatalog.UNKNOWN;
-        }
-        if (TAGS.equals(request.objectType())) {
-            return new ChannelCatalog(check.tags(), null);
-        }
-        if ("remove".equals(request.mode())) {
-            return ChannelCatalog.UNKNOWN; // unsubscribes set no attribute
-        }
-        Connection connection = request.connection();
-        String channelId = connection.value(CHANNEL_ID);
-        Optional<Set<String>> known = attributes.getIfPresent(channelId);
-        if (known == null) {
-            // read outside the cache's lock: a slow read never holds up other channels
-            known = customAttributes(connection, deadline);
-            if (known != null) {
-                attributes.put(channelId, known);
-            }
-        }
-        return new ChannelCatalog(null, known == null ? null : known.orElse(null));
-    }
-
-    /** The channel's custom attribute ids; empty: unreadable (kept as such); null: this batch ran out of time. */
-    private Optional<Set<String>> customAttributes(Connection connection, Deadline deadline) {
-        String channelId = connection.value(CHANNEL_ID);
-        try {
-            VendorReply reply = client.call(channelId, connection.secret(API_KEY), "channel_config", HttpMethod.GET,
-                    CleverPushWire.CHANNEL_CONFIG_PATH, null, deadline, Mono.never(), LogContext.capture())
-                    .block();
-            Map<String, String> found = reply.isSuccess() ? CleverPushWire.customAttributesOf(reply.json()) : null;
-            if (found == null) {
-                log.info("cleverpush channel {}: its custom attributes could not be read ({}); rows are sent "
-                        + "unchecked", channelId, reply.status());
-                return Optional.empty();
-            }
-            return Optional.of(Set.copyOf(found.keySet()));
-        } catch (VendorCallFailure f) {
-            log.info("cleverpush channel {}: its custom attributes could not be read ({}); rows are sent unchecked",
-                    channelId, f.getMessage());
-            // this batch's own budget ran out: say nothing about the channel to the next batches
-            boolean ownBudget = f.kind() == VendorCallFailure.Kind.DEADLINE
-                    || f.kind() == VendorCallFailure.Kind.STOPPED;
-            return ownBudget ? null : Optional.empty();
-        }
-    }
-
-    /** {@code GET /channel/{id}/tags}: the key and channel's verdict, and the channel's tags. */
-    private ChannelCheck checkChannel(Connection connection, Deadline deadline) {
-        String channelId = connection.value(CHANNEL_ID);
-        try {
-            VendorReply reply = client.call(channelId, connection.secret(API_KEY), "channel_check", HttpMethod.GET,
-                    CleverPushWire.CHANNEL_TAGS_PATH, null, deadline, Mono.never(), LogContext.capture())
-                    .block();
-            if (reply.isSuccess()) {
-                return new ChannelCheck(null, false, CleverPushWire.tagsOf(reply.json()));
-            }
-            String message = "CleverPush answered " + reply.status() + " to the channel check: " + reply.message();
-            if (reply.status() == 401 || reply.status() == 403) {
-                return new ChannelCheck(RowError.of(ErrorCode.DESTINATION_AUTH_FAILED, message), true, null);
-            }
-            if (reply.status() == 404) {
-                return new ChannelCheck(RowError.of(ErrorCode.DESTINATION_NOT_FOUND, message), true, null);
-            }
-            return new ChannelCheck(RowError.of(ErrorCode.REJECTED_BY_DESTINATION, message), false, null);
-        } catch (VendorCallFailure f) {
-            return new ChannelCheck(f.toRowError(), false, null);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.pushsync.destination.cleverpush;
 
+import static io.pushsync.sync.values.Text.clip;
+
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.SyncRow;
@@ -20,7 +22,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * Validates and normalises CleverPush rows. Pure.
  *
  * <ul>
- *   <li>{@code subscription_id}: string or integer, trimmed.</li>
+ *   <li>{@code subscription_id}: read by {@link CleverPushCalls}, sent as the custom attribute {@code user_id}.</li>
  *   <li>{@code email}: trimmed, lower-cased, must look like an address. {@code phone}: E.164 with {@code +}.
  *       {@code topics}: an array of strings or a comma-separated string, trimmed, empties and duplicates dropped.
  *       {@code language}, {@code country}: strings, trimmed.</li>
@@ -59,22 +61,11 @@ final class CleverPushRows {
         this.phones = phones;
     }
 
-    /** The row's {@code subscription_id}, trimmed; null when absent, blank or not a string/integer. */
-    static String subscriptionId(SyncRow row) {
-        JsonNode n = row.fields().get(SUBSCRIPTION_ID);
-        if (n == null || !(n.isString() || n.isIntegralNumber())) {
-            return null;
-        }
-        String id = n.asString().trim();
-        return id.isEmpty() ? null : id;
-    }
-
-    Mapped<Subscription> subscription(SyncRow row) {
-        String id = subscriptionId(row);
-        if (id == null) {
-            return Mapped.fail(ErrorCode.INVALID_FIELD, SUBSCRIPTION_ID,
-                    "subscription_id must be a non-blank string or an integer");
-        }
+    /**
+     * The subscription sync of a row whose {@code subscription_id} reads as {@code id}
+     * ({@link CleverPushCalls#subscriptionId}).
+     */
+    Mapped<Subscription> subscription(SyncRow row, String id) {
         Map<String, JsonNode> top = new LinkedHashMap<>();
         Map<String, JsonNode> attributes = new LinkedHashMap<>();
         attributes.put(CleverPushWire.USER_ID_ATTRIBUTE, NODES.stringNode(id));
@@ -208,10 +199,5 @@ final class CleverPushRows {
         if (!t.isEmpty()) {
             into.add(t);
         }
-    }
-
-    /** A value as row messages quote it: at most 64 characters. */
-    static String clip(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 }

@@ -1,6 +1,6 @@
 package io.pushsync.destination.cleverpush;
 
-import static io.pushsync.destination.cleverpush.CleverPushRows.clip;
+import static io.pushsync.sync.values.Text.clip;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

@@ -1,5 +1,7 @@
 package io.pushsync.destination.xtremepush;
 
+import static io.pushsync.sync.values.Text.clip;
+
 import io.pushsync.sync.values.EmailAddresses;
 import io.pushsync.sync.values.PhoneNumbers;
 import io.pushsync.sync.ErrorCode;
@@ -225,9 +227,5 @@ final class ProfileNormaliser {
             }
             return -1;
         }
-    }
-
-    private static String clip(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 }

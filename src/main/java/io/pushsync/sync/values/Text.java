@@ -1,0 +1,27 @@
+package io.pushsync.sync.values;
+
+/** Text as messages and logs quote it. Pure. */
+public final class Text {
+
+    /** How much of a caller's value a row message quotes ({@link #clip(String)}). */
+    public static final int QUOTED_VALUE = 64;
+
+    /** What a clipped text ends with. */
+    static final String ELLIPSIS = "...";
+
+    private Text() {
+    }
+
+    /** {@code s} as a row message quotes a value: at most {@value #QUOTED_VALUE} characters, then "...". */
+    public static String clip(String s) {
+        return clip(s, QUOTED_VALUE);
+    }
+
+    /**
+     * {@code s} itself when it has at most {@code max} characters, else its first {@code max} followed by "...".
+     * Characters are UTF-16 units ({@link String#length()}), so a cut may fall inside a surrogate pair.
+     */
+    public static String clip(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + ELLIPSIS;
+    }
+}
