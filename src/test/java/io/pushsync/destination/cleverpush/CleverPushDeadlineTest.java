@@ -51,8 +51,16 @@ class CleverPushDeadlineTest extends CleverPushWireMockSupport {
         String channel = freshChannel("dlra");
         wireMock.stubFor(post(urlEqualTo(syncPath(channel))).willReturn(aResponse().withStatus(429)
                 .withHeader("Retry-After", "30").withBody("{\"error\":\"Slow down\"}")));
-        // warm up (first request of a fresh context) so that the timing below measures the batch alone
-        assertAllSucceeded(postBatch(batch("subscriptions", "upsert", freshChannel("warm"), subscriptions(1, "r"))));
+        // warm up (first request of a fresh context) so that the timing below measures the batch alone; on a busy
+        // machine the very first batch can outlast the 2s budget, so up to three tries, the last one must succeed
+        JsonNode warm = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            warm = postBatch(batch("subscriptions", "upsert", freshChannel("warm"), subscriptions(1, "r")));
+            if ("succeeded".equals(warm.path("results").path(0).path("status").asString())) {
+                break;
+            }
+        }
+        assertAllSucceeded(warm);
 
         long started = System.nanoTime();
         JsonNode response = postBatch(batch("subscriptions", "upsert", channel, subscriptions(1, "r")));
