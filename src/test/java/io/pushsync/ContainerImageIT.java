@@ -200,7 +200,8 @@ class ContainerImageIT {
         assertThat(container.execInContainer("id", "-g").getStdout().trim()).isEqualTo("10001");
         // exec-form ENTRYPOINT: the JVM itself is PID 1 (so it receives SIGTERM), running as that user
         var pid1 = container.execInContainer("cat", "/proc/1/cmdline");
-        assertThat(pid1.getStdout().replace('\0', ' ')).startsWith("java ").contains("JarLauncher");
+        assertThat(pid1.getStdout().replace('\0', ' ')).startsWith("java ")
+                .contains("-XX:SharedArchiveFile=app.jsa", "-jar app.jar");
         var status = container.execInContainer("grep", "^Uid:", "/proc/1/status");
         assertThat(status.getStdout().split("\\s+")).contains("10001").doesNotContain("0");
         // the heap is sized from the container's memory (JAVA_TOOL_OPTIONS in the Dockerfile)
@@ -209,6 +210,26 @@ class ContainerImageIT {
 
     @Test
     @Order(3)
+    void theApplicationsClassesComeFromTheImagesClassDataSharingArchive() throws Exception {
+        // -Xshare:on makes a JVM that cannot map the archive fail instead of starting without it; the class-load log
+        // names where each class came from ("shared objects file (top)" is the application's dynamic archive)
+        var run = container.execInContainer("java", "-Xshare:on", "-XX:SharedArchiveFile=app.jsa",
+                "-Xlog:class+load=info:file=/tmp/class-load.log", "-Dspring.context.exit=onRefresh",
+                // a spool of its own: the running replica's spool and its lock stay untouched
+                "-Dpushsync.jobs.spool-dir=/tmp/cds-check-spool",
+                "-jar", "app.jar");
+        assertThat(run.getExitCode()).as("training-style start with -Xshare:on: %s", run.getStderr()).isZero();
+        var log = container.execInContainer("grep", "-E",
+                "^\\[.*\\]\\[info\\]\\[class,load\\] io\\.pushsync\\.PushsyncApplication source: ", "/tmp/class-load.log");
+        assertThat(log.getStdout()).as("where PushsyncApplication was loaded from").contains("shared objects file (top)");
+        var fromArchive = container.execInContainer("grep", "-c", "io\\.pushsync\\..* source: shared objects file (top)",
+                "/tmp/class-load.log");
+        assertThat(Integer.parseInt(fromArchive.getStdout().trim())).as("pushsync classes mapped from app.jsa")
+                .isGreaterThan(100);
+    }
+
+    @Test
+    @Order(4)
     void sigtermLetsTheRunningBatchFinishThenTheProcessExits() throws Exception {
         String channel = "slow-" + UUID.randomUUID().toString().substring(0, 8);
         stubChannel(channel, 1000);

@@ -1,0 +1,200 @@
+package io.pushsync.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import io.pushsync.bench.ServiceBenchmark.FakeVendor;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Start-up: time from launching the JVM to {@code /actuator/health/readiness} answering 200, and the time of the first
+ * request after that (a 100-row Xtremepush batch against a fake vendor that answers at once), for the packaged jar
+ * as built ({@code java -jar pushsync.jar}) and for the form the container image runs: the jar extracted
+ * ({@code -Djarmode=tools extract}) and started with a Class Data Sharing archive from a training run
+ * ({@code -XX:ArchiveClassesAtExit} with {@code spring.context.exit=onRefresh}, as the {@code Dockerfile} does).
+ * The two are started alternately, {@code bench.startup-runs} times each (default 5), one JVM at a time; medians and
+ * spread are printed and written to {@code startup.md} / {@code startup.json}. Correctness only is asserted (ready,
+ * every row of the first batch succeeded); no figure is.
+ * <p>
+ * Part of {@code ./mvnw -B -Pbenchmark verify}; alone: {@code -Dit.test=StartupBenchmark}. Skipped in the quick and
+ * CleverPush-only runs.
+ */
+class StartupBenchmark {
+
+    private static final int RUNS = Integer.getInteger("bench.startup-runs", 5);
+    private static final String TOKEN = "bench-token";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** One start: milliseconds to readiness, then to the first and the second batch's answers. */
+    record Start(long readyMs, long firstRequestMs, long secondRequestMs) {
+    }
+
+    @Test
+    void measure() throws Exception {
+        assumeFalse(Boolean.getBoolean("bench.quick"), "bench.quick=true measures figures 1, 2 and 6 only");
+        assumeFalse(Boolean.getBoolean("bench.cleverpush-only"), "bench.cleverpush-only=true measures figure 3 only");
+        Path jar = Path.of(System.getProperty("bench.jar", "target/none.jar")).toAbsolutePath();
+        assertThat(jar).as("the packaged jar (./mvnw package)").isRegularFile();
+        Path out = Path.of(System.getProperty("bench.out", "target/benchmark")).toAbsolutePath();
+        Path dir = out.resolve("startup");
+        deleteTree(dir);
+        Files.createDirectories(dir);
+
+        // the image's form: extracted, then one training run writes the archive
+        run(List.of(java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
+                dir.resolve("extracted").toString()), dir, dir.resolve("extract.log"));
+        Path extracted;
+        try (Stream<Path> files = Files.list(dir.resolve("extracted"))) {
+            extracted = files.filter(f -> f.getFileName().toString().endsWith(".jar")).findFirst().orElseThrow();
+        }
+        Path archive = dir.resolve("app.jsa");
+        long trainingStarted = System.nanoTime();
+        run(List.of(java(), "-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh",
+                "-Dpushsync.jobs.spool-dir=" + dir.resolve("training-spool"), "-jar", extracted.toString()),
+                dir, dir.resolve("training.log"));
+        long trainingMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - trainingStarted);
+        assertThat(archive).as("the CDS archive of the training run").isRegularFile();
+
+        List<Start> plain = new ArrayList<>();
+        List<Start> cds = new ArrayList<>();
+        try (FakeVendor xp = FakeVendor.start()) {
+            for (int i = 0; i < RUNS; i++) {
+                plain.add(start(List.of("-jar", jar.toString()), xp, dir, "plain-" + i));
+                cds.add(start(List.of("-XX:SharedArchiveFile=" + archive, "-jar", extracted.toString()), xp, dir,
+                        "cds-" + i));
+            }
+        }
+
+        List<String> md = new ArrayList<>();
+        md.add("| start-up | readiness, ms (median; runs) | first batch, ms (median; runs) | second batch, ms (median) |");
+        md.add("|---|---|---|---|");
+        md.add(row("packaged jar, `java -jar`", plain));
+        md.add(row("extracted, CDS archive (the image's form)", cds));
+        md.add("");
+        md.add(String.format(Locale.ROOT, "Readiness with the archive: %.2f of the packaged jar's (medians, %d runs "
+                        + "each, alternating); the training run took %,d ms and wrote a %,d MB archive.",
+                (double) median(cds, Start::readyMs) / median(plain, Start::readyMs), RUNS, trainingMs,
+                Files.size(archive) / 1_000_000));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("runs", RUNS);
+        json.put("trainingMs", trainingMs);
+        json.put("packagedJar", plain);
+        json.put("extractedWithCds", cds);
+        Files.writeString(out.resolve("startup.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        Files.writeString(out.resolve("startup.md"), String.join("\n", md) + "\n");
+        System.out.println("\n==== start-up (" + out.resolve("startup.md") + ") ====");
+        md.forEach(System.out::println);
+    }
+
+    private Start start(List<String> launch, FakeVendor xp, Path dir, String name) throws Exception {
+        int port = ServiceBenchmark.freePort();
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(launch);
+        cmd.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1", "--pushsync.api-tokens=" + TOKEN,
+                "--pushsync.xtremepush.regions.eu.base-url=" + xp.url(),
+                "--pushsync.jobs.spool-dir=" + dir.resolve("spool-" + name), "--logging.level.root=WARN"));
+        String base = "http://127.0.0.1:" + port;
+        long started = System.nanoTime();
+        Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        try {
+            long deadline = started + TimeUnit.SECONDS.toNanos(120);
+            while (!ready(base)) {
+                assertThat(process.isAlive()).as("%s is running (log %s.log)", name, name).isTrue();
+                assertThat(System.nanoTime()).as("%s ready within 120 s", name).isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            long readyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            return new Start(readyMs, batch(base, name + "-1"), batch(base, name + "-2"));
+        } finally {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private boolean ready(String base) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Milliseconds until a 100-row profile batch is answered, every row succeeded or accepted. */
+    private long batch(String base, String batchId) throws Exception {
+        long started = System.nanoTime();
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(base
+                        + "/v1/destinations/xtremepush/batches")).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(ServiceBenchmark.profileBody(100, batchId))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        JsonNode summary = JSON.readTree(response.body()).get("summary");
+        assertThat(summary.get("succeeded").asInt() + summary.get("accepted").asInt())
+                .as("rows of %s that succeeded or were accepted", batchId).isEqualTo(100);
+        return ms;
+    }
+
+    private static String row(String what, List<Start> starts) {
+        return String.format(Locale.ROOT, "| %s | **%,d** (%s) | %,d (%s) | %,d |", what, median(starts, Start::readyMs),
+                join(starts, Start::readyMs), median(starts, Start::firstRequestMs),
+                join(starts, Start::firstRequestMs), median(starts, Start::secondRequestMs));
+    }
+
+    private static String join(List<Start> starts, java.util.function.ToLongFunction<Start> f) {
+        return String.join(" / ", starts.stream().map(s -> String.format(Locale.ROOT, "%,d", f.applyAsLong(s)))
+                .toList());
+    }
+
+    private static long median(List<Start> starts, java.util.function.ToLongFunction<Start> f) {
+        long[] v = starts.stream().mapToLong(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static void run(List<String> cmd, Path dir, Path log) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("%s ended within 180 s", cmd).isTrue();
+        assertThat(p.exitValue()).as("exit of %s, log %s", cmd, log).isZero();
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}
