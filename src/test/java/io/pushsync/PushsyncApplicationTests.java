@@ -24,6 +24,14 @@ class PushsyncApplicationTests {
     ApplicationContext context;
 
     @Test
+    void theInProcessStoreStartsNoRedisClient() {
+        // RedisAutoConfigurationFilter leaves Spring Boot's Redis auto-configuration out unless the store is redis
+        assertThat(context.getBeanNamesForType(org.springframework.data.redis.connection.RedisConnectionFactory.class))
+                .isEmpty();
+        assertThat(context.getBeanNamesForType(org.springframework.data.redis.core.StringRedisTemplate.class)).isEmpty();
+    }
+
+    @Test
     void bothDestinationsAreRegistered() {
         assertThat(registry.catalog()).extracting(DestinationDescriptor::type)
                 .containsExactly("cleverpush", "xtremepush");
