@@ -34,6 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
  * spread are printed and written to {@code startup.md} / {@code startup.json}. Correctness only is asserted (ready,
  * every row of the first batch succeeded); no figure is.
  * <p>
+ * With {@code -Dbench.image=<image>} (built from the {@code Dockerfile}, Docker running) the image is measured in the same
+ * run, alternating too: as built, and started without its archive ({@code --entrypoint java <image> -jar app.jar}).
+ * <p>
  * Part of {@code ./mvnw -B -Pbenchmark verify}; alone: {@code -Dit.test=StartupBenchmark}. Skipped in the quick and
  * CleverPush-only runs.
  */
@@ -41,6 +44,8 @@ class StartupBenchmark {
 
     private static final int RUNS = Integer.getInteger("bench.startup-runs", 5);
     private static final String TOKEN = "bench-token";
+    /** {@code -Dbench.image=pushsync:dev}: an image built from the Dockerfile, measured too (needs Docker). */
+    private static final String IMAGE = System.getProperty("bench.image");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -78,11 +83,18 @@ class StartupBenchmark {
 
         List<Start> plain = new ArrayList<>();
         List<Start> cds = new ArrayList<>();
+        List<Start> imageWithout = new ArrayList<>();
+        List<Start> image = new ArrayList<>();
         try (FakeVendor xp = FakeVendor.start()) {
             for (int i = 0; i < RUNS; i++) {
-                plain.add(start(List.of("-jar", jar.toString()), xp, dir, "plain-" + i));
-                cds.add(start(List.of("-XX:SharedArchiveFile=" + archive, "-jar", extracted.toString()), xp, dir,
-                        "cds-" + i));
+                plain.add(start(jvm(List.of("-jar", jar.toString())), xp, dir, "plain-" + i));
+                cds.add(start(jvm(List.of("-XX:SharedArchiveFile=" + archive, "-jar", extracted.toString())), xp,
+                        dir, "cds-" + i));
+                if (IMAGE != null) {
+                    imageWithout.add(start(container(List.of("--entrypoint", "java"), List.of("-jar", "app.jar")),
+                            xp, dir, "image-without-archive-" + i));
+                    image.add(start(container(List.of(), List.of()), xp, dir, "image-" + i));
+                }
             }
         }
 
@@ -91,29 +103,82 @@ class StartupBenchmark {
         md.add("|---|---|---|---|");
         md.add(row("packaged jar, `java -jar`", plain));
         md.add(row("extracted, CDS archive (the image's form)", cds));
+        if (IMAGE != null) {
+            md.add(row("image " + IMAGE + ", started without its archive (`--entrypoint java ... -jar app.jar`)",
+                    imageWithout));
+            md.add(row("image " + IMAGE + " as built", image));
+        }
         md.add("");
         md.add(String.format(Locale.ROOT, "Readiness with the archive: %.2f of the packaged jar's (medians, %d runs "
                         + "each, alternating); the training run took %,d ms and wrote a %,d MB archive.",
                 (double) median(cds, Start::readyMs) / median(plain, Start::readyMs), RUNS, trainingMs,
                 Files.size(archive) / 1_000_000));
+        if (IMAGE != null) {
+            md.add(String.format(Locale.ROOT, "The image as built: %.2f of the same image started without its "
+                    + "archive.", (double) median(image, Start::readyMs) / median(imageWithout, Start::readyMs)));
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("runs", RUNS);
         json.put("trainingMs", trainingMs);
         json.put("packagedJar", plain);
         json.put("extractedWithCds", cds);
+        if (IMAGE != null) {
+            json.put("image", IMAGE);
+            json.put("imageWithoutArchive", imageWithout);
+            json.put("imageAsBuilt", image);
+        }
         Files.writeString(out.resolve("startup.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
         Files.writeString(out.resolve("startup.md"), String.join("\n", md) + "\n");
         System.out.println("\n==== start-up (" + out.resolve("startup.md") + ") ====");
         md.forEach(System.out::println);
     }
 
-    private Start start(List<String> launch, FakeVendor xp, Path dir, String name) throws Exception {
+    /** How a start is launched: the command for a port, a vendor URL and a spool directory; and how it is ended. */
+    interface Launcher {
+        List<String> command(int port, String vendorUrl, Path spool, String name);
+
+        default void cleanUp(String name) throws Exception {
+        }
+    }
+
+    /** A JVM on this machine with these options and arguments, the service's settings as arguments. */
+    private static Launcher jvm(List<String> launch) {
+        return (port, vendorUrl, spool, name) -> {
+            List<String> cmd = new ArrayList<>(List.of(java()));
+            cmd.addAll(launch);
+            cmd.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1", "--pushsync.api-tokens=" + TOKEN,
+                    "--pushsync.xtremepush.regions.eu.base-url=" + vendorUrl, "--pushsync.jobs.spool-dir=" + spool,
+                    "--logging.level.root=WARN"));
+            return cmd;
+        };
+    }
+
+    /** The image {@code bench.image} in Docker, host network, the service's settings as environment. */
+    private static Launcher container(List<String> runOptions, List<String> arguments) {
+        return new Launcher() {
+            @Override
+            public List<String> command(int port, String vendorUrl, Path spool, String name) {
+                List<String> cmd = new ArrayList<>(List.of("docker", "run", "--rm", "--name", "pushsync-bench-" + name,
+                        "--network", "host", "-e", "SERVER_PORT=" + port, "-e", "SERVER_ADDRESS=127.0.0.1",
+                        "-e", "PUSHSYNC_API_TOKENS=" + TOKEN, "-e", "PUSHSYNC_XTREMEPUSH_REGIONS_EU_BASE_URL=" + vendorUrl,
+                        "-e", "LOGGING_LEVEL_ROOT=WARN"));
+                cmd.addAll(runOptions);
+                cmd.add(IMAGE);
+                cmd.addAll(arguments);
+                return cmd;
+            }
+
+            @Override
+            public void cleanUp(String name) throws Exception {
+                new ProcessBuilder("docker", "rm", "-f", "pushsync-bench-" + name).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+            }
+        };
+    }
+
+    private Start start(Launcher launcher, FakeVendor xp, Path dir, String name) throws Exception {
         int port = ServiceBenchmark.freePort();
-        List<String> cmd = new ArrayList<>(List.of(java()));
-        cmd.addAll(launch);
-        cmd.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1", "--pushsync.api-tokens=" + TOKEN,
-                "--pushsync.xtremepush.regions.eu.base-url=" + xp.url(),
-                "--pushsync.jobs.spool-dir=" + dir.resolve("spool-" + name), "--logging.level.root=WARN"));
+        List<String> cmd = launcher.command(port, xp.url(), dir.resolve("spool-" + name), name);
         String base = "http://127.0.0.1:" + port;
         long started = System.nanoTime();
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -132,6 +197,7 @@ class StartupBenchmark {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+            launcher.cleanUp(name);
         }
     }
 
