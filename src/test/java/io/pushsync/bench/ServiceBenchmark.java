@@ -47,7 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ServiceBenchmark {
 
-    private static final String TOKEN = "bench-token";
+    static final String TOKEN = "bench-token";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int RUNS = Integer.getInteger("bench.runs", 5);
     private static final int BIG_BATCH = 100_000;
@@ -630,7 +630,7 @@ class ServiceBenchmark {
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum() / 1e6;
     }
 
-    private static long median(List<Long> values) {
+    static long median(List<Long> values) {
         List<Long> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -43,7 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
 class StartupBenchmark {
 
     private static final int RUNS = Integer.getInteger("bench.startup-runs", 5);
-    private static final String TOKEN = "bench-token";
+    private static final String TOKEN = ServiceBenchmark.TOKEN;
     /** {@code -Dbench.image=pushsync:dev}: an image built from the Dockerfile, measured too (needs Docker). */
     private static final String IMAGE = System.getProperty("bench.image");
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -63,7 +64,7 @@ class StartupBenchmark {
         assertThat(jar).as("the packaged jar (./mvnw package)").isRegularFile();
         Path out = Path.of(System.getProperty("bench.out", "target/benchmark")).toAbsolutePath();
         Path dir = out.resolve("startup");
-        deleteTree(dir);
+        FileSystemUtils.deleteRecursively(dir);
         Files.createDirectories(dir);
 
         // the image's form: extracted, then one training run writes the archive
@@ -239,8 +240,7 @@ class StartupBenchmark {
     }
 
     private static long median(List<Start> starts, java.util.function.ToLongFunction<Start> f) {
-        long[] v = starts.stream().mapToLong(f).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return ServiceBenchmark.median(starts.stream().map(st -> f.applyAsLong(st)).toList());
     }
 
     private static void run(List<String> cmd, Path dir, Path log) throws Exception {
@@ -252,15 +252,5 @@ class StartupBenchmark {
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 }
