@@ -28,6 +28,14 @@ public interface Destination {
         return Pace.ONE_AT_A_TIME;
     }
 
+    /**
+     * The vendor account a connection writes to, as a name that holds no credential (a digest): the snapshots of
+     * {@code mode: "replace"} are kept per account and target. Only object types that support replace need it.
+     */
+    default String account(Connection connection) {
+        throw new UnsupportedOperationException(type() + " keeps no snapshots");
+    }
+
     ConnectionCheckResult checkConnection(Connection connection, Deadline deadline);
 
     /**

@@ -23,7 +23,9 @@ public enum ErrorCode {
     /** The job's replica stopped (shutdown or crash) before this row was confirmed. */
     INTERRUPTED("interrupted", true),
     /** Used with status {@code skipped}: the row had nothing to send. */
-    NO_FIELDS("no_fields", false);
+    NO_FIELDS("no_fields", false),
+    /** Used with status {@code skipped} in replace mode: the member is in the target's snapshot already. */
+    UNCHANGED("unchanged", false);
 
     private final String code;
     private final boolean retryable;

@@ -19,6 +19,8 @@ import io.pushsync.sync.SyncRow;
 import io.pushsync.sync.catalog.ConnectionField;
 import io.pushsync.sync.catalog.DestinationDescriptor;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
+import io.pushsync.sync.catalog.OptionKind;
+import io.pushsync.sync.catalog.ReplaceTarget;
 import io.pushsync.sync.catalog.RequiredField;
 import io.pushsync.sync.values.PhoneNumberProperties;
 import io.pushsync.sync.SharedLookups;
@@ -27,6 +29,7 @@ import io.pushsync.sync.catalog.IdentifierAlias;
 import io.pushsync.sync.catalog.OptionDescriptor;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.springframework.beans.factory.ObjectProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +76,10 @@ public class CleverPushDestination implements Destination {
                             + "the native id up and caches it)"),
             OptionDescriptor.bool(PRECHECK, "Fail rows naming a tag or custom attribute the channel does not "
                     + "have before any call (default true)"));
+    static final String TAG_ID = "tagId";
+    private static final List<OptionDescriptor> TAG_OPTIONS = Stream.concat(OPTIONS.stream(),
+            Stream.of(new OptionDescriptor(TAG_ID, OptionKind.STRING, false, List.of(),
+                    "mode replace only (and required there): the tag whose subscribers the rows are"))).toList();
     /** Channel ids go into URL paths: only characters that need no encoding. */
     static final String CHANNEL_ID_PATTERN = "[A-Za-z0-9_-]{1,128}";
 
@@ -87,10 +94,12 @@ public class CleverPushDestination implements Destination {
                             List.of(RequiredField.of(CleverPushRows.SUBSCRIPTION_ID)),
                             List.of("subscription_id", "email", "phone", "topics", "country", "language"),
                             List.of(USER_ID_ALIAS)),
-                    new ObjectTypeDescriptor(TAGS, "Tags", List.of("add", "remove", "mirror", "upsert"), OPTIONS,
+                    new ObjectTypeDescriptor(TAGS, "Tags",
+                            List.of("add", "remove", "mirror", "upsert", ObjectTypeDescriptor.REPLACE), TAG_OPTIONS,
                             List.of(RequiredField.of(CleverPushRows.SUBSCRIPTION_ID),
                                     RequiredField.of(CleverPushRows.TAGS)),
-                            List.of("subscription_id", "tags"), List.of(USER_ID_ALIAS))));
+                            List.of("subscription_id", "tags"), List.of(USER_ID_ALIAS),
+                            new ReplaceTarget(CleverPushRows.SUBSCRIPTION_ID, TAG_ID, CleverPushRows.TAGS))));
 
     private final CleverPushClient client;
     private final CleverPushProperties properties;
@@ -121,6 +130,12 @@ public class CleverPushDestination implements Destination {
     public Pace pace() {
         return new Pace(1, properties.concurrency(), null,
                 resilience.configuredRequestsPerSecond(CleverPushClient.VENDOR));
+    }
+
+    /** The channel. */
+    @Override
+    public String account(Connection connection) {
+        return CleverPushClient.account(connection.value(CHANNEL_ID));
     }
 
     @Override

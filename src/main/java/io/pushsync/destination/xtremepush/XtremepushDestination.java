@@ -14,6 +14,7 @@ import io.pushsync.sync.catalog.ConnectionField;
 import io.pushsync.sync.catalog.DestinationDescriptor;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
 import io.pushsync.sync.catalog.OptionDescriptor;
+import io.pushsync.sync.catalog.ReplaceTarget;
 import io.pushsync.sync.catalog.RequiredField;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -45,11 +46,13 @@ public class XtremepushDestination implements Destination {
                             List.of(RequiredField.of(ProfileNormaliser.USER_ID, ProfileNormaliser.DEVICE_ID)),
                             List.of("user_id", "email", "first_name", "last_name", "mobile_number",
                                     "email_subscription", "sms_subscription", "language", "timezone")),
-                    new ObjectTypeDescriptor(LIST_MEMBERS, "List members", List.of("add", "remove", "mirror", "upsert"),
+                    new ObjectTypeDescriptor(LIST_MEMBERS, "List members",
+                            List.of("add", "remove", "mirror", "upsert", ObjectTypeDescriptor.REPLACE),
                             List.of(OptionDescriptor.positiveInteger(ListMemberImport.LIST_ID, true,
                                     "numeric id of the Xtremepush user list (Data > Audiences)")),
                             List.of(RequiredField.of(ListMemberImport.IDENTIFIER)),
-                            List.of(ListMemberImport.IDENTIFIER))),
+                            List.of(ListMemberImport.IDENTIFIER), List.of(),
+                            new ReplaceTarget(ListMemberImport.IDENTIFIER, ListMemberImport.LIST_ID, null))),
             List.of(List.of(APP_TOKEN), List.of(CLIENT_ID, CLIENT_SECRET)));
 
     private final XtremepushClient client;
@@ -81,6 +84,12 @@ public class XtremepushDestination implements Destination {
     public Pace pace() {
         return new Pace(properties.chunkSize(), 1, properties.chunksInFlight(),
                 resilience.configuredRequestsPerSecond(XtremepushClient.VENDOR));
+    }
+
+    /** The project's region and app token or OAuth client, as a digest. */
+    @Override
+    public String account(Connection connection) {
+        return connection.value(REGION) + ":" + XtremepushCredentials.of(connection).account();
     }
 
     @Override

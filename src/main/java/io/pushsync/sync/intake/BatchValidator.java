@@ -116,7 +116,7 @@ public class BatchValidator {
         Map<Integer, RowError> rowFailures = new LinkedHashMap<>();
         for (SyncRow row : rows) {
             ids.add(row.id());
-            RowError problem = rowChecks.rowProblem(head.objectType(), row);
+            RowError problem = rowChecks.rowProblem(head.objectType(), head.mode(), row);
             if (problem == null) {
                 valid.add(row);
             } else {

@@ -54,6 +54,9 @@ final class HeadChecks {
         ObjectTypeDescriptor objectType = objectType(destination, head.get("objectType"), v);
         String mode = objectType == null ? null : mode(objectType, head.get("mode"), v);
         SyncOptions options = objectType == null ? null : options(objectType, head.get("options"), v);
+        if (options != null) {
+            replaceTarget(objectType, mode, options, v);
+        }
         if (body.rows() == null) {
             v.add("/rows", "'rows' is required and must be an array of rows");
             throw v.exception();
@@ -63,6 +66,27 @@ final class HeadChecks {
         }
         return new RequestHead(destination.type(), syncId, batchId, connection, objectType, mode, options,
                 body.rowCount());
+    }
+
+    /**
+     * The option naming a replace target is required in replace mode; one that only replace reads (it fills a row
+     * field, such as CleverPush's {@code tagId}) is refused in other modes rather than silently ignored.
+     */
+    private static void replaceTarget(ObjectTypeDescriptor o, String mode, SyncOptions options, Violations v) {
+        if (o.replace() == null || mode == null) {
+            return;
+        }
+        String option = o.replace().targetOption();
+        boolean set = options.values().containsKey(option);
+        if (ObjectTypeDescriptor.REPLACE.equals(mode)) {
+            if (!set) {
+                v.add("/options/" + escape(option), "option '" + option + "' is required in replace mode: it names "
+                        + "the target whose whole audience the rows are");
+            }
+        } else if (set && o.replace().targetField() != null) {
+            v.add("/options/" + escape(option), "option '" + option + "' is only read in replace mode (mode is "
+                    + mode + "); name the " + o.replace().targetField() + " on each row instead");
+        }
     }
 
     static InvalidBatchException notAnObject() {

@@ -9,8 +9,10 @@ import io.pushsync.sync.RowError;
 import io.pushsync.sync.RowFields;
 import io.pushsync.sync.SyncRow;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
+import io.pushsync.sync.catalog.ReplaceTarget;
 import io.pushsync.sync.catalog.RequiredField;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
@@ -73,12 +75,22 @@ final class RowChecks {
             v.add(base + "/fields", "row 'fields' is required and must be an object of field name to value");
             return null;
         }
+        ReplaceTarget replace = head.objectType() == null ? null : head.objectType().replace();
+        if (replace != null && ObjectTypeDescriptor.REPLACE.equals(mode)) {
+            for (String name : n.fields().keySet()) {
+                if (!replace.memberField().equals(name)) {
+                    v.add(base + "/fields/" + escape(name), "in replace mode a row carries only '"
+                            + replace.memberField() + "' (the member); '" + name + "' is not allowed");
+                }
+            }
+        }
         boolean clear = head.options() != null && head.options().nulls() == NullHandling.CLEAR;
         RowFields fields = clear ? n.fields() : n.fields().withoutNulls();
         return id == null ? null : new SyncRow(index, id, change, fields);
     }
 
-    RowError rowProblem(ObjectTypeDescriptor objectType, SyncRow row) {
+    /** The row-level problem of a row, or null; in replace mode the only required field is the member. */
+    RowError rowProblem(ObjectTypeDescriptor objectType, String mode, SyncRow row) {
         int sent = RowFields.fieldsSent(row.fields()); // a row over the reader's limit keeps no fields
         if (sent > limits.maxFieldsPerRow()) {
             return RowError.of(ErrorCode.INVALID_FIELD, "the row has " + sent
@@ -93,7 +105,9 @@ final class RowChecks {
                 return RowError.of(ErrorCode.INVALID_FIELD, e.getKey(), problem);
             }
         }
-        for (RequiredField required : objectType.requiredFields()) {
+        List<RequiredField> requiredFields = objectType.replace() != null && ObjectTypeDescriptor.REPLACE.equals(mode)
+                ? List.of(RequiredField.of(objectType.replace().memberField())) : objectType.requiredFields();
+        for (RequiredField required : requiredFields) {
             if (!present(row, required.name()) && required.alternatives().stream().noneMatch(a -> present(row, a))) {
                 String what = required.alternatives().isEmpty() ? "'" + required.name() + "'"
                         : "one of '" + required.name() + "', '" + String.join("', '", required.alternatives()) + "'";
