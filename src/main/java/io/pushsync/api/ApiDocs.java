@@ -62,4 +62,15 @@ final class ApiDocs {
             @Schema(description = "instead of connection: the name of a connection configured on the server "
                     + "(GET /v1/connections)", example = "crm-eu") String connectionRef) {
     }
+
+    @Schema(name = "SnapshotTarget")
+    record SnapshotTarget(
+            @Schema(description = "the destination's connection fields; exactly one of connection and "
+                    + "connectionRef") Map<String, String> connection,
+            @Schema(description = "instead of connection: the name of a connection configured on the server "
+                    + "(GET /v1/connections)", example = "crm-eu") String connectionRef,
+            @Schema(description = "an object type with mode replace", example = "list_members") String objectType,
+            @Schema(description = "the options a replace batch for the target carries (listId, tagId)")
+            Map<String, Object> options) {
+    }
 }

@@ -16,6 +16,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -78,6 +79,27 @@ public class DestinationController {
         return batches.checkConnection(type, body);
     }
 
+    /** The answer to forgetting a snapshot. */
+    public record SnapshotForgotten(boolean forgotten) {
+    }
+
+    @DeleteMapping(path = "/{type}/snapshots", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
+    @Operation(summary = "Forget the snapshot of a replace target (connection, objectType, options): the next "
+            + "replace for it adds every member and removes none; {\"forgotten\": false} when it had none",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(implementation = ApiDocs.SnapshotTarget.class))))
+    @ApiResponse(responseCode = "200", description = "whether a snapshot was forgotten")
+    @ProblemResponse(code = "400", description = "malformed JSON; invalid connection, connectionRef, objectType (it "
+            + "must have a replace mode) or options (the target option is required)")
+    @ProblemResponse(code = "404", description = "unknown destination type")
+    @ProblemResponse(code = "409", description = "a replace for the target is running (snapshot-busy)")
+    @ProblemResponse(code = "415", description = "the body is not JSON")
+    public SnapshotForgotten forgetSnapshot(@PathVariable String type,
+            @io.swagger.v3.oas.annotations.Parameter(hidden = true) @RequestBody JsonNode body) {
+        return new SnapshotForgotten(batches.forgetSnapshot(type, body));
+    }
+
     @PostMapping(path = "/{type}/batches", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
     @Operation(summary = "Sync one batch synchronously; the answer has one result per row, in input order",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
@@ -91,7 +113,7 @@ public class DestinationController {
             + "(errors[] with JSON Pointers)")
     @ProblemResponse(code = "404", description = "unknown destination type")
     @ProblemResponse(code = "409", description = "same syncId+batchId with a different payload, or still in "
-            + "progress")
+            + "progress; or (mode replace) a replace for the same target is running (snapshot-busy)")
     @ProblemResponse(code = "413", description = "more rows than pushsync.batch.max-rows, or a body larger than "
             + "pushsync.batch.max-body-size")
     @ProblemResponse(code = "415", description = "the body is not JSON")

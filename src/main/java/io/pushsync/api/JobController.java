@@ -1,6 +1,7 @@
 package io.pushsync.api;
 
 import io.pushsync.sync.jobs.JobProperties;
+import io.pushsync.sync.jobs.JobRemovedPage;
 import io.pushsync.sync.jobs.JobResultsPage;
 import jakarta.servlet.http.HttpServletRequest;
 import io.pushsync.sync.jobs.JobService;
@@ -103,6 +104,31 @@ public class JobController {
             throw new InvalidPagingException(errors);
         }
         return jobs.results(jobId, from, size);
+    }
+
+    @GetMapping(path = "/v1/jobs/{jobId}/removed", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "A page of the members a finished replace job removed from its target (those of the "
+            + "snapshot its audience no longer has), each with the outcome of its removal")
+    @ApiResponse(responseCode = "200", description = "the page; nextOffset is absent on the last page")
+    @ProblemResponse(code = "400", description = "offset below 0, or limit outside 1..pushsync.jobs.max-page-size; "
+            + "or the job is not a replace job")
+    @ProblemResponse(code = "404", description = "no such job")
+    @ProblemResponse(code = "409", description = "the job has not finished yet")
+    public JobRemovedPage removed(@PathVariable String jobId,
+            @Parameter(description = "index of the first removal, 0 or more", schema = @Schema(type = "integer",
+                    format = "int32", minimum = "0", defaultValue = "0"))
+            @RequestParam(defaultValue = "0") String offset,
+            @Parameter(description = "removals on the page, 1..pushsync.jobs.max-page-size", schema = @Schema(
+                    type = "integer", format = "int32", minimum = "1", defaultValue = "1000"))
+            @RequestParam(defaultValue = "1000") String limit) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        Integer from = integer("offset", offset, 0, Integer.MAX_VALUE, "0 or more", errors);
+        Integer size = integer("limit", limit, 1, properties.maxPageSize(),
+                "between 1 and " + properties.maxPageSize() + " (pushsync.jobs.max-page-size)", errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidPagingException(errors);
+        }
+        return jobs.removed(jobId, from, size);
     }
 
     private static Integer integer(String name, String text, int min, int max, String range,

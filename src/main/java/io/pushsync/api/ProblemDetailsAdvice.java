@@ -7,6 +7,7 @@ import io.pushsync.sync.StateStoreUnavailableException;
 import io.pushsync.sync.UnknownDestinationException;
 import io.pushsync.sync.jobs.InvalidPageException;
 import io.pushsync.sync.jobs.JobNotFinishedException;
+import io.pushsync.sync.snapshots.SnapshotBusyException;
 import io.pushsync.sync.jobs.JobNotFoundException;
 import io.pushsync.sync.jobs.JobsBusyException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -95,6 +96,12 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(JobNotFoundException.class)
     ProblemDetail jobNotFound(JobNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Job not found", e.getMessage());
+    }
+
+    @ExceptionHandler(SnapshotBusyException.class)
+    ProblemDetail snapshotBusy(SnapshotBusyException e) {
+        return problem(HttpStatus.CONFLICT, ProblemTypes.SNAPSHOT_BUSY, "Snapshot busy", e.getMessage()
+                + "; retry once it has finished");
     }
 
     @ExceptionHandler(JobNotFinishedException.class)

@@ -18,6 +18,7 @@ public final class ProblemTypes {
     public static final String JOB_SPOOL_UNAVAILABLE = BASE + "job-spool-unavailable";
     public static final String JOB_NOT_FINISHED = BASE + "job-not-finished";
     public static final String STATE_STORE_UNAVAILABLE = BASE + "state-store-unavailable";
+    public static final String SNAPSHOT_BUSY = BASE + "snapshot-busy";
 
     private ProblemTypes() {
     }

@@ -49,6 +49,24 @@ public final class Deadline {
         return stoppedBy.compareAndSet(null, reason);
     }
 
+    /**
+     * Waits up to {@code pause} (less when the budget ends sooner), in steps short enough to notice a stop soon.
+     *
+     * @return whether the budget is still open afterwards
+     */
+    public boolean sleep(Duration pause) {
+        long until = System.nanoTime() + Math.min(pause.toNanos(), remaining().toNanos());
+        try {
+            for (long left = until - System.nanoTime(); left > 0 && !isExpired(); left = until - System.nanoTime()) {
+                Thread.sleep(Math.max(1, Math.min(100, left / 1_000_000)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return !isExpired();
+    }
+
     /** Whether {@link #stop} was called. */
     public boolean isStopped() {
         return stoppedBy.get() != null;

@@ -204,6 +204,26 @@ public class RedisJobStore implements JobStore {
                 RedisKeys.utf8(Integer.toString(segment)), value));
     }
 
+    /** A replace job's removals share the results hash, under fields of their own. */
+    private static String removedField(int segment) {
+        return "removed:" + segment;
+    }
+
+    @Override
+    public void saveRemoved(String jobId, int segment, List<RowResult> results) {
+        byte[] value = segments.encodeResults(results);
+        List<String> job = keys(jobId);
+        RedisKeys.run("save a job's removals", () -> redis.execute(SAVE_RESULTS, List.of(job.get(0), job.get(2)),
+                RedisKeys.utf8(removedField(segment)), value));
+    }
+
+    @Override
+    public Optional<List<RowResult>> removed(String jobId, int segment) {
+        byte[] bytes = RedisKeys.call("read a job's removals", () -> redis.<String, byte[]>opsForHash()
+                .get(keys(jobId).get(2), removedField(segment)));
+        return Optional.ofNullable(bytes).map(segments::decodeResults);
+    }
+
     @Override
     public Optional<List<RowResult>> results(String jobId, int segment) {
         byte[] bytes = RedisKeys.call("read a job's results", () -> redis.<String, byte[]>opsForHash()

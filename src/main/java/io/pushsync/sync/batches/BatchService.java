@@ -4,6 +4,7 @@ import io.pushsync.sync.idempotency.IdempotencyLedger;
 import io.pushsync.sync.jobs.JobStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -30,6 +31,11 @@ import io.pushsync.sync.intake.BatchBodyReader;
 import io.pushsync.sync.intake.BatchProperties;
 import io.pushsync.sync.intake.BatchValidator;
 import io.pushsync.sync.intake.PayloadFingerprint;
+import io.pushsync.sync.SyncRow;
+import io.pushsync.sync.snapshots.ReplaceRequests;
+import io.pushsync.sync.snapshots.ReplaceRun;
+import io.pushsync.sync.snapshots.Replacements;
+import io.pushsync.sync.snapshots.SnapshotBusyException;
 
 /**
  * Runs one batch: validation, idempotent replay, the adapter under a deadline, one result per row.
@@ -53,10 +59,12 @@ public class BatchService {
     private final Clock clock;
     private final PayloadFingerprint fingerprints;
     private final BatchBodyReader bodies;
+    private final Replacements replacements;
 
     public BatchService(DestinationRegistry registry, BatchValidator validator, IdempotencyLedger ledger,
             JobStore jobs, BatchProperties properties, SyncMetrics metrics, PayloadFingerprint fingerprints,
-            BatchBodyReader bodies) {
+            BatchBodyReader bodies, Replacements replacements) {
+        this.replacements = replacements;
         this.jobs = jobs;
         this.fingerprints = fingerprints;
         this.bodies = bodies;
@@ -179,6 +187,17 @@ public class BatchService {
     private record Run(BatchResponse response, boolean clean) {
     }
 
+    /**
+     * Forgets the snapshot of the target a body names ({@code DELETE .../snapshots}).
+     *
+     * @return whether there was one
+     * @throws SnapshotBusyException while a replace runs for the target
+     */
+    public boolean forgetSnapshot(String type, JsonNode body) {
+        Destination destination = registry.get(type);
+        return replacements.forget(destination, validator.replaceTarget(destination.descriptor(), body));
+    }
+
     public ConnectionCheckResult checkConnection(String type, JsonNode body) {
         Destination destination = registry.get(type);
         Connection connection = validator.connectionOnly(destination.descriptor(), body);
@@ -188,6 +207,9 @@ public class BatchService {
     }
 
     private Run run(Destination destination, PreparedBatch batch) {
+        if (Replacements.isReplace(batch.request())) {
+            return runReplace(destination, batch);
+        }
         SyncRequest request = batch.request();
         long started = System.nanoTime();
         RowResults results = AdapterRun.results(batch);
@@ -202,5 +224,52 @@ public class BatchService {
                 request.objectType(), summary);
         return new Run(new BatchResponse(request.syncId(), request.batchId(), request.destination(),
                 request.objectType(), request.mode(), summary, list, took.toMillis()), clean);
+    }
+
+    /**
+     * A replace batch: holds the target for the run ({@link SnapshotBusyException}, 409, when another run holds
+     * it), sends the additions of new members and the removals of members gone as one {@code mirror} request, then
+     * stores what the vendor took in the snapshot. Removals are answered after the rows, in {@code removed}.
+     */
+    private Run runReplace(Destination destination, PreparedBatch batch) {
+        SyncRequest request = batch.request();
+        long started = System.nanoTime();
+        String label = "batch " + request.batchId() + " of sync " + request.syncId();
+        try (ReplaceRun replace = replacements.open(destination, batch)) {
+            int received = batch.ids().size();
+            List<String> ids = new ArrayList<>(received + replace.removals());
+            ids.addAll(batch.ids());
+            for (int i = 0; i < replace.removals(); i++) {
+                ids.add(replace.removedMember(i));
+            }
+            RowResults results = new RowResults(ids);
+            batch.rowFailures().forEach(results::failed);
+            List<SyncRow> rows = replace.additions(request.rows(), results);
+            rows.addAll(replace.removalRows(0, replace.removals(), received));
+            SyncRequest send = ReplaceRequests.mirror(request, rows);
+            Deadline deadline = Deadline.after(properties.deadline(), clock);
+            boolean clean = AdapterRun.sync(destination, send, deadline, results, "batch", label);
+            try {
+                replace.record(results);
+            } catch (RuntimeException e) {
+                // the vendor has the changes; the next run sends the ones the snapshot misses again (harmless)
+                clean = false;
+                log.error("{}: the vendor's answers could not be stored in the snapshot ({}); the next replace of "
+                        + "the target sends these changes again", label, describe(e));
+            }
+            List<RowResult> all = results.snapshot();
+            List<RowResult> list = all.subList(0, received);
+            List<BatchResponse.RemovedMember> removed = all.subList(received, all.size()).stream()
+                    .map(BatchResponse.RemovedMember::of).toList();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            BatchResponse.Summary summary = BatchResponse.Summary.of(list).withRemoved(replace.removedConfirmed());
+            metrics.recordBatch(request.destination(), request.objectType(), summary, took);
+            log.info("replace {} to {} {}: {}, snapshot {}", label, request.destination(), request.objectType(),
+                    summary, replace.created() ? "created" : "updated");
+            return new Run(new BatchResponse(request.syncId(), request.batchId(), request.destination(),
+                    request.objectType(), request.mode(), summary,
+                    replace.created() ? BatchResponse.SNAPSHOT_CREATED : BatchResponse.SNAPSHOT_UPDATED,
+                    List.copyOf(list), removed, took.toMillis()), clean);
+        }
     }
 }

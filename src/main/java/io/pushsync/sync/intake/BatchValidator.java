@@ -3,6 +3,7 @@ package io.pushsync.sync.intake;
 import io.pushsync.sync.Connection;
 import io.pushsync.sync.PreparedBatch;
 import io.pushsync.sync.RowError;
+import io.pushsync.sync.SyncRequest;
 import io.pushsync.sync.SyncRow;
 import io.pushsync.sync.catalog.DestinationDescriptor;
 import io.pushsync.sync.connections.NamedConnections;
@@ -124,6 +125,11 @@ public class BatchValidator {
             }
         }
         return new PreparedBatch(head.request(valid), ids, rowFailures);
+    }
+
+    /** Validates the body naming a replace target: a request of mode replace without rows. */
+    public SyncRequest replaceTarget(DestinationDescriptor destination, JsonNode body) {
+        return heads.replaceTarget(destination, body);
     }
 
     /** Validates the body of a connection check: {@code {"connection": {...}}} or {@code {"connectionRef": "name"}}. */

@@ -5,6 +5,7 @@ import static io.pushsync.sync.intake.Violations.escape;
 import io.pushsync.sync.Connection;
 import io.pushsync.sync.NullHandling;
 import io.pushsync.sync.SyncOptions;
+import io.pushsync.sync.SyncRequest;
 import io.pushsync.sync.catalog.ConnectionField;
 import io.pushsync.sync.catalog.DestinationDescriptor;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
@@ -104,6 +105,42 @@ final class HeadChecks {
             throw v.exception();
         }
         return c;
+    }
+
+    /**
+     * Validates the body naming a replace target ({@code DELETE .../snapshots}): {@code connection} or
+     * {@code connectionRef}, an {@code objectType} that has a replace mode and its {@code options} as a replace
+     * batch would carry them.
+     *
+     * @return a request of mode {@code replace} without rows
+     */
+    SyncRequest replaceTarget(DestinationDescriptor destination, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw notAnObject();
+        }
+        Violations v = new Violations();
+        Set<String> allowed = Set.of("connection", "connectionRef", "objectType", "options");
+        for (String name : body.propertyNames()) {
+            if (!allowed.contains(name)) {
+                v.add("/" + escape(name), "unknown property '" + name + "'; expected some of " + allowed);
+            }
+        }
+        Connection connection = connectionOrRef(destination, body, v);
+        ObjectTypeDescriptor objectType = objectType(destination, body.get("objectType"), v);
+        SyncOptions options = null;
+        if (objectType != null && objectType.replace() == null) {
+            v.add("/objectType", "objectType " + objectType.name() + " has no replace mode, so no snapshot");
+        } else if (objectType != null) {
+            options = options(objectType, body.get("options"), v);
+            if (options != null) {
+                replaceTarget(objectType, ObjectTypeDescriptor.REPLACE, options, v);
+            }
+        }
+        if (!v.isEmpty()) {
+            throw v.exception();
+        }
+        return new SyncRequest(destination.type(), null, null, connection, objectType.name(),
+                ObjectTypeDescriptor.REPLACE, options, List.of());
     }
 
     private static String identifier(JsonNode body, String name, Violations v) {

@@ -25,7 +25,7 @@ public record RequestHead(
         int rowCount) {
 
     /** The request for the adapter with these rows. */
-    SyncRequest request(List<SyncRow> rows) {
+    public SyncRequest request(List<SyncRow> rows) {
         return new SyncRequest(destination, syncId, batchId, connection, objectType.name(), mode, options, rows);
     }
 }

@@ -29,6 +29,7 @@ public class InMemoryJobStore implements JobStore {
         final JobSpec spec;
         final byte[][] ids;
         final byte[][] results;
+        final Map<Integer, byte[]> removed = new ConcurrentHashMap<>();
         volatile JobProgress progress;
         volatile Instant cancelRequestedAt;
         volatile Instant expiresAt;
@@ -140,6 +141,16 @@ public class InMemoryJobStore implements JobStore {
     @Override
     public Optional<List<RowResult>> results(String jobId, int segment) {
         return live(jobId).map(e -> e.results[segment]).map(segments::decodeResults);
+    }
+
+    @Override
+    public void saveRemoved(String jobId, int segment, List<RowResult> results) {
+        live(jobId).ifPresent(e -> e.removed.put(segment, segments.encodeResults(results)));
+    }
+
+    @Override
+    public Optional<List<RowResult>> removed(String jobId, int segment) {
+        return live(jobId).map(e -> e.removed.get(segment)).map(segments::decodeResults);
     }
 
     @Override

@@ -10,6 +10,9 @@ import java.time.Instant;
  *
  * @param done rows with a final outcome; the four counts add up to it
  * @param message why a job ended the way it did (cancelled, interrupted), or null
+ * @param snapshot replace jobs: {@code created} or {@code updated} once the audience was compared; else null
+ * @param removals replace jobs: members of the snapshot the audience no longer has (each gets a removal)
+ * @param removed replace jobs: removals the vendor took so far
  */
 public record JobProgress(
         JobState state,
@@ -21,7 +24,22 @@ public record JobProgress(
         Instant startedAt,
         Instant finishedAt,
         Instant heartbeatAt,
-        String message) {
+        String message,
+        String snapshot,
+        Integer removals,
+        Integer removed) {
+
+    public JobProgress(JobState state, int done, int succeeded, int accepted, int failed, int skipped,
+            Instant startedAt, Instant finishedAt, Instant heartbeatAt, String message) {
+        this(state, done, succeeded, accepted, failed, skipped, startedAt, finishedAt, heartbeatAt, message, null,
+                null, null);
+    }
+
+    /** This progress with where a replace job stands with its snapshot. */
+    JobProgress withReplace(String snapshot, Integer removals, Integer removed) {
+        return new JobProgress(state, done, succeeded, accepted, failed, skipped, startedAt, finishedAt,
+                heartbeatAt, message, snapshot, removals, removed);
+    }
 
     public static JobProgress queued(Instant now) {
         return new JobProgress(JobState.QUEUED, 0, 0, 0, 0, 0, null, null, now, null);

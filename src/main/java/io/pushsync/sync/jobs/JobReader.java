@@ -1,6 +1,8 @@
 package io.pushsync.sync.jobs;
 
+import io.pushsync.sync.BatchResponse;
 import io.pushsync.sync.ErrorCode;
+import io.pushsync.sync.catalog.ObjectTypeDescriptor;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.RowResult;
 import io.pushsync.sync.RowStatus;
@@ -38,13 +40,7 @@ final class JobReader {
     }
 
     JobResultsPage results(String jobId, int offset, int limit) {
-        if (offset < 0) {
-            throw new InvalidPageException("offset must be 0 or more, not " + offset);
-        }
-        if (limit < 1 || limit > properties.maxPageSize()) {
-            throw new InvalidPageException("limit must be between 1 and " + properties.maxPageSize()
-                    + " (pushsync.jobs.max-page-size), not " + limit);
-        }
+        checkPage(offset, limit);
         StoredJob job = current(jobId);
         if (!job.progress().state().isFinal()) {
             throw new JobNotFinishedException(JobStatus.of(job));
@@ -61,6 +57,46 @@ final class JobReader {
         }
         return new JobResultsPage(jobId, job.progress().state(), spec.total(), offset, limit, page,
                 end < spec.total() ? end : null);
+    }
+
+    /**
+     * A page of a finished replace job's removals, from the segments stored (a job interrupted before it stored a
+     * segment of removals lists the ones it stored).
+     */
+    JobRemovedPage removed(String jobId, int offset, int limit) {
+        checkPage(offset, limit);
+        StoredJob job = current(jobId);
+        if (!job.progress().state().isFinal()) {
+            throw new JobNotFinishedException(JobStatus.of(job));
+        }
+        if (!ObjectTypeDescriptor.REPLACE.equals(job.spec().mode())) {
+            throw new InvalidPageException("job " + jobId + " is a " + job.spec().mode() + " job: only replace "
+                    + "jobs remove members");
+        }
+        JobSpec spec = job.spec();
+        int total = job.progress().removals() == null ? 0 : job.progress().removals();
+        int end = (int) Math.min(total, (long) offset + limit);
+        List<BatchResponse.RemovedMember> page = new ArrayList<>(Math.max(0, end - offset));
+        for (int s = offset / spec.segmentSize(); offset < end && s <= (end - 1) / spec.segmentSize(); s++) {
+            int segmentStart = s * spec.segmentSize();
+            List<RowResult> segment = store.removed(jobId, s).orElse(List.of());
+            int from = Math.max(offset, segmentStart) - segmentStart;
+            int to = Math.min(end, segmentStart + segment.size()) - segmentStart;
+            for (int i = from; i < to; i++) {
+                page.add(BatchResponse.RemovedMember.of(segment.get(i)));
+            }
+        }
+        return new JobRemovedPage(jobId, job.progress().state(), total, offset, limit, page, end < total ? end : null);
+    }
+
+    private void checkPage(int offset, int limit) {
+        if (offset < 0) {
+            throw new InvalidPageException("offset must be 0 or more, not " + offset);
+        }
+        if (limit < 1 || limit > properties.maxPageSize()) {
+            throw new InvalidPageException("limit must be between 1 and " + properties.maxPageSize()
+                    + " (pushsync.jobs.max-page-size), not " + limit);
+        }
     }
 
     /** The stored job; a live job whose replica stopped writing is finished here as interrupted. */

@@ -14,6 +14,15 @@ import io.pushsync.sync.RowResults;
 import io.pushsync.sync.RowStatus;
 import io.pushsync.sync.SyncMetrics;
 import io.pushsync.sync.jobs.LocalJob.Window;
+import io.pushsync.sync.SyncRequest;
+import io.pushsync.sync.SyncRow;
+import io.pushsync.sync.catalog.ObjectTypeDescriptor;
+import io.pushsync.sync.catalog.ReplaceTarget;
+import io.pushsync.sync.snapshots.ReplaceRequests;
+import io.pushsync.sync.snapshots.ReplaceRun;
+import io.pushsync.sync.snapshots.Replacements;
+import io.pushsync.sync.snapshots.SnapshotBusyException;
+import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,9 +49,11 @@ final class JobRunner {
     private final SyncMetrics metrics;
     private final LocalJobs local;
     private final Clock clock;
+    private final Replacements replacements;
 
     JobRunner(BatchValidator validator, JobStore store, JobStateWrites writes, JobProperties properties,
-            SyncMetrics metrics, LocalJobs local, Clock clock) {
+            SyncMetrics metrics, LocalJobs local, Clock clock, Replacements replacements) {
+        this.replacements = replacements;
         this.validator = validator;
         this.store = store;
         this.writes = writes;
@@ -100,6 +111,20 @@ final class JobRunner {
      * (as segments) and dropped before the next window is read.
      */
     private void runWindows(LocalJob job) {
+        ReplaceRun replace = ObjectTypeDescriptor.REPLACE.equals(job.spec.mode()) ? openReplace(job) : null;
+        try {
+            runWindows(job, replace);
+            if (replace != null) {
+                runRemovals(job, replace);
+            }
+        } finally {
+            if (replace != null) {
+                replace.close();
+            }
+        }
+    }
+
+    private void runWindows(LocalJob job, ReplaceRun replace) {
         JobSpec spec = job.spec;
         int size = properties.window();
         try (BatchBodyReader.RowCursor rows = job.body.rows()) {
@@ -113,17 +138,13 @@ final class JobRunner {
                 RowResults results = AdapterRun.results(batch);
                 job.open(new Window(from, results, new boolean[(count + spec.segmentSize() - 1)
                         / spec.segmentSize()]));
-                RowError skip = job.vendorStop != null ? job.vendorStop
-                        : job.deadline.isExpired() ? job.deadline.expiredError() : null;
+                RowError skip = skip(job);
                 if (skip == null) {
-                    AdapterRun.sync(job.destination, batch.request(), job.deadline, results, "job",
-                            "job " + spec.jobId() + " (rows " + from + " to " + (from + count - 1) + ")");
-                    job.vendorStop = results.stopped().orElse(null);
-                    if (job.vendorStop != null && from + count < spec.total()) {
-                        log.warn("job {}: the vendor answered {} for rows {} to {}; the {} rows after them fail "
-                                + "with it without being sent", spec.jobId(), job.vendorStop.code(), from,
-                                from + count - 1, spec.total() - from - count);
-                    }
+                    SyncRequest request = replace == null ? batch.request()
+                            : ReplaceRequests.mirror(batch.request(), replace.additions(batch.request().rows(),
+                                    results));
+                    send(job, request, results, "rows " + from + " to " + (from + count - 1),
+                            spec.total() - from - count, replace);
                 } else {
                     int failed = results.failUnset(skip);
                     if (skip == job.vendorStop) {
@@ -131,6 +152,115 @@ final class JobRunner {
                     }
                 }
                 closeWindow(job);
+            }
+        }
+    }
+
+    /** Why nothing more of the job is sent (the vendor's stop, the budget's end), or null. */
+    private static RowError skip(LocalJob job) {
+        return job.vendorStop != null ? job.vendorStop
+                : job.deadline.isExpired() ? job.deadline.expiredError() : null;
+    }
+
+    /** Sends one window through the adapter; a replace job then stores what the vendor took in the snapshot. */
+    private void send(LocalJob job, SyncRequest request, RowResults results, String what, int after,
+            ReplaceRun replace) {
+        AdapterRun.sync(job.destination, request, job.deadline, results, "job", "job " + job.spec.jobId() + " ("
+                + what + ")");
+        job.vendorStop = results.stopped().orElse(null);
+        if (job.vendorStop != null && after > 0) {
+            log.warn("job {}: the vendor answered {} for {}; the {} rows after them fail with it without being "
+                    + "sent", job.spec.jobId(), job.vendorStop.code(), what, after);
+        }
+        if (replace != null) {
+            try {
+                replace.record(results);
+            } catch (RuntimeException e) {
+                job.snapshotWriteFailed = true;
+                log.error("job {}: the vendor's answers for {} could not be stored in the snapshot ({}); the next "
+                        + "replace of the target sends these changes again", job.spec.jobId(), what, e.toString());
+            }
+        }
+    }
+
+    /**
+     * Takes the job's target (waiting while another run holds it, for as long as the job's budget lasts) and
+     * compares its audience with the snapshot: a first pass over the spooled rows hashes every valid row's member
+     * (8 bytes a row). When the target cannot be had, the job's rows fail without being sent.
+     */
+    private ReplaceRun openReplace(LocalJob job) {
+        if (job.deadline.isExpired()) {
+            return null;
+        }
+        long[] hashes = new long[Math.max(16, job.spec.total())];
+        int count = 0;
+        ReplaceTarget target = Replacements.replaceTarget(job.destination, job.spec.objectType());
+        try (BatchBodyReader.RowCursor rows = job.body.rows()) {
+            for (int from = 0; from < job.spec.total(); from += properties.window()) {
+                PreparedBatch batch = validator.window(job.head, rows, Math.min(properties.window(),
+                        job.spec.total() - from));
+                for (SyncRow row : batch.request().rows()) {
+                    hashes[count++] = ReplaceRun.hash(row, target);
+                }
+            }
+        }
+        SyncRequest head = job.head.request(List.of());
+        boolean waited = false;
+        while (true) {
+            try {
+                ReplaceRun run = replacements.open(job.destination, head, hashes, count);
+                job.snapshot = run.created() ? BatchResponse.SNAPSHOT_CREATED : BatchResponse.SNAPSHOT_UPDATED;
+                job.removals = run.removals();
+                return run;
+            } catch (SnapshotBusyException e) {
+                if (!waited) {
+                    log.info("job {}: another replace of the same target is running; waiting for it",
+                            job.spec.jobId());
+                    waited = true;
+                }
+                if (!job.deadline.sleep(properties.progressInterval())) {
+                    return null;
+                }
+            } catch (RuntimeException e) {
+                log.error("job {}: the target's snapshot could not be read; no row is sent", job.spec.jobId(), e);
+                job.vendorStop = RowError.of(ErrorCode.DESTINATION_UNAVAILABLE, "the snapshot of the target could "
+                        + "not be read (the state store failed): nothing was sent; retry the job");
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Sends a replace job's removals a window at a time, after its rows, and stores their outcomes by segment
+     * ({@link JobStore#saveRemoved}); once the job's budget ended or the vendor stopped it, the rest fail unsent.
+     */
+    private void runRemovals(LocalJob job, ReplaceRun replace) {
+        int size = properties.window();
+        int total = replace.removals();
+        for (int from = 0; from < total; from += size) {
+            int count = Math.min(size, total - from);
+            List<String> members = new ArrayList<>(count);
+            for (int i = from; i < from + count; i++) {
+                members.add(replace.removedMember(i));
+            }
+            RowResults results = new RowResults(members);
+            RowError skip = skip(job);
+            if (skip == null) {
+                SyncRequest request = ReplaceRequests.mirror(job.head.request(List.of()),
+                        replace.removalRows(from, from + count, 0));
+                send(job, request, results, "removals " + from + " to " + (from + count - 1), 0, replace);
+            }
+            results.failUnset(skip != null ? skip : job.deadline.isExpired() ? job.deadline.expiredError()
+                    : RowError.of(ErrorCode.DESTINATION_UNAVAILABLE, "no outcome was recorded for this removal"));
+            int segment = job.spec.segmentSize();
+            for (int s = 0; s * segment < count; s++) {
+                int index = from / segment + s;
+                List<RowResult> slice = results.slice(s * segment, Math.min(count, (s + 1) * segment));
+                writes.run(job.spec.jobId(), () -> store.saveRemoved(job.spec.jobId(), index, slice));
+            }
+            synchronized (job) {
+                job.removalsDone += count;
+                job.removedConfirmed = replace.removedConfirmed();
             }
         }
     }
@@ -171,8 +301,12 @@ final class JobRunner {
                         + job.vendorStop.code() + " earlier in the job, so no later row could succeed";
             }
             Instant now = clock.instant();
-            JobProgress end = JobProgress.of(state, job.counts, job.startedAt == null ? now : job.startedAt, now,
-                    now, message);
+            if (job.snapshotWriteFailed) {
+                message = (message == null ? "" : message + "; ") + "the snapshot store failed while the job ran: "
+                        + "the next replace of the target sends some of these changes again";
+            }
+            JobProgress end = job.withReplace(JobProgress.of(state, job.counts, job.startedAt == null ? now
+                    : job.startedAt, now, now, message));
             job.finished = true;
             job.end = end;
             job.body.delete();

@@ -11,6 +11,7 @@ import io.pushsync.sync.intake.RequestHead;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.SyncMetrics;
 import io.pushsync.sync.idempotency.IdempotencyLedger;
+import io.pushsync.sync.snapshots.Replacements;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -89,7 +90,7 @@ public class JobService implements SmartLifecycle {
 
     public JobService(DestinationRegistry registry, BatchValidator validator, JobStore store,
             IdempotencyLedger ledger, JobSpool spool, JobProperties properties, SyncMetrics metrics,
-            PayloadFingerprint fingerprints, MeterRegistry meters) {
+            PayloadFingerprint fingerprints, MeterRegistry meters, Replacements replacements) {
         this.ledger = ledger;
         this.registry = registry;
         this.validator = validator;
@@ -102,7 +103,7 @@ public class JobService implements SmartLifecycle {
         this.replica = replicaName();
         this.executor = newExecutor();
         this.local = new LocalJobs(meters);
-        this.runner = new JobRunner(validator, store, writes, properties, metrics, local, clock);
+        this.runner = new JobRunner(validator, store, writes, properties, metrics, local, clock, replacements);
         this.reader = new JobReader(store, properties, local, clock);
     }
 
@@ -224,6 +225,11 @@ public class JobService implements SmartLifecycle {
 
     public JobResultsPage results(String jobId, int offset, int limit) {
         return reader.results(jobId, offset, limit);
+    }
+
+    /** A page of the removals of a finished replace job. */
+    public JobRemovedPage removed(String jobId, int offset, int limit) {
+        return reader.removed(jobId, offset, limit);
     }
 
     /** Requests the cancel (on any replica) and answers the status as it is now. */

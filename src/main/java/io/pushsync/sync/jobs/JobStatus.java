@@ -6,7 +6,9 @@ import java.time.Instant;
 
 /**
  * What {@code GET /v1/jobs/{jobId}} answers. {@code summary} counts the rows done so far; its counts add up to
- * {@code received} once the job has finished.
+ * {@code received} once the job has finished. A replace job also says whether it created its target's snapshot
+ * ({@code snapshot}) and counts the members it removed ({@code summary.removed}, listed at
+ * {@code /v1/jobs/{jobId}/removed}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStatus(
@@ -14,6 +16,7 @@ public record JobStatus(
         JobState state,
         Progress progress,
         BatchResponse.Summary summary,
+        String snapshot,
         String syncId,
         String batchId,
         String destination,
@@ -31,8 +34,9 @@ public record JobStatus(
     static JobStatus of(StoredJob job) {
         JobSpec s = job.spec();
         JobProgress p = job.progress();
-        return new JobStatus(s.jobId(), p.state(), new Progress(s.total(), p.done()),
-                new BatchResponse.Summary(s.total(), p.succeeded(), p.accepted(), p.failed(), p.skipped()),
+        BatchResponse.Summary summary = new BatchResponse.Summary(s.total(), p.succeeded(), p.accepted(),
+                p.failed(), p.skipped(), p.removed());
+        return new JobStatus(s.jobId(), p.state(), new Progress(s.total(), p.done()), summary, p.snapshot(),
                 s.syncId(), s.batchId(), s.destination(), s.objectType(), s.mode(), s.createdAt(), p.startedAt(),
                 p.finishedAt(), job.cancelRequestedAt() != null, p.message());
     }

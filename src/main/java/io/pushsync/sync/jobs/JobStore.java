@@ -79,6 +79,15 @@ public interface JobStore {
     /** The stored results of one segment, or empty when that segment has not been stored. */
     Optional<List<RowResult>> results(String jobId, int segment);
 
+    /**
+     * Stores the outcomes of one segment of a replace job's removals (the members of the target's snapshot the job's
+     * audience no longer has; each result's id is the member), {@link JobSpec#segmentSize()} per segment.
+     */
+    void saveRemoved(String jobId, int segment, List<RowResult> results);
+
+    /** The stored outcomes of one segment of a replace job's removals, or empty. */
+    Optional<List<RowResult>> removed(String jobId, int segment);
+
     /** The row ids of one segment, as submitted. */
     List<String> rowIds(String jobId, int segment);
 

@@ -47,6 +47,14 @@ final class LocalJob {
     volatile RowError stopReason;
     Instant startedAt;
     JobProgress end;
+    /** Replace jobs: {@code created} or {@code updated} once the audience was compared with the snapshot. */
+    volatile String snapshot;
+    /** Replace jobs: the removals to send, their outcomes stored so far, and those the vendor took. */
+    volatile Integer removals;
+    volatile int removalsDone;
+    volatile int removedConfirmed;
+    /** A replace job could not store some of the vendor's answers in the snapshot. */
+    volatile boolean snapshotWriteFailed;
 
     /** {@code run} runs the job on an executor's thread ({@link #task}); {@code budget} is its deadline. */
     LocalJob(JobSpec spec, Destination destination, RequestHead head, SpooledBody body, Duration budget,
@@ -101,6 +109,11 @@ final class LocalJob {
                 live[status.ordinal()] += window.results().count(status);
             }
         }
-        return JobProgress.of(JobState.RUNNING, live, startedAt, null, now, null);
+        return withReplace(JobProgress.of(JobState.RUNNING, live, startedAt, null, now, null));
+    }
+
+    /** The progress with the replace job's snapshot and removals, when it is one and has compared. */
+    JobProgress withReplace(JobProgress progress) {
+        return snapshot == null ? progress : progress.withReplace(snapshot, removals, removedConfirmed);
     }
 }

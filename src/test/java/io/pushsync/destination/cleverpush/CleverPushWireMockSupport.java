@@ -174,6 +174,16 @@ abstract class CleverPushWireMockSupport {
                 .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
     }
 
+    /** Posts a batch expecting {@code status}; returns the body. */
+    String postExpecting(ObjectNode body, int status) throws Exception {
+        return mvc.perform(MockMvcRequestBuilders.post("/v1/destinations/cleverpush/batches")
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer test-token")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(JSON.writeValueAsBytes(body)))
+                .andExpect(status().is(status))
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+    }
+
     /** Posts a batch, checks the invariants every answer keeps (one result per row, in order) and returns it. */
     JsonNode postBatch(ObjectNode body) throws Exception {
         String raw = postBatchRaw(body);

@@ -111,7 +111,7 @@ class BatchServiceLedgerFailureTest {
                 DataSize.ofMegabytes(1), 64);
         return new BatchService(new DestinationRegistry(List.of(destination)), new BatchValidator(limits), ledger,
                 new InMemoryJobStore(new JobSegments(JSON)), limits, new SyncMetrics(meters), new PayloadFingerprint(JSON),
-                BatchBodyReader.defaults());
+                BatchBodyReader.defaults(), null);
     }
 
     private static JsonNode body() {

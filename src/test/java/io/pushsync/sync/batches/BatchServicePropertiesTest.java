@@ -88,7 +88,7 @@ class BatchServicePropertiesTest {
                 new InMemoryIdempotencyLedger(new IdempotencyProperties(Duration.ofMinutes(1), 10_000)),
                 new InMemoryJobStore(new JobSegments(JsonMapper.builder().build())), limits,
                 new SyncMetrics(new SimpleMeterRegistry()), new PayloadFingerprint(JsonMapper.builder().build()),
-                BatchBodyReader.defaults());
+                BatchBodyReader.defaults(), null);
     }
 
     @Provide

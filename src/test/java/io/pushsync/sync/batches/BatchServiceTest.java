@@ -85,7 +85,7 @@ class BatchServiceTest {
         return new BatchService(new DestinationRegistry(List.of(destination)), new BatchValidator(limits),
                 new InMemoryIdempotencyLedger(new IdempotencyProperties(Duration.ofHours(1), 1_000)),
                 new InMemoryJobStore(new JobSegments(JSON)), limits,
-                new SyncMetrics(new SimpleMeterRegistry()), new PayloadFingerprint(JSON), BatchBodyReader.defaults());
+                new SyncMetrics(new SimpleMeterRegistry()), new PayloadFingerprint(JSON), BatchBodyReader.defaults(), null);
     }
 
     private static JsonNode body() {

@@ -93,7 +93,7 @@ public abstract class AbstractOneDeliveryPerIdsTest {
                 DataSize.ofMegabytes(1), 64);
         return new BatchService(new DestinationRegistry(List.of(vendor)), new BatchValidator(limits), ledger, store,
                 limits, new SyncMetrics(new SimpleMeterRegistry()), new PayloadFingerprint(LocalJobServices.JSON),
-                BatchBodyReader.defaults());
+                BatchBodyReader.defaults(), null);
     }
 
     private ObjectNode body(String batchId, int rows) {

@@ -59,6 +59,6 @@ public final class LocalJobServices {
                 DataSize.ofMegabytes(1), 64);
         return new JobService(new DestinationRegistry(List.of(destination)), new BatchValidator(limits), store,
                 ledger, new JobSpool(new BatchBodyReader(JSON), jobs), jobs, new SyncMetrics(new SimpleMeterRegistry()),
-                new PayloadFingerprint(JSON), meters);
+                new PayloadFingerprint(JSON), meters, null);
     }
 }

@@ -1,0 +1,95 @@
+package io.pushsync.sync.snapshots;
+
+import io.pushsync.sync.Destination;
+import io.pushsync.sync.PreparedBatch;
+import io.pushsync.sync.SyncRequest;
+import io.pushsync.sync.SyncRow;
+import io.pushsync.sync.catalog.ObjectTypeDescriptor;
+import io.pushsync.sync.catalog.ReplaceTarget;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * The core's side of {@code mode: "replace"}: names targets, opens runs over them ({@link ReplaceRun}) and forgets
+ * their snapshots. A target is the destination, the object type, the vendor account ({@link Destination#account},
+ * a digest) and the value of the object type's target option (a list id, a tag id); its key is the SHA-256 of those,
+ * so no id or credential appears in a file or a Redis key.
+ */
+@Component
+public class Replacements {
+
+    private final SnapshotStore store;
+
+    public Replacements(SnapshotStore store) {
+        this.store = store;
+    }
+
+    /** Whether a request is a replace. */
+    public static boolean isReplace(SyncRequest request) {
+        return ObjectTypeDescriptor.REPLACE.equals(request.mode());
+    }
+
+    /** The replace description of the request's object type. */
+    public static ReplaceTarget replaceTarget(Destination destination, String objectType) {
+        return destination.descriptor().objectTypes().stream().filter(o -> o.name().equals(objectType))
+                .findFirst().map(ObjectTypeDescriptor::replace)
+                .orElseThrow(() -> new IllegalArgumentException(objectType + " has no replace mode"));
+    }
+
+    /** The key of the request's target. */
+    public String target(Destination destination, SyncRequest request) {
+        ReplaceTarget replace = replaceTarget(destination, request.objectType());
+        String option = request.options().values().get(replace.targetOption()).asString();
+        return digest(destination.type(), request.objectType(), destination.account(request.connection()), option);
+    }
+
+    /** Takes the request's target and compares a batch's rows with its snapshot. */
+    public ReplaceRun open(Destination destination, PreparedBatch batch) {
+        SyncRequest request = batch.request();
+        ReplaceTarget replace = replaceTarget(destination, request.objectType());
+        List<SyncRow> rows = request.rows();
+        long[] hashes = new long[rows.size()];
+        for (int i = 0; i < hashes.length; i++) {
+            hashes[i] = ReplaceRun.hash(rows.get(i), replace);
+        }
+        return ReplaceRun.open(store, target(destination, request), replace, request.options(), hashes,
+                hashes.length);
+    }
+
+    /** Takes the request's target and compares the members hashed so far ({@code hashes[0, count)}) with it. */
+    public ReplaceRun open(Destination destination, SyncRequest head, long[] hashes, int count) {
+        return ReplaceRun.open(store, target(destination, head), replaceTarget(destination, head.objectType()),
+                head.options(), hashes, count);
+    }
+
+    /**
+     * Forgets the target's snapshot: the next replace for it adds everything and removes nothing.
+     *
+     * @return whether there was one
+     * @throws SnapshotBusyException while a replace runs for it
+     */
+    public boolean forget(Destination destination, SyncRequest request) {
+        String target = target(destination, request);
+        try (SnapshotStore.Lease lease = store.lease(target)) {
+            return store.forget(target);
+        }
+    }
+
+    private static String digest(String... parts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String part : parts) {
+                byte[] b = part.getBytes(StandardCharsets.UTF_8);
+                sha.update((b.length + ":").getBytes(StandardCharsets.US_ASCII));
+                sha.update(b);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
