@@ -239,7 +239,7 @@ public class RedisSnapshotStore implements SnapshotStore, DisposableBean {
             try {
                 Long renewed = RedisKeys.call("renew a snapshot lease", () -> redis.execute(RENEW, List.of(key),
                         token, RedisKeys.utf8(Long.toString(leaseTtl.toMillis()))));
-                if (renewed == null || renewed == 0) {
+                if ((renewed == null || renewed == 0) && !closed.get()) {
                     log.warn("a replace run's lease on its target was lost (it lapsed before it could be renewed, "
                             + "lease-ttl {}): another run may take the target", leaseTtl);
                     stopRenewing();
