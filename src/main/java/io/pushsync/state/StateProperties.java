@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code pushsync.state.*}: where replicas keep shared state.
  *
  * @param store {@code in-process} (default: nothing shared, no Redis connection) or {@code redis} (the
- *     {@code spring.data.redis.*} server holds the idempotency ledger, the jobs and the rate-limit buckets)
+ *     {@code spring.data.redis.*} server holds the idempotency ledger, the jobs, the rate-limit buckets, the shared
+ *     lookups and the snapshots of replace runs)
  * @param keyPrefix prefix of every Redis key pushsync writes (several deployments may share one Redis database)
  * @param claimLeaseMargin a running batch's idempotency claim lives {@code pushsync.batch.deadline} plus this margin:
  *     if the replica running it dies, the claim frees itself after that

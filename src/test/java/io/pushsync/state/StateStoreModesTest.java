@@ -3,6 +3,9 @@ package io.pushsync.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pushsync.state.redis.RedisSnapshotStore;
+import io.pushsync.sync.snapshots.OnDiskSnapshotStore;
+import io.pushsync.sync.snapshots.SnapshotStore;
 import io.pushsync.testsupport.PushsyncReplicas;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -52,6 +55,8 @@ class StateStoreModesTest {
             assertThat(answer.statusCode()).isEqualTo(200);
             assertThat(replica.get(0, "/actuator/health").body()).contains("\"UP\"");
             assertThat(replica.get(0, "/actuator/health/readiness").statusCode()).isEqualTo(200);
+            assertThat(replica.context(0).getBeansOfType(SnapshotStore.class).values())
+                    .singleElement().isInstanceOf(OnDiskSnapshotStore.class);
 
             fakeRedis.setSoTimeout(200);
             assertThatThrownBy(() -> {
@@ -79,6 +84,8 @@ class StateStoreModesTest {
             assertThat(replica.get(0, "/actuator/health/liveness").statusCode()).isEqualTo(200);
             assertThat(replica.get(0, "/actuator/health/readiness").statusCode()).isEqualTo(200);
             assertThat(replica.get(0, "/actuator/health").statusCode()).isEqualTo(200);
+            assertThat(replica.context(0).getBeansOfType(SnapshotStore.class).values())
+                    .as("one snapshot store, the shared one").singleElement().isInstanceOf(RedisSnapshotStore.class);
         }
     }
 

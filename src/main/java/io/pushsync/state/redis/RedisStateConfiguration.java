@@ -6,6 +6,7 @@ import io.pushsync.state.StateProperties;
 import io.pushsync.sync.intake.BatchProperties;
 import io.pushsync.sync.idempotency.IdempotencyProperties;
 import io.pushsync.sync.jobs.JobSegments;
+import io.pushsync.sync.snapshots.SnapshotProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,10 +17,10 @@ import org.springframework.data.redis.serializer.RedisSerializer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code pushsync.state.store=redis}: the idempotency ledger, the job store, the shared rate limit and the shared
- * lookups live in the Redis server of {@code spring.data.redis.*} (Boot's auto-configured Lettuce connection
- * factory), so that every replica sees the same state. Standalone Redis only (the scripts touch several keys of one
- * job).
+ * {@code pushsync.state.store=redis}: the idempotency ledger, the job store, the shared rate limit, the shared
+ * lookups and the snapshots of replace runs live in the Redis server of {@code spring.data.redis.*} (Boot's
+ * auto-configured Lettuce connection factory), so that every replica sees the same state. Standalone Redis only (the
+ * scripts touch several keys of one job, or of one snapshot).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = StateProperties.KEY, havingValue = StateProperties.REDIS)
@@ -66,5 +67,11 @@ public class RedisStateConfiguration {
     RedisSharedLookups redisSharedLookups(RedisTemplate<String, byte[]> pushsyncStateRedisTemplate,
             StateProperties state, MeterRegistry meters) {
         return new RedisSharedLookups(pushsyncStateRedisTemplate, state.keyPrefix(), meters);
+    }
+
+    @Bean
+    RedisSnapshotStore redisSnapshotStore(RedisTemplate<String, byte[]> pushsyncStateRedisTemplate,
+            StateProperties state, SnapshotProperties snapshots) {
+        return new RedisSnapshotStore(pushsyncStateRedisTemplate, state.keyPrefix(), snapshots.leaseTtl());
     }
 }

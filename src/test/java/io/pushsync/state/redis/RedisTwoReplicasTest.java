@@ -5,10 +5,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.pushsync.sync.snapshots.SnapshotBusyException;
+import io.pushsync.sync.snapshots.SnapshotStore;
 import io.pushsync.testsupport.BatchAssertions;
 import io.pushsync.testsupport.CleverPushBodies;
 import io.pushsync.testsupport.PushsyncReplicas;
@@ -151,5 +154,30 @@ class RedisTwoReplicasTest {
         // each replica's own limiter alone allows LIMIT/s, so without the shared bucket they would send 2 * LIMIT/s
         assertThat(calls.size()).as("%d calls in %.2f s", calls.size(), seconds)
                 .isLessThanOrEqualTo(LIMIT * ((int) Math.ceil(seconds) + 1));
+    }
+
+    @Test
+    void theReplicasShareTheSnapshotsAndTheirLeases() {
+        SnapshotStore one = replicas.context(0).getBean(SnapshotStore.class);
+        SnapshotStore two = replicas.context(1).getBean(SnapshotStore.class);
+        assertThat(one).isInstanceOf(RedisSnapshotStore.class);
+        assertThat(two).isInstanceOf(RedisSnapshotStore.class).isNotSameAs(one);
+        String target = UUID.randomUUID().toString().replace("-", "");
+
+        try (SnapshotStore.Lease lease = one.lease(target)) {
+            assertThatThrownBy(() -> two.lease(target)).isInstanceOf(SnapshotBusyException.class);
+            SnapshotStore.Changes changes = new SnapshotStore.Changes();
+            changes.add(-3L, "sub-b");
+            changes.add(4L, "sub-c");
+            changes.add(Long.MIN_VALUE, "sub-a");
+            one.apply(target, changes);
+        }
+        List<String> seen = new ArrayList<>();
+        try (SnapshotStore.Lease lease = two.lease(target)) {
+            two.forEach(target, (hash, member) -> seen.add(hash + "=" + member));
+            assertThat(two.forget(target)).isTrue();
+        }
+        assertThat(seen).containsExactly(Long.MIN_VALUE + "=sub-a", "-3=sub-b", "4=sub-c");
+        assertThat(one.exists(target)).isFalse();
     }
 }
