@@ -235,6 +235,82 @@ class XtremepushReplaceTest extends XtremepushWireMockSupport {
         assertThat(countRequests()).isZero();
     }
 
+    // ---- jobs ----
+
+    private JsonNode get(String path) throws Exception {
+        return JSON.readTree(mvc.perform(MockMvcRequestBuilders.get(path)
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer test-token"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8));
+    }
+
+    /** Submits a replace job and returns its final status. */
+    private JsonNode runJob(ObjectNode body) throws Exception {
+        String jobId = JSON.readTree(mvc.perform(MockMvcRequestBuilders.post("/v1/destinations/xtremepush/jobs")
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer test-token")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(JSON.writeValueAsBytes(body)))
+                .andExpect(status().isAccepted()).andReturn().getResponse()
+                .getContentAsString(StandardCharsets.UTF_8)).get("jobId").asString();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        JsonNode status = get("/v1/jobs/" + jobId);
+        while (!List.of("completed", "cancelled", "interrupted").contains(status.get("state").asString())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            status = get("/v1/jobs/" + jobId);
+        }
+        return status;
+    }
+
+    @Test
+    void aReplaceJobSendsTheDifferenceAndPagesItsRemovals() throws Exception {
+        vendorTakesEverything();
+        String[] first = new String[2_500];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = "user-" + i;
+        }
+        JsonNode created = runJob(audience(111, first));
+        assertThat(created.get("snapshot").asString()).isEqualTo(CREATED);
+        assertThat(created.get("summary").get("succeeded").asInt()).isEqualTo(2_500);
+        wireMock.resetRequests();
+
+        // users 0..1199 leave, 2500..2599 join
+        List<String> second = new ArrayList<>();
+        for (int i = 1_200; i < 2_600; i++) {
+            second.add("user-" + i);
+        }
+        JsonNode updated = runJob(audience(111, second.toArray(String[]::new)));
+
+        String jobId = updated.get("jobId").asString();
+        assertThat(updated.get("state").asString()).isEqualTo("completed");
+        assertThat(updated.get("snapshot").asString()).isEqualTo("updated");
+        assertThat(updated.get("summary").get("succeeded").asInt()).isEqualTo(100);
+        assertThat(updated.get("summary").get("skipped").asInt()).isEqualTo(1_300);
+        assertThat(updated.get("summary").get("removed").asInt()).isEqualTo(1_200);
+        Map<String, List<String>> sent = itemsByMode();
+        assertThat(sent.get("create")).hasSize(100).allMatch(id -> Integer.parseInt(id.substring(5)) >= 2_500);
+        assertThat(sent.get("delete")).hasSize(1_200).doesNotHaveDuplicates()
+                .allMatch(id -> Integer.parseInt(id.substring(5)) < 1_200);
+
+        JsonNode page1 = get("/v1/jobs/" + jobId + "/removed?limit=1000");
+        JsonNode page2 = get("/v1/jobs/" + jobId + "/removed?offset=1000&limit=1000");
+        assertThat(page1.get("total").asInt()).isEqualTo(1_200);
+        assertThat(page1.get("removed")).hasSize(1_000);
+        assertThat(page1.get("nextOffset").asInt()).isEqualTo(1_000);
+        assertThat(page2.get("removed")).hasSize(200);
+        assertThat(page2.has("nextOffset")).isFalse();
+        List<String> listed = new ArrayList<>();
+        page1.get("removed").forEach(r -> listed.add(r.get("identifier").asString()));
+        page2.get("removed").forEach(r -> listed.add(r.get("identifier").asString()));
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(sent.get("delete"));
+        page1.get("removed").forEach(r -> assertThat(r.get("status").asString()).isEqualTo("succeeded"));
+
+        wireMock.resetRequests();
+        JsonNode unchanged = runJob(audience(111, second.toArray(String[]::new)));
+        assertThat(unchanged.get("summary").get("skipped").asInt()).isEqualTo(1_400);
+        assertThat(unchanged.get("summary").get("removed").asInt()).isZero();
+        assertThat(countRequests()).isZero();
+    }
+
     private String forget(ObjectNode target) throws Exception {
         return mvc.perform(MockMvcRequestBuilders.delete("/v1/destinations/xtremepush/snapshots")
                         .header(HttpHeaders.AUTHORIZATION, "Bearer test-token")

@@ -180,4 +180,44 @@ class RedisTwoReplicasTest {
         assertThat(seen).containsExactly(Long.MIN_VALUE + "=sub-a", "-3=sub-b", "4=sub-c");
         assertThat(one.exists(target)).isFalse();
     }
+
+    @Test
+    void aReplaceRunOnOneReplicaIsTheSnapshotTheOtherComparesWith() {
+        String channel = "chan-" + UUID.randomUUID().toString().substring(0, 8);
+
+        JsonNode first = JSON.readTree(send(0, tagAudience(channel, "s-1", "s-2")).body());
+        cleverPush.resetRequests();
+        JsonNode second = JSON.readTree(send(1, tagAudience(channel, "s-2", "s-3")).body());
+
+        assertThat(first.get("snapshot").asString()).isEqualTo("created");
+        assertThat(second.get("snapshot").asString()).isEqualTo("updated");
+        assertThat(second.get("results").get(0).get("error").get("code").asString()).isEqualTo("unchanged");
+        assertThat(second.get("removed").get(0).get("identifier").asString()).isEqualTo("s-1");
+        List<String> calls = new ArrayList<>();
+        for (var e : cleverPush.getAllServeEvents()) {
+            if (e.getRequest().getUrl().startsWith("/subscription/")) {
+                JsonNode call = JSON.readTree(e.getRequest().getBodyAsString());
+                calls.add(e.getRequest().getUrl() + " " + call.get("subscriptionId").asString() + "|"
+                        + call.get("tagId").asString());
+            }
+        }
+        assertThat(calls).containsExactlyInAnyOrder("/subscription/tag s-3|vip", "/subscription/untag s-1|vip");
+    }
+
+    static ObjectNode tagAudience(String channel, String... subscriptionIds) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("syncId", "two-replicas");
+        body.put("batchId", "replace-" + UUID.randomUUID());
+        body.putObject("connection").put("channelId", channel).put("apiKey", API_KEY);
+        body.put("objectType", "tags");
+        body.put("mode", "replace");
+        body.putObject("options").put("tagId", "vip");
+        var rows = body.putArray("rows");
+        for (String id : subscriptionIds) {
+            ObjectNode row = rows.addObject();
+            row.put("id", "row-" + id);
+            row.putObject("fields").put("subscription_id", id);
+        }
+        return body;
+    }
 }
