@@ -36,6 +36,19 @@ public interface Destination {
         throw new UnsupportedOperationException(type() + " keeps no snapshots");
     }
 
+    /**
+     * The member a {@code mode: "replace"} row names (its {@link io.pushsync.sync.catalog.ReplaceTarget#memberField}
+     * value) as the vendor knows it, so that one member written two ways is one member of the snapshot; null when
+     * the value names no member. By default the text of a string or an integer, trimmed.
+     */
+    default String replaceMember(String objectType, tools.jackson.databind.JsonNode value) {
+        if (value == null || !(value.isString() || value.isIntegralNumber())) {
+            return null;
+        }
+        String s = value.asString().trim();
+        return s.isEmpty() ? null : s;
+    }
+
     ConnectionCheckResult checkConnection(Connection connection, Deadline deadline);
 
     /**

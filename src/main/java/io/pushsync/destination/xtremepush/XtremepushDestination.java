@@ -17,6 +17,7 @@ import io.pushsync.sync.catalog.OptionDescriptor;
 import io.pushsync.sync.catalog.ReplaceTarget;
 import io.pushsync.sync.catalog.RequiredField;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 import org.springframework.stereotype.Component;
 
 /** The Xtremepush destination: {@code user_profiles} and {@code list_members}. */
@@ -90,6 +91,12 @@ public class XtremepushDestination implements Destination {
     @Override
     public String account(Connection connection) {
         return connection.value(REGION) + ":" + XtremepushCredentials.of(connection).account();
+    }
+
+    /** A list member as the list import sends it: trimmed, an e-mail address in lower case. */
+    @Override
+    public String replaceMember(String objectType, JsonNode value) {
+        return ListMemberImport.identifier(value);
     }
 
     @Override

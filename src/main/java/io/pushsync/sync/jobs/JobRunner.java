@@ -18,7 +18,10 @@ import io.pushsync.sync.SyncRequest;
 import io.pushsync.sync.SyncRow;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
 import io.pushsync.sync.catalog.ReplaceTarget;
+import io.pushsync.sync.snapshots.MemberHash;
 import io.pushsync.sync.snapshots.ReplaceRequests;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
 import io.pushsync.sync.snapshots.ReplaceRun;
 import io.pushsync.sync.snapshots.Replacements;
 import io.pushsync.sync.snapshots.SnapshotBusyException;
@@ -195,12 +198,16 @@ final class JobRunner {
         long[] hashes = new long[Math.max(16, job.spec.total())];
         int count = 0;
         ReplaceTarget target = Replacements.replaceTarget(job.destination, job.spec.objectType());
+        Function<JsonNode, String> members = Replacements.members(job.destination, job.spec.objectType());
         try (BatchBodyReader.RowCursor rows = job.body.rows()) {
             for (int from = 0; from < job.spec.total(); from += properties.window()) {
                 PreparedBatch batch = validator.window(job.head, rows, Math.min(properties.window(),
                         job.spec.total() - from));
                 for (SyncRow row : batch.request().rows()) {
-                    hashes[count++] = ReplaceRun.hash(row, target);
+                    String member = ReplaceRun.member(row, target, members);
+                    if (member != null) {
+                        hashes[count++] = MemberHash.of(member);
+                    }
                 }
             }
         }

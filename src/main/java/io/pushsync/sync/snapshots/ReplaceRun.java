@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -31,6 +32,7 @@ public final class ReplaceRun implements AutoCloseable {
     private final String target;
     private final ReplaceTarget replace;
     private final SyncOptions options;
+    private final Function<JsonNode, String> members;
     private final SnapshotStore.Lease lease;
     private final AudienceDiff diff;
     /** Rows sent since the last {@link #record}: by row index, the member's hash and the member. */
@@ -42,7 +44,8 @@ public final class ReplaceRun implements AutoCloseable {
     }
 
     private ReplaceRun(SnapshotStore store, String target, ReplaceTarget replace, SyncOptions options,
-            SnapshotStore.Lease lease, AudienceDiff diff) {
+            Function<JsonNode, String> members, SnapshotStore.Lease lease, AudienceDiff diff) {
+        this.members = members;
         this.store = store;
         this.target = target;
         this.replace = replace;
@@ -54,14 +57,15 @@ public final class ReplaceRun implements AutoCloseable {
     /**
      * Takes the target's lease and compares the audience with its snapshot.
      *
+     * @param members the adapter's reading of a member field ({@code Destination#replaceMember})
      * @param hashes the {@link MemberHash} of every valid row's member ({@code [0, count)}; reordered here)
      * @throws SnapshotBusyException when another run holds the target
      */
     public static ReplaceRun open(SnapshotStore store, String target, ReplaceTarget replace, SyncOptions options,
-            long[] hashes, int count) {
+            Function<JsonNode, String> members, long[] hashes, int count) {
         SnapshotStore.Lease lease = store.lease(target);
         try {
-            return new ReplaceRun(store, target, replace, options, lease,
+            return new ReplaceRun(store, target, replace, options, members, lease,
                     AudienceDiff.compute(store, target, hashes, count));
         } catch (RuntimeException | Error e) {
             lease.close();
@@ -69,19 +73,9 @@ public final class ReplaceRun implements AutoCloseable {
         }
     }
 
-    /** The member a row names: its member field's text, trimmed. */
-    public static String member(SyncRow row, ReplaceTarget replace) {
-        JsonNode n = row.fields().get(replace.memberField());
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        String s = n.isString() ? n.stringValue().trim() : n.asString();
-        return s.isEmpty() ? null : s;
-    }
-
-    /** The hash of a row's member, for {@link #open}; a row without a member (already failed) is not counted. */
-    public static long hash(SyncRow row, ReplaceTarget replace) {
-        return MemberHash.of(member(row, replace));
+    /** The member a row names, as the vendor knows it, or null when it names none (the row then fails). */
+    public static String member(SyncRow row, ReplaceTarget replace, Function<JsonNode, String> members) {
+        return members.apply(row.fields().get(replace.memberField()));
     }
 
     public boolean created() {
@@ -109,12 +103,17 @@ public final class ReplaceRun implements AutoCloseable {
     public List<SyncRow> additions(List<SyncRow> rows, RowResults results) {
         List<SyncRow> out = new ArrayList<>(rows.size());
         for (SyncRow row : rows) {
-            String member = member(row, replace);
+            String member = member(row, replace, members);
+            if (member == null) {
+                results.failed(row.index(), RowError.of(ErrorCode.INVALID_FIELD, replace.memberField(),
+                        replace.memberField() + " must be a non-blank string or an integer"));
+                continue;
+            }
             long hash = MemberHash.of(member);
             switch (diff.verdict(hash)) {
                 case ADD -> {
-                    out.add(new SyncRow(row.index(), row.id(), Change.ADDED, fields(row.fields().get(
-                            replace.memberField()))));
+                    out.add(new SyncRow(row.index(), row.id(), Change.ADDED, fields(
+                            JsonNodeFactory.instance.stringNode(member))));
                     pendingAdds.put(row.index(), new Member(hash, member));
                 }
                 case UNCHANGED -> results.skipped(row.index(), RowError.of(ErrorCode.UNCHANGED,

@@ -11,6 +11,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
 import org.springframework.stereotype.Component;
 
 /**
@@ -51,19 +53,28 @@ public class Replacements {
     public ReplaceRun open(Destination destination, PreparedBatch batch) {
         SyncRequest request = batch.request();
         ReplaceTarget replace = replaceTarget(destination, request.objectType());
-        List<SyncRow> rows = request.rows();
-        long[] hashes = new long[rows.size()];
-        for (int i = 0; i < hashes.length; i++) {
-            hashes[i] = ReplaceRun.hash(rows.get(i), replace);
+        Function<JsonNode, String> members = members(destination, request.objectType());
+        long[] hashes = new long[request.rows().size()];
+        int count = 0;
+        for (SyncRow row : request.rows()) {
+            String member = ReplaceRun.member(row, replace, members);
+            if (member != null) {
+                hashes[count++] = MemberHash.of(member);
+            }
         }
-        return ReplaceRun.open(store, target(destination, request), replace, request.options(), hashes,
-                hashes.length);
+        return ReplaceRun.open(store, target(destination, request), replace, request.options(), members, hashes,
+                count);
+    }
+
+    /** The adapter's reading of a member field of the object type. */
+    public static Function<JsonNode, String> members(Destination destination, String objectType) {
+        return value -> destination.replaceMember(objectType, value);
     }
 
     /** Takes the request's target and compares the members hashed so far ({@code hashes[0, count)}) with it. */
     public ReplaceRun open(Destination destination, SyncRequest head, long[] hashes, int count) {
         return ReplaceRun.open(store, target(destination, head), replaceTarget(destination, head.objectType()),
-                head.options(), hashes, count);
+                head.options(), members(destination, head.objectType()), hashes, count);
     }
 
     /**

@@ -123,6 +123,22 @@ class XtremepushReplaceTest extends XtremepushWireMockSupport {
     }
 
     @Test
+    void aMemberIsTheVendorsReadingOfItAndARowNamingNoneFailsAlone() throws Exception {
+        vendorTakesEverything();
+        postBatch(audience(112, "Ann@Example.com", "user-1"));
+        wireMock.resetRequests();
+        ObjectNode bad = member("r-bad", null, "x");
+        ((ObjectNode) bad.get("fields")).put("identifier", true);
+
+        JsonNode response = postBatch(batch("list_members", "replace", listOptions(112), List.of(
+                member("r1", null, " ann@example.com "), member("r2", null, "user-1"), bad)));
+
+        assertThat(statuses(response)).containsExactly("skipped:unchanged", "skipped:unchanged",
+                "failed:invalid_field");
+        assertThat(countRequests()).isZero();
+    }
+
+    @Test
     void anAdditionTheVendorRefusedIsSentAgainByTheNextRunAndARefusedRemovalStays() throws Exception {
         vendorTakesEverything();
         postBatch(audience(105, "keep@example.com", "old@example.com"));
