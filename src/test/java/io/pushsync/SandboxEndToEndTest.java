@@ -454,6 +454,49 @@ class SandboxEndToEndTest {
         return out;
     }
 
+    /**
+     * The README's replace walk-through as written: the first replace creates the snapshot, the second sends only
+     * the difference (one addition, one removal; Ada@Example.com and ada@example.com are one member), and the
+     * DELETE forgets the snapshot.
+     */
+    @Test
+    void replaceWalkThroughSendsOnlyTheDifference() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        assertThat(readme)
+                .contains("-d @examples/xtremepush-list-replace-1.json localhost:8080/v1/destinations/xtremepush/batches")
+                .contains("-d @examples/xtremepush-list-replace-2.json localhost:8080/v1/destinations/xtremepush/batches")
+                .contains("-d @examples/xtremepush-list-snapshot.json localhost:8080/v1/destinations/xtremepush/snapshots");
+        Answer forgot = exchange(HttpRequest.newBuilder(uri("/v1/destinations/xtremepush/snapshots"))
+                .header("Authorization", "Bearer " + CALLER_TOKEN).header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofString(example("xtremepush-list-snapshot.json")))
+                .build());
+        assertThat(forgot.status()).as(forgot.text()).isEqualTo(200);
+
+        Answer first = postV1("/v1/destinations/xtremepush/batches", example("xtremepush-list-replace-1.json"));
+        assertThat(first.status()).as(first.text()).isEqualTo(200);
+        assertThat(first.body().get("snapshot").asString()).isEqualTo("created");
+        assertThat(listMembers(456)).containsExactlyInAnyOrder("ada@example.com", "u2", "u3");
+
+        Answer second = postV1("/v1/destinations/xtremepush/batches", example("xtremepush-list-replace-2.json"));
+        assertThat(second.status()).as(second.text()).isEqualTo(200);
+        JsonNode b = second.body();
+        assertThat(b.get("snapshot").asString()).isEqualTo("updated");
+        assertThat(b.get("summary").toString()).isEqualTo(
+                "{\"received\":3,\"succeeded\":1,\"accepted\":0,\"failed\":0,\"skipped\":2,\"removed\":1}");
+        assertThat(b.get("results").get(0).get("error").get("code").asString()).isEqualTo("unchanged");
+        assertThat(b.get("results").get(1).get("error").get("code").asString()).isEqualTo("unchanged");
+        assertThat(b.get("results").get(2).get("status").asString()).isEqualTo("succeeded");
+        assertThat(b.get("removed").toString()).isEqualTo("[{\"identifier\":\"u2\",\"status\":\"succeeded\"}]");
+        assertThat(listMembers(456)).containsExactlyInAnyOrder("ada@example.com", "u3", "u4");
+
+        Answer forget = exchange(HttpRequest.newBuilder(uri("/v1/destinations/xtremepush/snapshots"))
+                .header("Authorization", "Bearer " + CALLER_TOKEN).header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofString(example("xtremepush-list-snapshot.json")))
+                .build());
+        assertThat(forget.status()).as(forget.text()).isEqualTo(200);
+        assertThat(forget.body().get("forgotten").asBoolean()).isTrue();
+    }
+
     @Test
     void unknownListFailsEveryRowWithDestinationNotFound() throws Exception {
         ObjectNode batch = freshCopy("xtremepush-list-mirror.json");
