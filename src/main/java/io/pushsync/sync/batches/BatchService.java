@@ -30,9 +30,11 @@ import io.pushsync.sync.intake.BatchBodyReader;
 import io.pushsync.sync.intake.BatchProperties;
 import io.pushsync.sync.intake.BatchValidator;
 import io.pushsync.sync.intake.PayloadFingerprint;
+import io.pushsync.sync.plans.DryRuns;
 
 /**
- * Runs one batch: validation, idempotent replay, the adapter under a deadline, one result per row.
+ * Runs one batch: validation, idempotent replay, the adapter under a deadline, one result per row. A dry run
+ * ({@code "dryRun": true}) is validated the same way, then planned ({@link DryRuns}) without the ledger or a vendor.
  *
  * <p>A {@code (syncId, batchId)} names one delivery whichever endpoint receives it: after claiming the ids in the
  * ledger, a batch looks for a job holding them ({@link JobStore#jobIdFor}) and, if there is one, frees its claim and
@@ -83,6 +85,14 @@ public class BatchService {
         PreparedBatch batch = validator.prepare(destination.descriptor(), body, properties.maxRows(),
                 "pushsync.batch.max-rows");
         SyncRequest request = batch.request();
+        if (batch.dryRun()) {
+            // nothing is sent: no claim, no record, never a replay; the real batch may follow with the same ids
+            try (MDC.MDCCloseable a = MDC.putCloseable("syncId", request.syncId());
+                    MDC.MDCCloseable b = MDC.putCloseable("batchId", request.batchId());
+                    MDC.MDCCloseable c = MDC.putCloseable("destination", request.destination())) {
+                return new Execution(DryRuns.batch(destination, batch, properties.dryRunMaxBodies()), false);
+            }
+        }
         String fingerprint = fingerprints.of(type, body);
         IdempotencyLedger.Claim claim = ledger.begin(request.syncId(), request.batchId(), fingerprint);
         if (claim instanceof IdempotencyLedger.Replay replay) {

@@ -14,6 +14,7 @@ import io.pushsync.sync.RowResults;
 import io.pushsync.sync.RowStatus;
 import io.pushsync.sync.SyncMetrics;
 import io.pushsync.sync.jobs.LocalJob.Window;
+import io.pushsync.sync.plans.DryRuns;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,8 @@ import org.slf4j.MDC;
 /**
  * Runs the jobs of this replica: reads a job's rows from its spooled body a window ({@code window-rows}) at a time,
  * sends each window as one request through the adapter ({@link AdapterRun}, as a {@code /v1} batch), stores the
- * window's results as segments and drops them, and writes the job's progress and its end. Every store call goes
+ * window's results as segments and drops them, and writes the job's progress and its end. A dry-run job plans each
+ * window instead ({@link DryRuns}), into one plan for the whole job. Every store call goes
  * through {@link JobStateWrites}, which rides out a short stall of the store.
  */
 final class JobRunner {
@@ -54,7 +56,8 @@ final class JobRunner {
 
     /** A job of this replica whose {@link LocalJob#task task} runs it here. */
     LocalJob job(JobSpec spec, Destination destination, RequestHead head, SpooledBody body) {
-        return new LocalJob(spec, destination, head, body, properties.deadline(), clock, this::run);
+        return new LocalJob(spec, destination, head, body, properties.deadline(), clock, this::run,
+                validator.limits().dryRunMaxBodies());
     }
 
     /** Stores every segment of the job's window whose rows all have an outcome and writes its progress. */
@@ -79,7 +82,7 @@ final class JobRunner {
             }
             runWindows(job);
             JobProgress end = finish(job);
-            if (go) {
+            if (go && !spec.dryRun()) { // a dry run delivers no rows: not counted
                 metrics.recordBatch(spec.destination(), spec.objectType(), new BatchResponse.Summary(spec.total(),
                         end.succeeded(), end.accepted(), end.failed(), end.skipped()),
                         Duration.ofNanos(System.nanoTime() - started));
@@ -115,7 +118,10 @@ final class JobRunner {
                         / spec.segmentSize()]));
                 RowError skip = job.vendorStop != null ? job.vendorStop
                         : job.deadline.isExpired() ? job.deadline.expiredError() : null;
-                if (skip == null) {
+                if (skip == null && job.plan != null) {
+                    DryRuns.plan(job.destination, batch.request(), results, job.plan, "dry run of job "
+                            + spec.jobId() + " (rows " + from + " to " + (from + count - 1) + ")");
+                } else if (skip == null) {
                     AdapterRun.sync(job.destination, batch.request(), job.deadline, results, "job",
                             "job " + spec.jobId() + " (rows " + from + " to " + (from + count - 1) + ")");
                     job.vendorStop = results.stopped().orElse(null);
@@ -172,15 +178,15 @@ final class JobRunner {
             }
             Instant now = clock.instant();
             JobProgress end = JobProgress.of(state, job.counts, job.startedAt == null ? now : job.startedAt, now,
-                    now, message);
+                    now, message, job.planReport());
             job.finished = true;
             job.end = end;
             job.body.delete();
             writes.run(job.spec.jobId(), () -> store.finish(job.spec.jobId(), end, properties.retention()));
-            log.info("job {} {}: batch {} of sync {} to {} {}: {} succeeded, {} accepted, {} failed, {} skipped",
-                    job.spec.jobId(), state.wireName(), job.spec.batchId(), job.spec.syncId(),
-                    job.spec.destination(), job.spec.objectType(), end.succeeded(), end.accepted(), end.failed(),
-                    end.skipped());
+            log.info("job {} {}: {}batch {} of sync {} to {} {}: {} succeeded, {} accepted, {} failed, {} skipped, "
+                    + "{} planned", job.spec.jobId(), state.wireName(), job.spec.dryRun() ? "dry run of " : "",
+                    job.spec.batchId(), job.spec.syncId(), job.spec.destination(), job.spec.objectType(),
+                    end.succeeded(), end.accepted(), end.failed(), end.skipped(), end.planned());
             return end;
         }
     }

@@ -2,11 +2,13 @@ package io.pushsync.sync.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pushsync.sync.BatchResponse;
+import io.pushsync.sync.Plan;
 import java.time.Instant;
 
 /**
  * What {@code GET /v1/jobs/{jobId}} answers. {@code summary} counts the rows done so far; its counts add up to
- * {@code received} once the job has finished.
+ * {@code received} once the job has finished. A dry-run job's summary counts its planned rows, and {@code plan} says
+ * what the real run would send (so far, while it runs).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStatus(
@@ -14,6 +16,7 @@ public record JobStatus(
         JobState state,
         Progress progress,
         BatchResponse.Summary summary,
+        Plan.Report plan,
         String syncId,
         String batchId,
         String destination,
@@ -32,8 +35,9 @@ public record JobStatus(
         JobSpec s = job.spec();
         JobProgress p = job.progress();
         return new JobStatus(s.jobId(), p.state(), new Progress(s.total(), p.done()),
-                new BatchResponse.Summary(s.total(), p.succeeded(), p.accepted(), p.failed(), p.skipped()),
-                s.syncId(), s.batchId(), s.destination(), s.objectType(), s.mode(), s.createdAt(), p.startedAt(),
+                new BatchResponse.Summary(s.total(), p.succeeded(), p.accepted(), p.failed(), p.skipped(),
+                        s.dryRun() ? p.planned() : null),
+                s.dryRun() ? p.plan() == null ? new Plan(0).report() : p.plan() : null, s.syncId(), s.batchId(), s.destination(), s.objectType(), s.mode(), s.createdAt(), p.startedAt(),
                 p.finishedAt(), job.cancelRequestedAt() != null, p.message());
     }
 }
