@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,6 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
  * sends (it is not a replay).
  */
 class XtremepushDryRunTest extends XtremepushWireMockSupport {
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @BeforeEach
     void vendorAcceptsEverything() {
@@ -110,6 +114,65 @@ class XtremepushDryRunTest extends XtremepushWireMockSupport {
                 assertThat(realResult).as("the real run's outcome").isEqualTo(dryResult);
             }
         }
+    }
+
+    @Test
+    void bodiesAreLeftOutAboveTheLimitAndNoRowIsCountedInTheMetrics() throws Exception {
+        List<ObjectNode> rows = new ArrayList<>();
+        for (int i = 0; i < 21; i++) { // a column set each: 21 requests, one more than dry-run-max-bodies
+            ObjectNode row = profile("r" + i, "u" + i);
+            ((ObjectNode) row.get("fields")).put("custom_" + i, "v");
+            rows.add(row);
+        }
+        rows.add(badPhone("bad", "u-bad"));
+        double failedBefore = rowsTotal("failed");
+        JsonNode planned = DryRunCalls.batch(mvc, "xtremepush", DryRunCalls.dry(profiles(rows))).body();
+        assertThat(planned.get("plan").get("requests").asInt()).isEqualTo(21);
+        assertThat(planned.get("plan").has("bodies")).isFalse();
+        assertThat(planned.get("summary").get("planned").asInt()).isEqualTo(21);
+        assertThat(planned.get("summary").get("failed").asInt()).isEqualTo(1);
+        assertThat(rowsTotal("failed")).isEqualTo(failedBefore);
+        assertThat(wireMock.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void aDryRunIsNeverAReplayAndItsJobHoldsNoIds() throws Exception {
+        ObjectNode real = profiles(List.of(profile("a", "u1")));
+        DryRunCalls.Answer sent = DryRunCalls.batch(mvc, "xtremepush", real);
+        assertThat(sent.replayed()).isFalse();
+        DryRunCalls.Answer planned = DryRunCalls.batch(mvc, "xtremepush", DryRunCalls.dry(real));
+        assertThat(planned.replayed()).isFalse();
+        assertThat(planned.body().get("results").get(0).get("status").asString()).isEqualTo("planned");
+        assertThat(wireMock.getAllServeEvents()).hasSize(1);
+
+        ObjectNode realJob = profiles(List.of(profile("a", "u1")));
+        DryRunCalls.Job dryJob = DryRunCalls.job(mvc, "xtremepush", DryRunCalls.dry(realJob));
+        DryRunCalls.Job job = DryRunCalls.job(mvc, "xtremepush", realJob);
+        assertThat(job.status().get("jobId").asString()).isNotEqualTo(dryJob.status().get("jobId").asString());
+        assertThat(job.results().get("results").get(0).get("status").asString()).isEqualTo("succeeded");
+        assertThat(job.status().has("plan")).isFalse();
+        assertThat(job.status().get("summary").has("planned")).isFalse();
+        assertThat(wireMock.getAllServeEvents()).hasSize(2);
+    }
+
+    @Test
+    void dryRunMustBeABoolean() throws Exception {
+        ObjectNode body = profiles(List.of(profile("a", "u1")));
+        body.put("dryRun", "yes");
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                        .post("/v1/destinations/xtremepush/batches")
+                        .header(org.springframework.http.HttpHeaders.AUTHORIZATION, "Bearer test-token")
+                        .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                        .content(JSON.writeValueAsBytes(body)))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.status().isBadRequest())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers
+                        .jsonPath("$.errors[0].pointer").value("/dryRun"));
+    }
+
+    private double rowsTotal(String status) {
+        io.micrometer.core.instrument.Counter c = meters.find("pushsync_rows_total").tag("destination", "xtremepush")
+                .tag("object_type", "user_profiles").tag("status", status).counter();
+        return c == null ? 0 : c.count();
     }
 
     static void assertOutcomes(JsonNode results, List<String> outcomes) {
