@@ -65,7 +65,7 @@ class DefaultsWrittenOnceTest {
         assertThat(ConfigurationRecords.defaults(PhoneNumberProperties.class))
                 .isEqualTo(new PhoneNumberProperties(PhoneNumbers.Validation.POSSIBLE));
         assertThat(ConfigurationRecords.defaults(BatchProperties.class)).isEqualTo(new BatchProperties(100_000,
-                Duration.ofMinutes(10), 200, DataSize.ofKilobytes(64), DataSize.ofMegabytes(100), 64));
+                Duration.ofMinutes(10), 200, DataSize.ofKilobytes(64), DataSize.ofMegabytes(100), 64, 20));
         assertThat(ConfigurationRecords.defaults(IdempotencyProperties.class))
                 .isEqualTo(new IdempotencyProperties(Duration.ofHours(24), 2_000_000));
         assertThat(ConfigurationRecords.defaults(StateProperties.class)).isEqualTo(new StateProperties("in-process",

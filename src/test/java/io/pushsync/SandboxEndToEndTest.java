@@ -332,6 +332,38 @@ class SandboxEndToEndTest {
 
     // ---------------------------------------------------------------- the README examples
 
+    /**
+     * The README's dry run as written: the profiles example with {@code "dryRun": true} plans its rows (r5's refusal
+     * is the vendor's, so it is planned), fails those a real run fails without the vendor, counts two requests (r1
+     * and r5 share columns, r2 has its own), shows their bodies with the app token redacted and sends nothing.
+     */
+    @Test
+    void readmeDryRunPlansTheProfilesExampleAndSendsNothing() throws Exception {
+        assertThat(Files.readString(Path.of("README.md")))
+                .contains("-d @examples/xtremepush-profiles-dry-run.json localhost:8080/v1/destinations/xtremepush/batches");
+        int before = get("/sandbox/xtremepush/requests").body().size();
+        Answer a = postV1("/v1/destinations/xtremepush/batches", example("xtremepush-profiles-dry-run.json"));
+        assertThat(a.status()).as(a.text()).isEqualTo(200);
+        assertThat(a.header("Idempotent-Replayed")).isNull();
+        for (String id : List.of("r1", "r2", "r5")) {
+            assertThat(result(a, id).get("status").asString()).isEqualTo("planned");
+            assertThat(result(a, id).get("action").asString()).isEqualTo("upsert");
+        }
+        assertRowFailed(result(a, "r3"), "invalid_phone_number", "mobile_number");
+        assertRowFailed(result(a, "r4"), "missing_subscription_status", null);
+        assertRowFailed(result(a, "r6"), "missing_required_field", null);
+        assertThat(a.body().get("summary").get("planned").asInt()).isEqualTo(3);
+        assertThat(a.body().get("summary").get("failed").asInt()).isEqualTo(3);
+        assertThat(a.body().get("plan").get("requests").asInt()).isEqualTo(2);
+        JsonNode bodies = a.body().get("plan").get("bodies");
+        assertThat(bodies).hasSize(2);
+        assertThat(bodies.get(0).get("path").asString()).isEqualTo("/api/external/import/profile");
+        assertThat(bodies.get(0).get("body").get("apptoken").asString()).isEqualTo("****");
+        assertThat(bodies.get(0).get("body").get("rows")).hasSize(2);
+        assertThat(a.text()).doesNotContain(APP_TOKEN);
+        assertThat(get("/sandbox/xtremepush/requests").body().size()).isEqualTo(before);
+    }
+
     @Test
     void profilesExampleGivesOneResultPerRowAndReachesTheSimulator() throws Exception {
         String body = example("xtremepush-profiles.json");

@@ -42,7 +42,11 @@ final class ApiDocs {
             Map<String, Object> options,
             @ArraySchema(schema = @Schema(implementation = Row.class),
                     arraySchema = @Schema(description = "at most pushsync.batch.max-rows rows"))
-            List<Row> rows) {
+            List<Row> rows,
+            @Schema(description = "true: a dry run. Validated and normalised as a real run, nothing is sent and "
+                    + "nothing is recorded (never a replay; the real batch may follow with the same ids); rows are "
+                    + "planned with an action or fail/skip as they would, and the answer's plan counts the vendor "
+                    + "requests the real run would make", defaultValue = "false") Boolean dryRun) {
     }
 
     @Schema(name = "BatchRow")

@@ -107,7 +107,8 @@ public class DestinationController {
                     schema = @Schema(implementation = ApiDocs.BatchRequest.class),
                     examples = @ExampleObject(value = ApiDocs.BATCH_EXAMPLE))))
     @ApiResponse(responseCode = "200", description = "per-row results (also when rows failed); header "
-            + "Idempotent-Replayed: true when this is a stored answer")
+            + "Idempotent-Replayed: true when this is a stored answer. A dry run (dryRun: true) answers planned rows "
+            + "with their action, summary.planned and plan {requests, bodies?, notChecked?}; nothing was sent")
     @ProblemResponse(code = "400", description = "malformed JSON; invalid syncId, batchId, connection, "
             + "connectionRef (unknown, of another type, or given with connection), objectType, mode, options; duplicate row ids; change missing in mirror mode or present outside it "
             + "(errors[] with JSON Pointers)")

@@ -52,7 +52,9 @@ public class JobController {
                     schema = @Schema(implementation = ApiDocs.BatchRequest.class),
                     examples = @ExampleObject(value = ApiDocs.BATCH_EXAMPLE))))
     @ApiResponse(responseCode = "202", description = "accepted; Location: /v1/jobs/{jobId}. Header "
-            + "Idempotent-Replayed: true when the same syncId+batchId+payload was submitted before (the same job)")
+            + "Idempotent-Replayed: true when the same syncId+batchId+payload was submitted before (the same job). "
+            + "A dry-run job (dryRun: true) sends nothing and holds no claim on its ids: its results are planned "
+            + "rows, its status has summary.planned and plan")
     @ProblemResponse(code = "400", description = "invalid request, as for a batch")
     @ProblemResponse(code = "404", description = "unknown destination type")
     @ProblemResponse(code = "409", description = "same syncId+batchId with a different payload")

@@ -56,4 +56,16 @@ public interface Destination {
      * Blocks until every row has an outcome or the deadline passed; rows left without one are failed by the core.
      */
     void sync(SyncRequest request, Deadline deadline, RowResults results);
+
+    /**
+     * A dry run of {@link #sync}: runs the same normalisation and grouping, sends nothing and reads nothing from the
+     * vendor. Records one outcome per row in {@code results}: {@link RowResults#planned} with the action of the
+     * request the row would go in, or the failure or skip the real run would give it without asking the vendor.
+     * Counts in {@code plan} every vendor request the real run would make ({@link Plan#request}, bodies with
+     * secrets redacted), and names with {@link Plan#notChecked} the row errors that only a vendor read could find.
+     * Rows left without an outcome fail. An adapter that does not plan fails every row of a dry run.
+     */
+    default void plan(SyncRequest request, RowResults results, Plan plan) {
+        throw new UnsupportedOperationException("destination " + type() + " does not plan dry runs");
+    }
 }

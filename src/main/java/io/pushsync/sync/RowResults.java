@@ -86,6 +86,11 @@ public final class RowResults {
         return set(index, RowResult.skipped(ids.get(index), error));
     }
 
+    /** A dry run's row that the real run would send: {@code action} says what its request would do. */
+    public boolean planned(int index, RowAction action) {
+        return set(index, RowResult.planned(ids.get(index), action));
+    }
+
     /** Fails every row that has no outcome yet; returns how many it failed. */
     public int failUnset(RowError error) {
         int n = 0;

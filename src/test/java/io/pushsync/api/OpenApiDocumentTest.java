@@ -65,9 +65,11 @@ class OpenApiDocumentTest {
                 .endsWith("/BatchResponse");
         JsonNode schemas = doc.at("/components/schemas");
         assertThat(schemas.get("BatchRequest").get("properties").propertyNames())
-                .contains("syncId", "batchId", "connection", "connectionRef", "objectType", "mode", "options", "rows");
+                .contains("syncId", "batchId", "connection", "connectionRef", "objectType", "mode", "options", "rows",
+                        "dryRun");
+        assertThat(schemas.get("BatchRequest").at("/properties/dryRun/type").asString()).isEqualTo("boolean");
         assertThat(schemas.get("BatchResponse").get("properties").propertyNames())
-                .contains("summary", "results", "durationMs");
+                .contains("summary", "plan", "results", "durationMs");
         assertThat(doc.at("/components/securitySchemes/bearer/scheme").asString()).isEqualTo("bearer");
     }
 

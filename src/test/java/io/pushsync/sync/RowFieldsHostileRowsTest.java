@@ -93,7 +93,7 @@ class RowFieldsHostileRowsTest {
         // the validator fails that row alone, with the number of fields it was sent with
         String twoRows = distinctNames(1, 3000).replace("]}", ",{\"id\":\"ok\",\"fields\":{\"name\":\"n\"}}]}");
         BatchValidator validator = new BatchValidator(new BatchProperties(100_000, Duration.ofMinutes(10), LIMIT,
-                DataSize.ofKilobytes(64), DataSize.ofMegabytes(100), 64));
+                DataSize.ofKilobytes(64), DataSize.ofMegabytes(100), 64, 20));
         PreparedBatch batch = validator.prepare(THINGS, read(reader, twoRows), 100_000, "pushsync.batch.max-rows");
         assertThat(batch.rowFailures()).containsOnlyKeys(0);
         assertThat(batch.rowFailures().get(0).code()).isEqualTo("invalid_field");

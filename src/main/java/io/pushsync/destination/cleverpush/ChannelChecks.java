@@ -95,6 +95,15 @@ final class ChannelChecks {
         return new ChannelCatalog(null, attributes(request.connection(), deadline));
     }
 
+    /**
+     * Whether {@link #catalog} would read the channel's custom attributes for this request now (after a channel
+     * check that passed): a subscription sync request whose channel's attributes are not kept. Reads nothing.
+     */
+    boolean wouldReadAttributes(SyncRequest request) {
+        return !CleverPushDestination.TAGS.equals(request.objectType()) && !"remove".equals(request.mode())
+                && attributes.getIfPresent(request.connection().value(CleverPushDestination.CHANNEL_ID)) == null;
+    }
+
     /** The channel's custom attribute ids; null when they are not known (then nothing is checked against them). */
     private Set<String> attributes(Connection connection, Deadline deadline) {
         String channelId = connection.value(CleverPushDestination.CHANNEL_ID);

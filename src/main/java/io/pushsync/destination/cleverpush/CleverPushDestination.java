@@ -10,6 +10,8 @@ import io.pushsync.sync.Deadline;
 import io.pushsync.sync.Destination;
 import io.pushsync.sync.LogContext;
 import io.pushsync.sync.Pace;
+import io.pushsync.sync.Plan;
+import io.pushsync.sync.RowAction;
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.RowResults;
@@ -35,6 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
+import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -174,6 +177,83 @@ public class CleverPushDestination implements Destination {
         // rows left without an outcome fail with the stop when the batch ends (AdapterRun)
         results.stopped().ifPresent(stopped -> log.warn("cleverpush batch {} of sync {} stopped: {}",
                 request.batchId(), request.syncId(), stopped.message()));
+    }
+
+    /**
+     * Plans the rows as {@link #sync} would send them, without a vendor call: counts the channel check, the read of
+     * the channel's custom attributes when a sync with {@code precheck} would make it, one look-up per distinct user
+     * id this replica does not know ({@code subscriptionIdKind=user_id}; the shared store is read, the vendor is
+     * not) and one call per row (per tag). Rows are planned {@code upsert} (subscription sync),
+     * {@code unsubscribe}, {@code tag} or {@code untag}; a row the mapping fails or skips gets that outcome. What
+     * only the vendor can tell is not checked and is named in the plan: tags and custom attributes the channel lacks
+     * ({@code unknown_tag}, {@code unknown_attribute}) and user ids without a subscription
+     * ({@code subscription_not_found}). Bodies hold no secret (the API key travels in a header); a body whose native
+     * id would come from a look-up names the user id instead.
+     */
+    @Override
+    public void plan(SyncRequest request, RowResults results, Plan plan) {
+        String channelId = request.connection().value(CHANNEL_ID);
+        SyncOptions options = request.options() == null ? new SyncOptions(Map.of(), null) : request.options();
+        boolean byUserId = USER_ID.equals(options.string(SUBSCRIPTION_ID_KIND, NATIVE));
+        boolean precheck = options.bool(PRECHECK, true);
+        plan.request("GET", path(CleverPushWire.CHANNEL_TAGS_PATH, CleverPushWire.channelVariables(channelId)), null);
+        if (precheck && channelChecks.wouldReadAttributes(request)) {
+            plan.request("GET", path(CleverPushWire.CHANNEL_CONFIG_PATH, CleverPushWire.channelVariables(channelId)),
+                    null);
+        }
+        if (precheck) {
+            plan.notChecked(TAGS.equals(request.objectType()) ? ErrorCode.UNKNOWN_TAG : ErrorCode.UNKNOWN_ATTRIBUTE);
+        }
+        if (byUserId) {
+            plan.notChecked(ErrorCode.SUBSCRIPTION_NOT_FOUND);
+            subscriptionIds.prefetch(channelId, CleverPushCalls.subscriptionIds(request.rows()));
+        }
+        CleverPushCalls calls = new CleverPushCalls(rows, properties.maxTagsPerRow(), request.objectType(),
+                request.mode(), channelId, byUserId, ChannelCatalog.UNKNOWN);
+        java.util.Set<String> lookedUp = new java.util.HashSet<>();
+        for (SyncRow row : request.rows()) {
+            CleverPushRows.Mapped<List<Call>> mapped = calls.plan(row);
+            if (mapped.error() != null) {
+                if (mapped.skip()) {
+                    results.skipped(row.index(), mapped.error());
+                } else {
+                    results.failed(row.index(), mapped.error());
+                }
+                continue;
+            }
+            for (Call call : mapped.value()) {
+                String nativeId = call.sync() ? null : call.subscriptionId();
+                if (call.resolve()) {
+                    nativeId = subscriptionIds.cached(channelId, call.subscriptionId());
+                    if (nativeId == null && lookedUp.add(call.subscriptionId())) {
+                        plan.request("GET", path(CleverPushWire.LOOKUP_PATH,
+                                CleverPushWire.lookupVariables(channelId, call.subscriptionId())), null);
+                    }
+                    if (nativeId == null && !call.sync()) {
+                        nativeId = "(the subscription id of user_id '" + call.subscriptionId() + "')";
+                    }
+                }
+                String id = nativeId;
+                plan.request("POST", path(call.path(), CleverPushWire.channelVariables(channelId)),
+                        () -> call.body().apply(id));
+            }
+            results.planned(row.index(), action(mapped.value().get(0)));
+        }
+    }
+
+    private static RowAction action(Call call) {
+        if (call.sync()) {
+            return RowAction.UPSERT;
+        }
+        if (call.tag() != null) {
+            return CleverPushWire.TAG_REMOVE_PATH.equals(call.path()) ? RowAction.UNTAG : RowAction.TAG;
+        }
+        return RowAction.UNSUBSCRIBE;
+    }
+
+    /** A path template filled as the client fills it (each value encoded in full). */
+    private static String path(String template, Map<String, String> variables) {
+        return UriComponentsBuilder.fromUriString(template).encode().buildAndExpand(variables).toUriString();
     }
 
     /** A call's error (null: it succeeded); {@code wholeRow}: the row's own error, not the call's. */

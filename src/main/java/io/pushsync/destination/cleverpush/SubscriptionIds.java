@@ -85,6 +85,11 @@ final class SubscriptionIds {
         }
     }
 
+    /** The native id this replica keeps for {@code userId}, or null (a batch would look it up). */
+    String cached(String channelId, String userId) {
+        return cache.getIfPresent(key(channelId, userId));
+    }
+
     /** Keeps a found (or just created) subscription's id, here and for the other replicas. */
     void remember(String channelId, String userId, String nativeId) {
         String k = key(channelId, userId);

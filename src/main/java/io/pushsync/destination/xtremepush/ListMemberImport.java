@@ -2,6 +2,8 @@ package io.pushsync.destination.xtremepush;
 
 import io.pushsync.sync.Deadline;
 import io.pushsync.sync.ErrorCode;
+import io.pushsync.sync.Plan;
+import io.pushsync.sync.RowAction;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.RowResults;
 import io.pushsync.sync.SyncRequest;
@@ -40,10 +42,54 @@ final class ListMemberImport {
         this.properties = properties;
     }
 
+    /** The rows placed by mode ({@code create}/{@code delete}, in the order first met), and each mode's room. */
+    private record Placed(Map<String, List<Member>> byMode, Map<String, Long> rooms) {
+    }
+
     void run(SyncRequest request, Deadline deadline, RowResults results) {
         long listId = request.options().longValue(LIST_ID);
         String region = request.connection().value(XtremepushDestination.REGION);
         XtremepushCredentials credentials = XtremepushCredentials.of(request.connection());
+        Placed placed = placeAll(request, credentials, listId, results);
+        for (Map.Entry<String, List<Member>> e : placed.byMode().entrySet()) {
+            String mode = e.getKey();
+            RowIsolation<Member> isolation = new RowIsolation<>(
+                    chunk -> XtremepushReplyClassifier.classify(() -> client.post(region, credentials,
+                            "import_list_" + mode, XtremepushWire.LIST_IMPORT_PATH,
+                            token -> XtremepushWire.listImport(token, listId, mode, chunk),
+                            properties.listTimeout(), deadline)),
+                    Member::index, properties.isolation().maxRequestsPerChunk(), deadline, results);
+            for (List<Member> chunk : chunks(e.getValue(), placed.rooms().get(mode))) {
+                if (!deliver(request, results, isolation, chunk)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * A dry run of {@link #run}: the same placing and chunks, each counted as one request (its body with the app
+     * token redacted), its rows planned {@code add} or {@code remove}. Sends nothing.
+     */
+    void plan(SyncRequest request, RowResults results, Plan plan) {
+        long listId = request.options().longValue(LIST_ID);
+        XtremepushCredentials credentials = XtremepushCredentials.of(request.connection());
+        Secret shown = client.tokenInBody(credentials) == null ? null : XtremepushWire.REDACTED_TOKEN;
+        Placed placed = placeAll(request, credentials, listId, results);
+        for (Map.Entry<String, List<Member>> e : placed.byMode().entrySet()) {
+            String mode = e.getKey();
+            RowAction action = XtremepushWire.LIST_MODE_REMOVE.equals(mode) ? RowAction.REMOVE : RowAction.ADD;
+            for (List<Member> chunk : chunks(e.getValue(), placed.rooms().get(mode))) {
+                chunk.forEach(member -> results.planned(member.index(), action));
+                plan.request("POST", XtremepushWire.LIST_IMPORT_PATH, () -> client.json().readTree(
+                        XtremepushWire.listImport(shown, listId, mode, chunk).toBytes(client.json())));
+            }
+        }
+    }
+
+    /** Places every row's member with the others of its mode, or fails the row. */
+    private Placed placeAll(SyncRequest request, XtremepushCredentials credentials, long listId,
+            RowResults results) {
         Secret bodyToken = client.tokenInBody(credentials);
         long maxBytes = properties.maxChunkBytes().toBytes();
         Map<String, List<Member>> byMode = new LinkedHashMap<>();
@@ -53,34 +99,33 @@ final class ListMemberImport {
                 place(request, row, sizer, byMode, envelopes, bodyToken, listId, maxBytes, results);
             }
         }
-        for (Map.Entry<String, List<Member>> e : byMode.entrySet()) {
-            String mode = e.getKey();
-            List<Member> members = e.getValue();
-            RowIsolation<Member> isolation = new RowIsolation<>(
-                    chunk -> XtremepushReplyClassifier.classify(() -> client.post(region, credentials,
-                            "import_list_" + mode, XtremepushWire.LIST_IMPORT_PATH,
-                            token -> XtremepushWire.listImport(token, listId, mode, chunk),
-                            properties.listTimeout(), deadline)),
-                    Member::index, properties.isolation().maxRequestsPerChunk(), deadline, results);
-            long room = maxBytes - envelopes.get(mode) - client.tokenAllowance(credentials);
-            int from = 0;
-            long bytes = 0;
-            for (int i = 0; i < members.size(); i++) {
-                int size = members.get(i).size();
-                if (i > from && (i - from == properties.listChunkSize() || bytes + 1 + size > room)) {
-                    if (!deliver(request, results, isolation, members.subList(from, i))) {
-                        return;
-                    }
-                    from = i;
-                    bytes = 0;
-                }
-                bytes += (i > from ? 1 : 0) + size;
+        Map<String, Long> rooms = new HashMap<>();
+        envelopes.forEach((mode, envelope) -> rooms.put(mode,
+                maxBytes - envelope - client.tokenAllowance(credentials)));
+        return new Placed(byMode, rooms);
+    }
+
+    /**
+     * The chunks of one mode's members, in order: at most {@code list-chunk-size} members each, their items within
+     * {@code room} bytes.
+     */
+    private List<List<Member>> chunks(List<Member> members, long room) {
+        List<List<Member>> chunks = new ArrayList<>();
+        int from = 0;
+        long bytes = 0;
+        for (int i = 0; i < members.size(); i++) {
+            int size = members.get(i).size();
+            if (i > from && (i - from == properties.listChunkSize() || bytes + 1 + size > room)) {
+                chunks.add(members.subList(from, i));
+                from = i;
+                bytes = 0;
             }
-            if (from < members.size()
-                    && !deliver(request, results, isolation, members.subList(from, members.size()))) {
-                return;
-            }
+            bytes += (i > from ? 1 : 0) + size;
         }
+        if (from < members.size()) {
+            chunks.add(members.subList(from, members.size()));
+        }
+        return chunks;
     }
 
     /**

@@ -2,6 +2,8 @@ package io.pushsync.destination.xtremepush;
 
 import io.pushsync.sync.Deadline;
 import io.pushsync.sync.LogContext;
+import io.pushsync.sync.Plan;
+import io.pushsync.sync.RowAction;
 import io.pushsync.sync.RowResults;
 import io.pushsync.sync.Secret;
 import io.pushsync.sync.SyncRequest;
@@ -18,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,34 +133,11 @@ final class ProfileImport {
         XtremepushCredentials credentials = XtremepushCredentials.of(request.connection());
         ChunkPipeline pipeline = lanes.pipeline(credentials.account(), deadline, results,
                 requests -> progress(request, results, requests));
-        Map<Set<String>, Group> groups = new LinkedHashMap<>();
-        Map<List<String>, Placement> placements = new HashMap<>();
-        List<SyncRow> rows = request.rows();
         Throwable failure = null;
-        try (Dispatcher dispatcher = new Dispatcher(pipeline);
-                XtremepushWire.Sizer sizer = new XtremepushWire.Sizer(client.json())) {
-            Placing placing = new Placing(dispatcher, group -> delivery(group, region, credentials, deadline, results),
-                    credentials, results);
-            try (NormalisedBlocks blocks = new NormalisedBlocks(rows, normaliser, NORMALISED_BLOCK)) {
-                for (int b = 0; b < blocks.count(); b++) {
-                    ProfileNormaliser.Normalised[] block = blocks.take(b);
-                    for (int i = 0; i < block.length; i++) {
-                        ProfileNormaliser.Normalised n = block[i];
-                        int index = rows.get(blocks.first(b) + i).index();
-                        if (n.error() == null) {
-                            Placement placement = placements.computeIfAbsent(Arrays.asList(n.columns()),
-                                    columns -> Placement.of(columns, groups));
-                            placing.place(placement.group(),
-                                    placement.row(index, n.values(), sizer.row(n.values())));
-                        } else {
-                            results.failed(index, n.error());
-                        }
-                    }
-                }
-            }
-            for (Group group : groups.values()) {
-                placing.flush(group);
-            }
+        try (Dispatcher dispatcher = new Dispatcher(pipeline)) {
+            placeAll(request, results, new Placing((group, chunk, identifiers) -> dispatcher.submit(
+                    delivery(group, region, credentials, deadline, results), chunk, identifiers),
+                    credentials, results));
         } catch (RuntimeException | Error e) {
             failure = e; // chunks already on their way finish first
         }
@@ -170,6 +148,53 @@ final class ProfileImport {
         if (failure != null) {
             throw (RuntimeException) failure;
         }
+    }
+
+    /**
+     * A dry run of {@link #run}: the same normalising, grouping and chunks, each chunk counted as one request (its
+     * body with the app token redacted) and its rows planned {@code upsert}. Sends nothing.
+     */
+    void plan(SyncRequest request, RowResults results, Plan plan) {
+        XtremepushCredentials credentials = XtremepushCredentials.of(request.connection());
+        Secret shown = client.tokenInBody(credentials) == null ? null : XtremepushWire.REDACTED_TOKEN;
+        placeAll(request, results, new Placing((group, chunk, identifiers) -> {
+            chunk.forEach(row -> results.planned(row.index(), RowAction.UPSERT));
+            plan.request("POST", XtremepushWire.PROFILE_IMPORT_PATH, () -> client.json().readTree(
+                    XtremepushWire.profileImport(shown, group.columns, chunk).toBytes(client.json())));
+        }, credentials, results));
+    }
+
+    /** Normalises and places every row, then hands over the groups' last chunks ({@link #run}). */
+    private void placeAll(SyncRequest request, RowResults results, Placing placing) {
+        Map<Set<String>, Group> groups = new LinkedHashMap<>();
+        Map<List<String>, Placement> placements = new HashMap<>();
+        List<SyncRow> rows = request.rows();
+        try (XtremepushWire.Sizer sizer = new XtremepushWire.Sizer(client.json());
+                NormalisedBlocks blocks = new NormalisedBlocks(rows, normaliser, NORMALISED_BLOCK)) {
+            for (int b = 0; b < blocks.count(); b++) {
+                ProfileNormaliser.Normalised[] block = blocks.take(b);
+                for (int i = 0; i < block.length; i++) {
+                    ProfileNormaliser.Normalised n = block[i];
+                    int index = rows.get(blocks.first(b) + i).index();
+                    if (n.error() == null) {
+                        Placement placement = placements.computeIfAbsent(Arrays.asList(n.columns()),
+                                columns -> Placement.of(columns, groups));
+                        placing.place(placement.group(), placement.row(index, n.values(), sizer.row(n.values())));
+                    } else {
+                        results.failed(index, n.error());
+                    }
+                }
+            }
+        }
+        for (Group group : groups.values()) {
+            placing.flush(group);
+        }
+    }
+
+    /** Where {@link Placing} hands each full chunk of a group, with the chunk's profile identifiers. */
+    @FunctionalInterface
+    private interface ChunkSink {
+        void accept(Group group, List<ProfileRow> chunk, List<String> identifiers);
     }
 
     private RowIsolation<ProfileRow> delivery(Group group, String region, XtremepushCredentials credentials,
@@ -197,8 +222,7 @@ final class ProfileImport {
      * the next one. A row that would make a larger body on its own is not placed: it fails {@code invalid_field}.
      */
     private final class Placing {
-        private final Dispatcher dispatcher;
-        private final Function<Group, RowIsolation<ProfileRow>> deliveries;
+        private final ChunkSink sink;
         /** Identifier -> the group whose gathered rows hold it. */
         private final Map<String, Group> gathered = new HashMap<>();
         private final Secret token;
@@ -206,10 +230,8 @@ final class ProfileImport {
         private final long maxBytes;
         private final RowResults results;
 
-        Placing(Dispatcher dispatcher, Function<Group, RowIsolation<ProfileRow>> deliveries,
-                XtremepushCredentials credentials, RowResults results) {
-            this.dispatcher = dispatcher;
-            this.deliveries = deliveries;
+        Placing(ChunkSink sink, XtremepushCredentials credentials, RowResults results) {
+            this.sink = sink;
             this.token = client.tokenInBody(credentials);
             this.tokenAllowance = client.tokenAllowance(credentials);
             this.maxBytes = properties.maxChunkBytes().toBytes();
@@ -254,7 +276,7 @@ final class ProfileImport {
             for (String id : identifiers) {
                 gathered.remove(id, group);
             }
-            dispatcher.submit(deliveries.apply(group), chunk, identifiers);
+            sink.accept(group, chunk, identifiers);
         }
     }
 

@@ -8,6 +8,7 @@ import io.pushsync.sync.Deadline;
 import io.pushsync.sync.Destination;
 import io.pushsync.sync.ErrorCode;
 import io.pushsync.sync.Pace;
+import io.pushsync.sync.Plan;
 import io.pushsync.sync.RowResults;
 import io.pushsync.sync.SyncRequest;
 import io.pushsync.sync.catalog.ConnectionField;
@@ -133,6 +134,20 @@ public class XtremepushDestination implements Destination {
             profiles.run(request, deadline, results);
         } else {
             lists.run(request, deadline, results);
+        }
+    }
+
+    /**
+     * Plans the rows as {@link #sync} would send them: profiles {@code upsert} in the same chunks, list members
+     * {@code add} or {@code remove} in the same chunks, one request per chunk (an OAuth access-token request is not
+     * counted). Bodies carry {@code "apptoken": "****"}.
+     */
+    @Override
+    public void plan(SyncRequest request, RowResults results, Plan plan) {
+        if (USER_PROFILES.equals(request.objectType())) {
+            profiles.plan(request, results, plan);
+        } else {
+            lists.plan(request, results, plan);
         }
     }
 }

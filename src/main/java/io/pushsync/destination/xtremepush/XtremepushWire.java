@@ -20,6 +20,8 @@ final class XtremepushWire {
     static final String PROFILE_LIST_PATH = "/api/external/list/profile";
     /** The app token travels in the JSON body under this name, never in a header. */
     static final String TOKEN_FIELD = "apptoken";
+    /** What a dry run's bodies carry instead of the app token. */
+    static final Secret REDACTED_TOKEN = Secret.of("****");
 
     // OAuth 2.0 (docs.xtremepush.com, "OAuth 2.0": POST /api/oauth/token, POST only, grant types client_credentials
     // and jwt-bearer). Defaults of pushsync.xtremepush.oauth.*; everything but the path and grant is UNCONFIRMED.

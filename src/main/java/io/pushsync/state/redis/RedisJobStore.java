@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code <prefix>job:{<jobId>}:ids} and {@code ...:results}: hashes of segment index to
  *       {@link JobSegments} bytes (gzip JSON), a thousand fields for a million rows;</li>
  *   <li>{@code <prefix>jobclaim:<sha256(syncId, batchId)>}: {@code <jobId>\n<fingerprint>}, the idempotency
- *       claim.</li>
+ *       claim; a dry-run job's claim is {@code <prefix>jobclaim:dry-run:<jobId>}, which no delivery looks at.</li>
  * </ul>
  *
  * Everything is written with the job's {@code ttl}; {@link #finish} sets it all to {@code retention}. Each operation
@@ -124,7 +124,9 @@ public class RedisJobStore implements JobStore {
      */
     @Override
     public Submission create(JobSpec spec, JobProgress progress, Iterator<List<String>> rowIds, Duration ttl) {
-        String claimKey = claimKey(spec.syncId(), spec.batchId());
+        // a dry run claims a key of its own, which no delivery of its (syncId, batchId) looks at
+        String claimKey = spec.dryRun() ? prefix + "jobclaim:dry-run:" + spec.jobId()
+                : claimKey(spec.syncId(), spec.batchId());
         byte[] jobPrefix = RedisKeys.utf8(prefix + "job:{");
         byte[] held = RedisKeys.call("read a job claim", () -> redis.execute(HELD, List.of(claimKey), jobPrefix));
         if (held != null) {

@@ -36,9 +36,13 @@ import io.pushsync.sync.snapshots.ReplaceRequests;
 import io.pushsync.sync.snapshots.ReplaceRun;
 import io.pushsync.sync.snapshots.Replacements;
 import io.pushsync.sync.snapshots.SnapshotBusyException;
+import io.pushsync.sync.plans.DryRuns;
+import io.pushsync.sync.Plan;
+import io.pushsync.sync.RowStatus;
 
 /**
- * Runs one batch: validation, idempotent replay, the adapter under a deadline, one result per row.
+ * Runs one batch: validation, idempotent replay, the adapter under a deadline, one result per row. A dry run
+ * ({@code "dryRun": true}) is validated the same way, then planned ({@link DryRuns}) without the ledger or a vendor.
  *
  * <p>A {@code (syncId, batchId)} names one delivery whichever endpoint receives it: after claiming the ids in the
  * ledger, a batch looks for a job holding them ({@link JobStore#jobIdFor}) and, if there is one, frees its claim and
@@ -91,6 +95,15 @@ public class BatchService {
         PreparedBatch batch = validator.prepare(destination.descriptor(), body, properties.maxRows(),
                 "pushsync.batch.max-rows");
         SyncRequest request = batch.request();
+        if (batch.dryRun()) {
+            // nothing is sent: no claim, no record, never a replay; the real batch may follow with the same ids
+            try (MDC.MDCCloseable a = MDC.putCloseable("syncId", request.syncId());
+                    MDC.MDCCloseable b = MDC.putCloseable("batchId", request.batchId());
+                    MDC.MDCCloseable c = MDC.putCloseable("destination", request.destination())) {
+                return new Execution(Replacements.isReplace(request) ? dryRunReplace(destination, batch)
+                        : DryRuns.batch(destination, batch, properties.dryRunMaxBodies()), false);
+            }
+        }
         String fingerprint = fingerprints.of(type, body);
         IdempotencyLedger.Claim claim = ledger.begin(request.syncId(), request.batchId(), fingerprint);
         if (claim instanceof IdempotencyLedger.Replay replay) {
@@ -236,6 +249,56 @@ public class BatchService {
         long started = System.nanoTime();
         String label = "batch " + request.batchId() + " of sync " + request.syncId();
         try (ReplaceRun replace = replacements.open(destination, batch)) {
+            ReplaceBatch rows = ReplaceBatch.of(batch, replace);
+            Deadline deadline = Deadline.after(properties.deadline(), clock);
+            boolean clean = AdapterRun.sync(destination, rows.send(), deadline, rows.results(), "batch", label);
+            try {
+                replace.record(rows.results());
+            } catch (RuntimeException e) {
+                // the vendor has the changes; the next run sends the ones the snapshot misses again (harmless)
+                clean = false;
+                log.error("{}: the vendor's answers could not be stored in the snapshot ({}); the next replace of "
+                        + "the target sends these changes again", label, describe(e));
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            BatchResponse.Summary summary = BatchResponse.Summary.of(rows.rowResults())
+                    .withRemoved(replace.removedConfirmed());
+            metrics.recordBatch(request.destination(), request.objectType(), summary, took);
+            log.info("replace {} to {} {}: {}, snapshot {}", label, request.destination(), request.objectType(),
+                    summary, replace.created() ? "created" : "updated");
+            return new Run(rows.response(summary, null, replace, took), clean);
+        }
+    }
+
+    /**
+     * A dry run of a replace batch: compares with the target's snapshot as it is (without holding the target) and
+     * plans the additions and removals; the snapshot is not changed. {@code summary.removed} counts the planned
+     * removals.
+     */
+    private BatchResponse dryRunReplace(Destination destination, PreparedBatch batch) {
+        SyncRequest request = batch.request();
+        long started = System.nanoTime();
+        try (ReplaceRun replace = replacements.preview(destination, batch)) {
+            ReplaceBatch rows = ReplaceBatch.of(batch, replace);
+            Plan plan = new Plan(properties.dryRunMaxBodies());
+            DryRuns.plan(destination, rows.send(), rows.results(), plan, "dry run of replace batch "
+                    + request.batchId() + " of sync " + request.syncId());
+            int removals = (int) rows.removed().stream().filter(r -> r.status() == RowStatus.PLANNED).count();
+            BatchResponse.Summary summary = BatchResponse.Summary.of(rows.rowResults(), true).withRemoved(removals);
+            log.info("dry run of replace batch {} of sync {}: {}, {} vendor requests planned", request.batchId(),
+                    request.syncId(), summary, plan.requests());
+            return rows.response(summary, plan.report(), replace, Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    /**
+     * The rows of a replace batch for the adapter: the additions of new members (the other rows are answered
+     * {@code unchanged} here), then a removal for each member gone, whose results follow the rows' ones.
+     */
+    private record ReplaceBatch(SyncRequest request, int received, RowResults results, SyncRequest send) {
+
+        static ReplaceBatch of(PreparedBatch batch, ReplaceRun replace) {
+            SyncRequest request = batch.request();
             int received = batch.ids().size();
             List<String> ids = new ArrayList<>(received + replace.removals());
             ids.addAll(batch.ids());
@@ -246,30 +309,24 @@ public class BatchService {
             batch.rowFailures().forEach(results::failed);
             List<SyncRow> rows = replace.additions(request.rows(), results);
             rows.addAll(replace.removalRows(0, replace.removals(), received));
-            SyncRequest send = ReplaceRequests.mirror(request, rows);
-            Deadline deadline = Deadline.after(properties.deadline(), clock);
-            boolean clean = AdapterRun.sync(destination, send, deadline, results, "batch", label);
-            try {
-                replace.record(results);
-            } catch (RuntimeException e) {
-                // the vendor has the changes; the next run sends the ones the snapshot misses again (harmless)
-                clean = false;
-                log.error("{}: the vendor's answers could not be stored in the snapshot ({}); the next replace of "
-                        + "the target sends these changes again", label, describe(e));
-            }
+            return new ReplaceBatch(request, received, results, ReplaceRequests.mirror(request, rows));
+        }
+
+        /** The results of the request's rows, in input order. */
+        List<RowResult> rowResults() {
+            return List.copyOf(results.snapshot().subList(0, received));
+        }
+
+        List<BatchResponse.RemovedMember> removed() {
             List<RowResult> all = results.snapshot();
-            List<RowResult> list = all.subList(0, received);
-            List<BatchResponse.RemovedMember> removed = all.subList(received, all.size()).stream()
-                    .map(BatchResponse.RemovedMember::of).toList();
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            BatchResponse.Summary summary = BatchResponse.Summary.of(list).withRemoved(replace.removedConfirmed());
-            metrics.recordBatch(request.destination(), request.objectType(), summary, took);
-            log.info("replace {} to {} {}: {}, snapshot {}", label, request.destination(), request.objectType(),
-                    summary, replace.created() ? "created" : "updated");
-            return new Run(new BatchResponse(request.syncId(), request.batchId(), request.destination(),
-                    request.objectType(), request.mode(), summary,
+            return all.subList(received, all.size()).stream().map(BatchResponse.RemovedMember::of).toList();
+        }
+
+        BatchResponse response(BatchResponse.Summary summary, Plan.Report plan, ReplaceRun replace, Duration took) {
+            return new BatchResponse(request.syncId(), request.batchId(), request.destination(),
+                    request.objectType(), request.mode(), summary, plan,
                     replace.created() ? BatchResponse.SNAPSHOT_CREATED : BatchResponse.SNAPSHOT_UPDATED,
-                    List.copyOf(list), removed, took.toMillis()), clean);
+                    rowResults(), removed(), took.toMillis());
         }
     }
 }

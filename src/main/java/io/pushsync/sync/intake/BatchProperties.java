@@ -15,6 +15,8 @@ import org.springframework.util.unit.DataSize;
  *     value fails its row with {@code invalid_field}
  * @param maxBodySize size of a request body; a larger one is answered 413 before it is parsed
  * @param maxNestingDepth nesting of arrays and objects in a request body; deeper is a 400 while parsing
+ * @param dryRunMaxBodies a dry run's answer lists the vendor requests' bodies ({@code plan.bodies}) when the real
+ *     run would make at most this many requests (0: never)
  */
 @ConfigurationProperties("pushsync.batch")
 public record BatchProperties(
@@ -23,5 +25,6 @@ public record BatchProperties(
         @DefaultValue("200") int maxFieldsPerRow,
         @DefaultValue("64KB") DataSize maxStringLength,
         @DefaultValue("100MB") DataSize maxBodySize,
-        @DefaultValue("64") int maxNestingDepth) {
+        @DefaultValue("64") int maxNestingDepth,
+        @DefaultValue("20") int dryRunMaxBodies) {
 }

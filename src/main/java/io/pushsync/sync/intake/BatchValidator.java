@@ -29,9 +29,11 @@ public class BatchValidator {
 
     private final HeadChecks heads;
     private final RowChecks rowChecks;
+    private final BatchProperties limits;
 
     @Autowired
     public BatchValidator(BatchProperties limits, NamedConnections named) {
+        this.limits = limits;
         this.heads = new HeadChecks(named);
         this.rowChecks = new RowChecks(limits);
     }
@@ -39,6 +41,11 @@ public class BatchValidator {
     /** A validator that knows no named connections. */
     public BatchValidator(BatchProperties limits) {
         this(limits, NamedConnections.none());
+    }
+
+    /** The limits this validator checks against ({@code pushsync.batch.*}). */
+    public BatchProperties limits() {
+        return limits;
     }
 
     /** A body read by {@link BatchBodyReader}, with another row limit (jobs have their own). */
@@ -124,7 +131,7 @@ public class BatchValidator {
                 rowFailures.put(row.index(), problem);
             }
         }
-        return new PreparedBatch(head.request(valid), ids, rowFailures);
+        return new PreparedBatch(head.request(valid), ids, rowFailures, head.dryRun());
     }
 
     /** Validates the body naming a replace target: a request of mode replace without rows. */

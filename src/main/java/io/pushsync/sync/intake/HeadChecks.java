@@ -27,9 +27,11 @@ import tools.jackson.databind.node.ObjectNode;
 final class HeadChecks {
 
     static final String NULLS_OPTION = "nulls";
+    static final String DRY_RUN = "dryRun";
     private static final int MAX_ID_LENGTH = 200;
     private static final Set<String> TOP_LEVEL =
-            Set.of("syncId", "batchId", "connection", "connectionRef", "objectType", "mode", "options", "rows");
+            Set.of("syncId", "batchId", "connection", "connectionRef", "objectType", "mode", "options", "rows",
+                    DRY_RUN);
 
     private final NamedConnections named;
 
@@ -58,6 +60,7 @@ final class HeadChecks {
         if (options != null) {
             replaceTarget(objectType, mode, options, v);
         }
+        boolean dryRun = dryRun(head.get(DRY_RUN), v);
         if (body.rows() == null) {
             v.add("/rows", "'rows' is required and must be an array of rows");
             throw v.exception();
@@ -66,7 +69,19 @@ final class HeadChecks {
             throw new BatchTooLargeException(body.rowCount(), maxRows, maxRowsKey);
         }
         return new RequestHead(destination.type(), syncId, batchId, connection, objectType, mode, options,
-                body.rowCount());
+                body.rowCount(), dryRun);
+    }
+
+    /** {@code dryRun}: absent, null or false for a real run, true for a dry run; anything else is a 400. */
+    private static boolean dryRun(JsonNode n, Violations v) {
+        if (n == null || n.isNull()) {
+            return false;
+        }
+        if (!n.isBoolean()) {
+            v.add("/" + DRY_RUN, "'" + DRY_RUN + "' must be true or false");
+            return false;
+        }
+        return n.booleanValue();
     }
 
     /**

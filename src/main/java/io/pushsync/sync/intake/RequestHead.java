@@ -13,6 +13,7 @@ import io.pushsync.sync.SyncRow;
  *
  * @param destination the destination type
  * @param rowCount how many rows the request has
+ * @param dryRun {@code "dryRun": true}: plan the rows, send nothing
  */
 public record RequestHead(
         String destination,
@@ -22,7 +23,8 @@ public record RequestHead(
         ObjectTypeDescriptor objectType,
         String mode,
         SyncOptions options,
-        int rowCount) {
+        int rowCount,
+        boolean dryRun) {
 
     /** The request for the adapter with these rows. */
     public SyncRequest request(List<SyncRow> rows) {

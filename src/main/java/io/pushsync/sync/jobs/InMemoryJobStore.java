@@ -75,7 +75,9 @@ public class InMemoryJobStore implements JobStore {
                 return held;
             }
             jobs.put(spec.jobId(), new Entry(spec, progress, ids, clock.instant().plus(ttl)));
-            claims.put(new Key(spec.syncId(), spec.batchId()), spec.jobId());
+            if (!spec.dryRun()) { // a dry run holds no claim: a real delivery of its ids may follow
+                claims.put(new Key(spec.syncId(), spec.batchId()), spec.jobId());
+            }
             return new Created();
         }
     }
@@ -83,6 +85,9 @@ public class InMemoryJobStore implements JobStore {
     /** The answer when a live job holds the spec's {@code (syncId, batchId)}, else null. */
     private synchronized Submission heldClaim(JobSpec spec) {
         purgeExpired();
+        if (spec.dryRun()) {
+            return null;
+        }
         String existing = claims.get(new Key(spec.syncId(), spec.batchId()));
         Entry other = existing == null ? null : jobs.get(existing);
         if (other == null) {

@@ -1,5 +1,7 @@
 package io.pushsync.sync.jobs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.pushsync.sync.Plan;
 import io.pushsync.sync.RowStatus;
 import java.time.Instant;
 
@@ -8,8 +10,10 @@ import java.time.Instant;
  * {@code heartbeatAt} is the last time the owner wrote: a live job whose heartbeat is older than
  * {@code pushsync.jobs.heartbeat-timeout} is shown as interrupted.
  *
- * @param done rows with a final outcome; the four counts add up to it
+ * @param done rows with a final outcome; the five counts add up to it
  * @param message why a job ended the way it did (cancelled, interrupted), or null
+ * @param planned a dry run's planned rows (0 for a job that sends)
+ * @param plan a dry run's plan so far (null for a job that sends)
  * @param snapshot replace jobs: {@code created} or {@code updated} once the audience was compared; else null
  * @param removals replace jobs: members of the snapshot the audience no longer has (each gets a removal)
  * @param removed replace jobs: removals the vendor took so far
@@ -25,35 +29,45 @@ public record JobProgress(
         Instant finishedAt,
         Instant heartbeatAt,
         String message,
-        String snapshot,
-        Integer removals,
-        Integer removed) {
+        int planned,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Plan.Report plan,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String snapshot,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer removals,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer removed) {
 
+    /** The progress of a job that sends (no plan). */
     public JobProgress(JobState state, int done, int succeeded, int accepted, int failed, int skipped,
             Instant startedAt, Instant finishedAt, Instant heartbeatAt, String message) {
-        this(state, done, succeeded, accepted, failed, skipped, startedAt, finishedAt, heartbeatAt, message, null,
-                null, null);
+        this(state, done, succeeded, accepted, failed, skipped, startedAt, finishedAt, heartbeatAt, message, 0, null,
+                null, null, null);
     }
 
     /** This progress with where a replace job stands with its snapshot. */
     JobProgress withReplace(String snapshot, Integer removals, Integer removed) {
         return new JobProgress(state, done, succeeded, accepted, failed, skipped, startedAt, finishedAt,
-                heartbeatAt, message, snapshot, removals, removed);
+                heartbeatAt, message, planned, plan, snapshot, removals, removed);
     }
 
     public static JobProgress queued(Instant now) {
         return new JobProgress(JobState.QUEUED, 0, 0, 0, 0, 0, null, null, now, null);
     }
 
-    /** Where a job stands by the number of rows done in each {@link RowStatus} (indexed by ordinal). */
+    /** As {@link #of(JobState, int[], Instant, Instant, Instant, String, Plan.Report)} with no plan. */
     static JobProgress of(JobState state, int[] byStatus, Instant startedAt, Instant finishedAt,
             Instant heartbeatAt, String message) {
+        return of(state, byStatus, startedAt, finishedAt, heartbeatAt, message, null);
+    }
+
+    /** Where a job stands by the number of rows done in each {@link RowStatus} (indexed by ordinal). */
+    static JobProgress of(JobState state, int[] byStatus, Instant startedAt, Instant finishedAt,
+            Instant heartbeatAt, String message, Plan.Report plan) {
         int done = 0;
         for (int n : byStatus) {
             done += n;
         }
         return new JobProgress(state, done, byStatus[RowStatus.SUCCEEDED.ordinal()],
                 byStatus[RowStatus.ACCEPTED.ordinal()], byStatus[RowStatus.FAILED.ordinal()],
-                byStatus[RowStatus.SKIPPED.ordinal()], startedAt, finishedAt, heartbeatAt, message);
+                byStatus[RowStatus.SKIPPED.ordinal()], startedAt, finishedAt, heartbeatAt, message,
+                byStatus[RowStatus.PLANNED.ordinal()], plan, null, null, null);
     }
 }

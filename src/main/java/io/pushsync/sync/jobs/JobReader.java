@@ -128,7 +128,7 @@ final class JobReader {
         }
         JobProgress end = JobProgress.of(JobState.INTERRUPTED, counts, last.startedAt(), clock.instant(),
                 last.heartbeatAt(), why + "; " + interrupted + " rows without a confirmed outcome failed "
-                        + "'interrupted' and can be retried");
+                        + "'interrupted' and can be retried", last.plan());
         store.finish(spec.jobId(), end, properties.retention());
         log.warn("job {} finished as interrupted: {}", spec.jobId(), why);
         return new StoredJob(spec, end, job.cancelRequestedAt());

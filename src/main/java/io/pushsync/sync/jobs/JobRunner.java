@@ -26,6 +26,7 @@ import io.pushsync.sync.snapshots.ReplaceRun;
 import io.pushsync.sync.snapshots.Replacements;
 import io.pushsync.sync.snapshots.SnapshotBusyException;
 import java.util.ArrayList;
+import io.pushsync.sync.plans.DryRuns;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +38,8 @@ import org.slf4j.MDC;
 /**
  * Runs the jobs of this replica: reads a job's rows from its spooled body a window ({@code window-rows}) at a time,
  * sends each window as one request through the adapter ({@link AdapterRun}, as a {@code /v1} batch), stores the
- * window's results as segments and drops them, and writes the job's progress and its end. Every store call goes
+ * window's results as segments and drops them, and writes the job's progress and its end. A dry-run job plans each
+ * window instead ({@link DryRuns}), into one plan for the whole job. Every store call goes
  * through {@link JobStateWrites}, which rides out a short stall of the store.
  */
 final class JobRunner {
@@ -68,7 +70,8 @@ final class JobRunner {
 
     /** A job of this replica whose {@link LocalJob#task task} runs it here. */
     LocalJob job(JobSpec spec, Destination destination, RequestHead head, SpooledBody body) {
-        return new LocalJob(spec, destination, head, body, properties.deadline(), clock, this::run);
+        return new LocalJob(spec, destination, head, body, properties.deadline(), clock, this::run,
+                validator.limits().dryRunMaxBodies());
     }
 
     /** Stores every segment of the job's window whose rows all have an outcome and writes its progress. */
@@ -93,7 +96,7 @@ final class JobRunner {
             }
             runWindows(job);
             JobProgress end = finish(job);
-            if (go) {
+            if (go && !spec.dryRun()) { // a dry run delivers no rows: not counted
                 metrics.recordBatch(spec.destination(), spec.objectType(), new BatchResponse.Summary(spec.total(),
                         end.succeeded(), end.accepted(), end.failed(), end.skipped()),
                         Duration.ofNanos(System.nanoTime() - started));
@@ -142,7 +145,13 @@ final class JobRunner {
                 job.open(new Window(from, results, new boolean[(count + spec.segmentSize() - 1)
                         / spec.segmentSize()]));
                 RowError skip = skip(job);
-                if (skip == null) {
+                if (skip == null && job.plan != null) {
+                    SyncRequest request = replace == null ? batch.request()
+                            : ReplaceRequests.mirror(batch.request(), replace.additions(batch.request().rows(),
+                                    results));
+                    DryRuns.plan(job.destination, request, results, job.plan, "dry run of job "
+                            + spec.jobId() + " (rows " + from + " to " + (from + count - 1) + ")");
+                } else if (skip == null) {
                     SyncRequest request = replace == null ? batch.request()
                             : ReplaceRequests.mirror(batch.request(), replace.additions(batch.request().rows(),
                                     results));
@@ -215,7 +224,7 @@ final class JobRunner {
         boolean waited = false;
         while (true) {
             try {
-                ReplaceRun run = replacements.open(job.destination, head, hashes, count);
+                ReplaceRun run = replacements.open(job.destination, head, hashes, count, job.plan != null);
                 job.snapshot = run.created() ? BatchResponse.SNAPSHOT_CREATED : BatchResponse.SNAPSHOT_UPDATED;
                 job.removals = run.removals();
                 return run;
@@ -252,10 +261,16 @@ final class JobRunner {
             }
             RowResults results = new RowResults(members);
             RowError skip = skip(job);
+            String what = "removals " + from + " to " + (from + count - 1);
             if (skip == null) {
                 SyncRequest request = ReplaceRequests.mirror(job.head.request(List.of()),
                         replace.removalRows(from, from + count, 0));
-                send(job, request, results, "removals " + from + " to " + (from + count - 1), 0, replace);
+                if (job.plan != null) {
+                    DryRuns.plan(job.destination, request, results, job.plan, "dry run of job " + job.spec.jobId()
+                            + " (" + what + ")");
+                } else {
+                    send(job, request, results, what, 0, replace);
+                }
             }
             results.failUnset(skip != null ? skip : job.deadline.isExpired() ? job.deadline.expiredError()
                     : RowError.of(ErrorCode.DESTINATION_UNAVAILABLE, "no outcome was recorded for this removal"));
@@ -267,7 +282,8 @@ final class JobRunner {
             }
             synchronized (job) {
                 job.removalsDone += count;
-                job.removedConfirmed = replace.removedConfirmed();
+                job.removedConfirmed = job.plan != null ? job.removedConfirmed + results.count(RowStatus.PLANNED)
+                        : replace.removedConfirmed();
             }
         }
     }
@@ -313,15 +329,15 @@ final class JobRunner {
                         + "the next replace of the target sends some of these changes again";
             }
             JobProgress end = job.withReplace(JobProgress.of(state, job.counts, job.startedAt == null ? now
-                    : job.startedAt, now, now, message));
+                    : job.startedAt, now, now, message, job.planReport()));
             job.finished = true;
             job.end = end;
             job.body.delete();
             writes.run(job.spec.jobId(), () -> store.finish(job.spec.jobId(), end, properties.retention()));
-            log.info("job {} {}: batch {} of sync {} to {} {}: {} succeeded, {} accepted, {} failed, {} skipped",
-                    job.spec.jobId(), state.wireName(), job.spec.batchId(), job.spec.syncId(),
-                    job.spec.destination(), job.spec.objectType(), end.succeeded(), end.accepted(), end.failed(),
-                    end.skipped());
+            log.info("job {} {}: {}batch {} of sync {} to {} {}: {} succeeded, {} accepted, {} failed, {} skipped, "
+                    + "{} planned", job.spec.jobId(), state.wireName(), job.spec.dryRun() ? "dry run of " : "",
+                    job.spec.batchId(), job.spec.syncId(), job.spec.destination(), job.spec.objectType(),
+                    end.succeeded(), end.accepted(), end.failed(), end.skipped(), end.planned());
             return end;
         }
     }

@@ -146,14 +146,16 @@ public class JobService implements SmartLifecycle {
             Instant now = clock.instant();
             JobSpec spec = new JobSpec(UUID.randomUUID().toString(), head.syncId(), head.batchId(), type,
                     head.objectType().name(), head.mode(), fingerprints.of(type, body.body()), head.rowCount(),
-                    properties.segmentSize(), now, replica);
-            refuseIfABatchHoldsTheIds(spec);
+                    properties.segmentSize(), now, replica, head.dryRun());
+            if (!spec.dryRun()) { // a dry run sends nothing: it neither needs nor holds the ids
+                refuseIfABatchHoldsTheIds(spec);
+            }
             JobStore.Submission submission;
             try (SpooledIds ids = new SpooledIds(body, spec)) {
                 submission = store.create(spec, JobProgress.queued(now), ids,
                         properties.deadline().plus(properties.retention()).plus(properties.heartbeatTimeout()));
             }
-            if (!(submission instanceof JobStore.Mismatch)) {
+            if (!(submission instanceof JobStore.Mismatch) && !spec.dryRun()) {
                 checkAgainAfterCreating(spec, submission instanceof JobStore.Created);
             }
             if (submission instanceof JobStore.Existing existing) {

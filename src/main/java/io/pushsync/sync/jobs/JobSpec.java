@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param total rows in the job
  * @param segmentSize rows per stored segment of ids and results (readers on any replica page by it)
  * @param owner the replica that runs the job
+ * @param dryRun a dry run: planned, never sent; it holds no claim on its {@code (syncId, batchId)}
  */
 public record JobSpec(
         String jobId,
@@ -22,7 +23,8 @@ public record JobSpec(
         int total,
         int segmentSize,
         Instant createdAt,
-        String owner) {
+        String owner,
+        boolean dryRun) {
 
     public int segments() {
         return (total + segmentSize - 1) / segmentSize;

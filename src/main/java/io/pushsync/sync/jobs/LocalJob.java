@@ -3,6 +3,7 @@ package io.pushsync.sync.jobs;
 import io.pushsync.sync.Deadline;
 import io.pushsync.sync.Destination;
 import io.pushsync.sync.ErrorCode;
+import io.pushsync.sync.Plan;
 import io.pushsync.sync.intake.RequestHead;
 import io.pushsync.sync.RowError;
 import io.pushsync.sync.RowResults;
@@ -29,6 +30,8 @@ final class LocalJob {
     final RequestHead head;
     final SpooledBody body;
     final Runnable task;
+    /** A dry run's plan, over all its windows; null for a job that sends. */
+    final Plan plan;
     private final Duration budget;
     private final Clock clock;
     /** Rows of the windows done, by status ordinal. */
@@ -58,8 +61,9 @@ final class LocalJob {
 
     /** {@code run} runs the job on an executor's thread ({@link #task}); {@code budget} is its deadline. */
     LocalJob(JobSpec spec, Destination destination, RequestHead head, SpooledBody body, Duration budget,
-            Clock clock, Consumer<LocalJob> run) {
+            Clock clock, Consumer<LocalJob> run, int maxPlanBodies) {
         this.spec = spec;
+        this.plan = spec.dryRun() ? new Plan(maxPlanBodies) : null;
         this.destination = destination;
         this.head = head;
         this.body = body;
@@ -109,7 +113,12 @@ final class LocalJob {
                 live[status.ordinal()] += window.results().count(status);
             }
         }
-        return withReplace(JobProgress.of(JobState.RUNNING, live, startedAt, null, now, null));
+        return withReplace(JobProgress.of(JobState.RUNNING, live, startedAt, null, now, null, planReport()));
+    }
+
+    /** The dry run's plan so far; null for a job that sends. */
+    Plan.Report planReport() {
+        return plan == null ? null : plan.report();
     }
 
     /** The progress with the replace job's snapshot and removals, when it is one and has compared. */

@@ -35,6 +35,8 @@ public final class ReplaceRun implements AutoCloseable {
     private final Function<JsonNode, String> members;
     private final SnapshotStore.Lease lease;
     private final AudienceDiff diff;
+    /** A dry run's: holds no lease, never writes the snapshot. */
+    private final boolean preview;
     /** Rows sent since the last {@link #record}: by row index, the member's hash and the member. */
     private final Map<Integer, Member> pendingAdds = new HashMap<>();
     private final Map<Integer, Long> pendingRemovals = new HashMap<>();
@@ -44,7 +46,8 @@ public final class ReplaceRun implements AutoCloseable {
     }
 
     private ReplaceRun(SnapshotStore store, String target, ReplaceTarget replace, SyncOptions options,
-            Function<JsonNode, String> members, SnapshotStore.Lease lease, AudienceDiff diff) {
+            Function<JsonNode, String> members, SnapshotStore.Lease lease, AudienceDiff diff, boolean preview) {
+        this.preview = preview;
         this.members = members;
         this.store = store;
         this.target = target;
@@ -66,11 +69,22 @@ public final class ReplaceRun implements AutoCloseable {
         SnapshotStore.Lease lease = store.lease(target);
         try {
             return new ReplaceRun(store, target, replace, options, members, lease,
-                    AudienceDiff.compute(store, target, hashes, count));
+                    AudienceDiff.compute(store, target, hashes, count), false);
         } catch (RuntimeException | Error e) {
             lease.close();
             throw e;
         }
+    }
+
+    /**
+     * A dry run's view of the difference: compares the audience with the target's snapshot as it is now, without
+     * holding the target ({@link #close} frees nothing) and without ever writing the snapshot ({@link #record} does
+     * nothing).
+     */
+    public static ReplaceRun preview(SnapshotStore store, String target, ReplaceTarget replace, SyncOptions options,
+            Function<JsonNode, String> members, long[] hashes, int count) {
+        return new ReplaceRun(store, target, replace, options, members, () -> {
+        }, AudienceDiff.compute(store, target, hashes, count), true);
     }
 
     /** The member a row names, as the vendor knows it, or null when it names none (the row then fails). */
@@ -145,6 +159,11 @@ public final class ReplaceRun implements AutoCloseable {
      * {@code results} answer {@code succeeded} or {@code accepted}. Creates the snapshot on the first call.
      */
     public void record(RowResults results) {
+        if (preview) {
+            pendingAdds.clear();
+            pendingRemovals.clear();
+            return;
+        }
         SnapshotStore.Changes changes = new SnapshotStore.Changes();
         pendingAdds.forEach((index, m) -> {
             if (took(results.get(index))) {

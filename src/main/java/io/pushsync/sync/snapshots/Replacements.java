@@ -51,9 +51,18 @@ public class Replacements {
 
     /** Takes the request's target and compares a batch's rows with its snapshot. */
     public ReplaceRun open(Destination destination, PreparedBatch batch) {
+        return open(destination, batch, false);
+    }
+
+    /** A dry run's comparison of a batch's rows with the target's snapshot: no lease, no write. */
+    public ReplaceRun preview(Destination destination, PreparedBatch batch) {
+        return open(destination, batch, true);
+    }
+
+    private ReplaceRun open(Destination destination, PreparedBatch batch, boolean preview) {
         SyncRequest request = batch.request();
-        ReplaceTarget replace = replaceTarget(destination, request.objectType());
         Function<JsonNode, String> members = members(destination, request.objectType());
+        ReplaceTarget replace = replaceTarget(destination, request.objectType());
         long[] hashes = new long[request.rows().size()];
         int count = 0;
         for (SyncRow row : request.rows()) {
@@ -62,8 +71,19 @@ public class Replacements {
                 hashes[count++] = MemberHash.of(member);
             }
         }
-        return ReplaceRun.open(store, target(destination, request), replace, request.options(), members, hashes,
-                count);
+        return open(destination, request, hashes, count, preview);
+    }
+
+    /**
+     * Compares the members hashed so far ({@code hashes[0, count)}) with the request's target: a real run takes the
+     * target first ({@link SnapshotBusyException} when another run holds it), a dry run ({@code preview}) does not.
+     */
+    public ReplaceRun open(Destination destination, SyncRequest head, long[] hashes, int count, boolean preview) {
+        String target = target(destination, head);
+        ReplaceTarget replace = replaceTarget(destination, head.objectType());
+        Function<JsonNode, String> members = members(destination, head.objectType());
+        return preview ? ReplaceRun.preview(store, target, replace, head.options(), members, hashes, count)
+                : ReplaceRun.open(store, target, replace, head.options(), members, hashes, count);
     }
 
     /** The adapter's reading of a member field of the object type. */

@@ -61,6 +61,29 @@ class CleverPushReplaceTest extends CleverPushWireMockSupport {
     }
 
     @Test
+    void aDryRunPlansTagsAndUntagsAndSendsNothing() throws Exception {
+        String channel = freshChannel("replace");
+        postBatch(audience(channel, "vip", "s-1", "s-2"));
+        wireMock.resetRequests();
+        ObjectNode dry = audience(channel, "vip", "s-2", "s-3");
+        dry.put("dryRun", true);
+
+        JsonNode planned = postBatch(dry);
+
+        assertThat(wireMock.getAllServeEvents()).isEmpty();
+        assertThat(planned.get("results").get(1).get("status").asString()).isEqualTo("planned");
+        assertThat(planned.get("results").get(1).get("action").asString()).isEqualTo("tag");
+        assertThat(planned.get("removed").get(0).get("identifier").asString()).isEqualTo("s-1");
+        assertThat(planned.get("removed").get(0).get("action").asString()).isEqualTo("untag");
+        assertThat(planned.toString()).doesNotContain(API_KEY);
+
+        dry.remove("dryRun");
+        postBatch(dry);
+        assertThat(pairs(TAG_ADD_PATH)).containsExactly("s-3|vip");
+        assertThat(pairs(TAG_REMOVE_PATH)).containsExactly("s-1|vip");
+    }
+
+    @Test
     void eachTagOfAChannelHasItsOwnSnapshot() throws Exception {
         String channel = freshChannel("replace");
         postBatch(audience(channel, "vip", "s-1"));

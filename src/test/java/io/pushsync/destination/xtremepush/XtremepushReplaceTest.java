@@ -251,6 +251,78 @@ class XtremepushReplaceTest extends XtremepushWireMockSupport {
         assertThat(countRequests()).isZero();
     }
 
+    // ---- dry runs ----
+
+    @Test
+    void aDryRunPlansTheDifferenceSendsNothingAndLeavesTheSnapshotAsItWas() throws Exception {
+        vendorTakesEverything();
+        postBatch(audience(113, "a@example.com", "b@example.com"));
+        wireMock.resetRequests();
+        ObjectNode dry = audience(113, "b@example.com", "c@example.com");
+        dry.put("dryRun", true);
+
+        JsonNode planned = postBatch(dry);
+
+        assertThat(countRequests()).isZero();
+        assertThat(statuses(planned)).containsExactly("skipped:unchanged", "planned");
+        assertThat(planned.get("results").get(1).get("action").asString()).isEqualTo("add");
+        assertThat(planned.get("removed").toString()).isEqualTo(
+                "[{\"identifier\":\"a@example.com\",\"status\":\"planned\",\"action\":\"remove\"}]");
+        assertThat(planned.get("summary").get("planned").asInt()).isEqualTo(1);
+        assertThat(planned.get("summary").get("removed").asInt()).isEqualTo(1);
+        assertThat(planned.get("plan").get("requests").asInt()).isEqualTo(2);
+        assertThat(planned.get("snapshot").asString()).isEqualTo("updated");
+        assertThat(planned.toString()).doesNotContain(APP_TOKEN);
+
+        // the dry run changed nothing: the real run with the same ids sends that same difference
+        dry.remove("dryRun");
+        JsonNode real = postBatch(dry);
+        assertThat(statuses(real)).containsExactly("skipped:unchanged", "succeeded");
+        assertThat(itemsByMode().get("create")).containsExactly("c@example.com");
+        assertThat(itemsByMode().get("delete")).containsExactly("a@example.com");
+        assertThat(requestsTo(LIST_PATH)).hasSize(planned.get("plan").get("requests").asInt());
+    }
+
+    @Test
+    void aDryRunOfAFirstReplaceSaysTheSnapshotWouldBeCreatedAndCreatesNone() throws Exception {
+        ObjectNode dry = audience(114, "a@example.com");
+        dry.put("dryRun", true);
+
+        JsonNode planned = postBatch(dry);
+        dry.remove("dryRun");
+        JsonNode real = postBatch(dry);
+
+        assertThat(planned.get("snapshot").asString()).isEqualTo(CREATED);
+        assertThat(real.get("snapshot").asString()).isEqualTo(CREATED);
+        assertThat(requestsTo(LIST_PATH)).hasSize(1);
+    }
+
+    @Test
+    void aDryRunJobOfAReplacePlansItsRemovalsAndSendsNothing() throws Exception {
+        vendorTakesEverything();
+        postBatch(audience(115, "a@example.com", "b@example.com", "c@example.com"));
+        wireMock.resetRequests();
+        ObjectNode dry = audience(115, "c@example.com", "d@example.com");
+        dry.put("dryRun", true);
+
+        JsonNode status = runJob(dry);
+
+        assertThat(countRequests()).isZero();
+        assertThat(status.get("state").asString()).isEqualTo("completed");
+        assertThat(status.get("summary").get("planned").asInt()).isEqualTo(1);
+        assertThat(status.get("summary").get("skipped").asInt()).isEqualTo(1);
+        assertThat(status.get("summary").get("removed").asInt()).isEqualTo(2);
+        assertThat(status.get("plan").get("requests").asInt()).isEqualTo(2);
+        JsonNode removed = get("/v1/jobs/" + status.get("jobId").asString() + "/removed");
+        List<String> planned = new ArrayList<>();
+        removed.get("removed").forEach(r -> planned.add(r.get("identifier").asString() + ":"
+                + r.get("status").asString() + ":" + r.get("action").asString()));
+        assertThat(planned).containsExactlyInAnyOrder("a@example.com:planned:remove", "b@example.com:planned:remove");
+
+        JsonNode unchanged = postBatch(audience(115, "a@example.com", "b@example.com", "c@example.com"));
+        assertThat(statuses(unchanged)).containsOnly("skipped:unchanged");
+    }
+
     // ---- jobs ----
 
     private JsonNode get(String path) throws Exception {

@@ -169,7 +169,7 @@ class RedisJobsAcrossReplicasTest {
             ids.add("r" + i);
         }
         JobSpec spec = new JobSpec("killed-" + UUID.randomUUID(), "jobs-across-replicas", "b-" + UUID.randomUUID(),
-                "cleverpush", "subscriptions", "upsert", "fp", 80, 50, now.minusSeconds(900), "replica-killed");
+                "cleverpush", "subscriptions", "upsert", "fp", 80, 50, now.minusSeconds(900), "replica-killed", false);
         assertThat(store.create(spec, JobProgress.queued(now.minusSeconds(900)), ids, Duration.ofHours(1)))
                 .isInstanceOf(JobStore.Created.class);
         store.saveProgress(spec.jobId(), new JobProgress(JobState.RUNNING, 61, 61, 0, 0, 0, now.minusSeconds(890),

@@ -108,7 +108,7 @@ class BatchServiceLedgerFailureTest {
 
     private BatchService service(Destination destination) {
         BatchProperties limits = new BatchProperties(100, Duration.ofMinutes(1), 10, DataSize.ofKilobytes(64),
-                DataSize.ofMegabytes(1), 64);
+                DataSize.ofMegabytes(1), 64, 20);
         return new BatchService(new DestinationRegistry(List.of(destination)), new BatchValidator(limits), ledger,
                 new InMemoryJobStore(new JobSegments(JSON)), limits, new SyncMetrics(meters), new PayloadFingerprint(JSON),
                 BatchBodyReader.defaults(), null);

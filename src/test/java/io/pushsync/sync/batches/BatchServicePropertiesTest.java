@@ -83,7 +83,7 @@ class BatchServicePropertiesTest {
 
     BatchServicePropertiesTest() {
         BatchProperties limits = new BatchProperties(50, Duration.ofMinutes(1), 20, DataSize.ofKilobytes(1),
-                DataSize.ofMegabytes(1), 64);
+                DataSize.ofMegabytes(1), 64, 20);
         service = new BatchService(new DestinationRegistry(List.of(CONFIRMING)), new BatchValidator(limits),
                 new InMemoryIdempotencyLedger(new IdempotencyProperties(Duration.ofMinutes(1), 10_000)),
                 new InMemoryJobStore(new JobSegments(JsonMapper.builder().build())), limits,

@@ -81,7 +81,7 @@ class BatchServiceTest {
 
     private static BatchService service(Destination destination) {
         BatchProperties limits = new BatchProperties(100, Duration.ofMinutes(1), 10, DataSize.ofKilobytes(64),
-                DataSize.ofMegabytes(1), 64);
+                DataSize.ofMegabytes(1), 64, 20);
         return new BatchService(new DestinationRegistry(List.of(destination)), new BatchValidator(limits),
                 new InMemoryIdempotencyLedger(new IdempotencyProperties(Duration.ofHours(1), 1_000)),
                 new InMemoryJobStore(new JobSegments(JSON)), limits,

@@ -28,7 +28,7 @@ class BatchValidatorManyProblemsTest {
     @Test
     void overAHundredProblemsAndADuplicateIdAreTheSame400BothWays() {
         BatchValidator validator = new BatchValidator(new BatchProperties(5, Duration.ofMinutes(10), 4,
-                DataSize.ofBytes(16), DataSize.ofMegabytes(100), 64));
+                DataSize.ofBytes(16), DataSize.ofMegabytes(100), 64, 20));
         StringBuilder extra = new StringBuilder();
         for (int i = 0; i < 101; i++) {
             extra.append("\"x").append(i).append("\":1,");

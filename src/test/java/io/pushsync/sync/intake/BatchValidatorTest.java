@@ -51,7 +51,7 @@ class BatchValidatorTest {
 
     private final Validating validator =
             new Validating(new BatchProperties(5, Duration.ofMinutes(10), 4, DataSize.ofBytes(16),
-                    DataSize.ofMegabytes(100), 64), NamedConnections.none());
+                    DataSize.ofMegabytes(100), 64, 20), NamedConnections.none());
 
     /**
      * A validator with its row limit that also takes bodies given as trees, read as a stream's tokens are (as the
@@ -379,7 +379,7 @@ class BatchValidatorTest {
 
     private final Validating roomy =
             new Validating(new BatchProperties(100, Duration.ofMinutes(10), 4, DataSize.ofBytes(16),
-                    DataSize.ofMegabytes(100), 64), NamedConnections.none());
+                    DataSize.ofMegabytes(100), 64, 20), NamedConnections.none());
 
     @Test
     void rowProblemsFailOnlyThoseRows() {
@@ -550,7 +550,7 @@ class BatchValidatorTest {
     }
 
     private final Validating withNamed = new Validating(
-            new BatchProperties(5, Duration.ofMinutes(10), 4, DataSize.ofBytes(16), DataSize.ofMegabytes(100), 64),
+            new BatchProperties(5, Duration.ofMinutes(10), 4, DataSize.ofBytes(16), DataSize.ofMegabytes(100), 64, 20),
             new NamedConnections(new NamedConnectionsProperties(Map.of(
                     "crm-eu", Map.of("type", "xtremepush", "region", "eu", "app-token", "named-" + SECRET),
                     "other-one", Map.of("type", "other", "api-key", "other-" + SECRET))),

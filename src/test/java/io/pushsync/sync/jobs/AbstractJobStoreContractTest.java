@@ -41,7 +41,7 @@ public abstract class AbstractJobStoreContractTest {
 
     protected JobSpec spec(String jobId, String batchId, String fingerprint, int total, int segmentSize) {
         return new JobSpec(jobId, sync, batchId, "cleverpush", "subscriptions", "upsert", fingerprint, total,
-                segmentSize, now, "replica-a");
+                segmentSize, now, "replica-a", false);
     }
 
     protected static List<String> ids(int n) {

@@ -90,7 +90,7 @@ public abstract class AbstractOneDeliveryPerIdsTest {
 
     private BatchService batches(JobStore store, IdempotencyLedger ledger) {
         BatchProperties limits = new BatchProperties(1000, Duration.ofMinutes(1), 10, DataSize.ofKilobytes(64),
-                DataSize.ofMegabytes(1), 64);
+                DataSize.ofMegabytes(1), 64, 20);
         return new BatchService(new DestinationRegistry(List.of(vendor)), new BatchValidator(limits), ledger, store,
                 limits, new SyncMetrics(new SimpleMeterRegistry()), new PayloadFingerprint(LocalJobServices.JSON),
                 BatchBodyReader.defaults(), null);
@@ -176,7 +176,7 @@ public abstract class AbstractOneDeliveryPerIdsTest {
         // had looked at the ledger before the claim
         JobStore racing = intercepting(store, "jobIdFor", ids -> {
             JobSpec spec = new JobSpec("job-" + UUID.randomUUID(), sync, "b1", "things", "things", "upsert",
-                    "the job's fingerprint", 5, 10, java.time.Instant.now(), "another-replica");
+                    "the job's fingerprint", 5, 10, java.time.Instant.now(), "another-replica", false);
             assertThat(store.create(spec, JobProgress.queued(spec.createdAt()), List.of("r0", "r1", "r2", "r3",
                     "r4"), Duration.ofHours(1))).isInstanceOf(JobStore.Created.class);
             jobId[0] = spec.jobId();

@@ -109,7 +109,7 @@ class JobInterruptionTest {
             ids.add("r" + i);
         }
         JobSpec spec = new JobSpec("job-of-a-dead-replica", "sync", "batch", "paced", "things", "upsert", "fp", 25,
-                10, now.minusSeconds(600), "replica-that-died");
+                10, now.minusSeconds(600), "replica-that-died", false);
         assertThat(store.create(spec, JobProgress.queued(now.minusSeconds(600)), ids, Duration.ofHours(1)))
                 .isInstanceOf(JobStore.Created.class);
         store.saveProgress(spec.jobId(), new JobProgress(JobState.RUNNING, 14, 14, 0, 0, 0, now.minusSeconds(590),
@@ -143,7 +143,7 @@ class JobInterruptionTest {
     void aLiveJobWithAFreshHeartbeatIsLeftAlone() {
         Instant now = Instant.now();
         JobSpec spec = new JobSpec("job-alive-elsewhere", "sync", "batch-2", "paced", "things", "upsert", "fp", 3, 10,
-                now, "another-replica");
+                now, "another-replica", false);
         store.create(spec, JobProgress.queued(now), List.of("a", "b", "c"), Duration.ofHours(1));
         store.saveProgress(spec.jobId(), new JobProgress(JobState.RUNNING, 1, 1, 0, 0, 0, now, null, now, null));
 

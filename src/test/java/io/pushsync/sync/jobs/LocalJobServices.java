@@ -56,7 +56,7 @@ public final class LocalJobServices {
     public static JobService service(Destination destination, JobStore store, IdempotencyLedger ledger,
             JobProperties jobs, MeterRegistry meters) {
         BatchProperties limits = new BatchProperties(1000, Duration.ofMinutes(1), 10, DataSize.ofKilobytes(64),
-                DataSize.ofMegabytes(1), 64);
+                DataSize.ofMegabytes(1), 64, 20);
         return new JobService(new DestinationRegistry(List.of(destination)), new BatchValidator(limits), store,
                 ledger, new JobSpool(new BatchBodyReader(JSON), jobs), jobs, new SyncMetrics(new SimpleMeterRegistry()),
                 new PayloadFingerprint(JSON), meters, null);
