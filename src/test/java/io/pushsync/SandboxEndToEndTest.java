@@ -521,6 +521,19 @@ class SandboxEndToEndTest {
         assertThat(b.get("removed").toString()).isEqualTo("[{\"identifier\":\"u2\",\"status\":\"succeeded\"}]");
         assertThat(listMembers(456)).containsExactlyInAnyOrder("ada@example.com", "u3", "u4");
 
+        assertThat(readme).contains(
+                "-d @examples/xtremepush-list-replace-3-dry-run.json localhost:8080/v1/destinations/xtremepush/batches");
+        Answer requestsBefore = get("/sandbox/xtremepush/requests");
+        Answer dry = postV1("/v1/destinations/xtremepush/batches",
+                example("xtremepush-list-replace-3-dry-run.json"));
+        assertThat(dry.status()).as(dry.text()).isEqualTo(200);
+        assertThat(dry.body().get("results").get(2).get("status").asString()).isEqualTo("planned");
+        assertThat(dry.body().get("results").get(2).get("action").asString()).isEqualTo("add");
+        assertThat(dry.body().get("removed").toString()).isEqualTo(
+                "[{\"identifier\":\"ada@example.com\",\"status\":\"planned\",\"action\":\"remove\"}]");
+        assertThat(get("/sandbox/xtremepush/requests").body()).isEqualTo(requestsBefore.body());
+        assertThat(listMembers(456)).containsExactlyInAnyOrder("ada@example.com", "u3", "u4");
+
         Answer forget = exchange(HttpRequest.newBuilder(uri("/v1/destinations/xtremepush/snapshots"))
                 .header("Authorization", "Bearer " + CALLER_TOKEN).header("Content-Type", "application/json")
                 .method("DELETE", HttpRequest.BodyPublishers.ofString(example("xtremepush-list-snapshot.json")))
