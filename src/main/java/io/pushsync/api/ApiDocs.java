@@ -36,9 +36,12 @@ final class ApiDocs {
                     + "(GET /v1/connections) of this destination type", example = "crm-eu") String connectionRef,
             @Schema(description = "an object type of the destination", example = "user_profiles",
                     requiredMode = Schema.RequiredMode.REQUIRED) String objectType,
-            @Schema(description = "a mode of the object type", example = "upsert",
+            @Schema(description = "a mode of the object type; replace (xtremepush list_members, cleverpush tags): "
+                    + "the rows are the target's whole audience, pushsync sends the difference to the last snapshot "
+                    + "it delivered", example = "upsert",
                     requiredMode = Schema.RequiredMode.REQUIRED) String mode,
-            @Schema(description = "options of the object type (e.g. listId) and nulls: ignore (default) | clear")
+            @Schema(description = "options of the object type (e.g. listId; tagId in replace mode) and nulls: "
+                    + "ignore (default) | clear")
             Map<String, Object> options,
             @ArraySchema(schema = @Schema(implementation = Row.class),
                     arraySchema = @Schema(description = "at most pushsync.batch.max-rows rows"))

@@ -69,7 +69,7 @@ class OpenApiDocumentTest {
                         "dryRun");
         assertThat(schemas.get("BatchRequest").at("/properties/dryRun/type").asString()).isEqualTo("boolean");
         assertThat(schemas.get("BatchResponse").get("properties").propertyNames())
-                .contains("summary", "plan", "results", "durationMs");
+                .contains("summary", "plan", "snapshot", "results", "removed", "durationMs");
         assertThat(doc.at("/components/securitySchemes/bearer/scheme").asString()).isEqualTo("bearer");
     }
 
@@ -86,49 +86,61 @@ class OpenApiDocumentTest {
     static final String UNKNOWN_TYPE = "unknown destination type";
 
     /** Operation ("METHOD path") -> its Problem Details answers: status code -> description. */
-    static final Map<String, Map<String, String>> PROBLEMS = Map.of(
-            "GET /v1/destinations", Map.of("401", UNAUTHORIZED),
-            "GET /v1/destinations/{type}", Map.of("401", UNAUTHORIZED, "404", UNKNOWN_TYPE),
-            "POST /v1/destinations/{type}/connection-checks", Map.of("401", UNAUTHORIZED,
+    static final Map<String, Map<String, String>> PROBLEMS = Map.ofEntries(
+            Map.entry("GET /v1/destinations", Map.of("401", UNAUTHORIZED)),
+            Map.entry("GET /v1/destinations/{type}", Map.of("401", UNAUTHORIZED, "404", UNKNOWN_TYPE)),
+            Map.entry("POST /v1/destinations/{type}/connection-checks", Map.of("401", UNAUTHORIZED,
                     "400", "malformed JSON, invalid connection fields, or connectionRef unknown, of another type, or "
                             + "given with connection",
-                    "404", UNKNOWN_TYPE, "415", "the body is not JSON"),
-            "POST /v1/destinations/{type}/batches", Map.of("401", UNAUTHORIZED,
+                    "404", UNKNOWN_TYPE, "415", "the body is not JSON")),
+            Map.entry("POST /v1/destinations/{type}/batches", Map.of("401", UNAUTHORIZED,
                     "400", "malformed JSON; invalid syncId, batchId, connection, connectionRef (unknown, of another "
                             + "type, or given with connection), objectType, mode, options; duplicate row ids; change "
                             + "missing in mirror mode or present outside it (errors[] with JSON Pointers)",
                     "404", UNKNOWN_TYPE,
-                    "409", "same syncId+batchId with a different payload, or still in progress",
+                    "409", "same syncId+batchId with a different payload, or still in progress; or (mode "
+                            + "replace) a replace for the same target is running (snapshot-busy)",
                     "413", "more rows than pushsync.batch.max-rows, or a body larger than "
                             + "pushsync.batch.max-body-size",
-                    "415", "the body is not JSON"),
-            "POST /v1/destinations/{type}/jobs", Map.of("401", UNAUTHORIZED,
+                    "415", "the body is not JSON")),
+            Map.entry("POST /v1/destinations/{type}/jobs", Map.of("401", UNAUTHORIZED,
                     "400", "invalid request, as for a batch",
                     "404", UNKNOWN_TYPE,
                     "409", "same syncId+batchId with a different payload",
                     "413", "more rows than pushsync.jobs.max-rows or a larger body than pushsync.jobs.max-body-size",
                     "429", "the queue is full; Retry-After says when to try again",
                     "503", "this replica is shutting down, or cannot write the body to its spool directory "
-                            + "(pushsync.jobs.spool-dir, e.g. a full disk); Retry-After"),
-            "GET /v1/jobs/{jobId}", Map.of("401", UNAUTHORIZED,
-                    "404", "no such job, or finished longer ago than pushsync.jobs.retention"),
-            "GET /v1/jobs/{jobId}/results", Map.of("401", UNAUTHORIZED,
+                            + "(pushsync.jobs.spool-dir, e.g. a full disk); Retry-After")),
+            Map.entry("GET /v1/jobs/{jobId}", Map.of("401", UNAUTHORIZED,
+                    "404", "no such job, or finished longer ago than pushsync.jobs.retention")),
+            Map.entry("GET /v1/jobs/{jobId}/results", Map.of("401", UNAUTHORIZED,
                     "400", "offset below 0, or limit outside 1..pushsync.jobs.max-page-size",
-                    "404", "no such job", "409", "the job has not finished yet"),
-            "DELETE /v1/jobs/{jobId}", Map.of("401", UNAUTHORIZED, "404", "no such job"),
-            "GET /v1/connections", Map.of("401", UNAUTHORIZED));
+                    "404", "no such job", "409", "the job has not finished yet")),
+            Map.entry("DELETE /v1/jobs/{jobId}", Map.of("401", UNAUTHORIZED, "404", "no such job")),
+            Map.entry("GET /v1/connections", Map.of("401", UNAUTHORIZED)),
+            Map.entry("DELETE /v1/destinations/{type}/snapshots", Map.of("401", UNAUTHORIZED,
+                    "400", "malformed JSON; invalid connection, connectionRef, objectType (it must have a replace "
+                            + "mode) or options (the target option is required)",
+                    "404", UNKNOWN_TYPE, "409", "a replace for the target is running (snapshot-busy)",
+                    "415", "the body is not JSON")),
+            Map.entry("GET /v1/jobs/{jobId}/removed", Map.of("401", UNAUTHORIZED,
+                    "400", "offset below 0, or limit outside 1..pushsync.jobs.max-page-size; or the job is not a "
+                            + "replace job",
+                    "404", "no such job", "409", "the job has not finished yet")));
 
     /** Operation -> its other answers: status code -> the media types of its body. */
-    static final Map<String, Map<String, List<String>>> SUCCESSES = Map.of(
-            "GET /v1/destinations", Map.of(),
-            "GET /v1/destinations/{type}", Map.of("200", List.of("application/json")),
-            "POST /v1/destinations/{type}/connection-checks", Map.of("200", List.of("application/json")),
-            "POST /v1/destinations/{type}/batches", Map.of("200", List.of("application/json")),
-            "POST /v1/destinations/{type}/jobs", Map.of("202", List.of("application/json")),
-            "GET /v1/jobs/{jobId}", Map.of("200", List.of("application/json")),
-            "GET /v1/jobs/{jobId}/results", Map.of("200", List.of("application/json")),
-            "DELETE /v1/jobs/{jobId}", Map.of("200", List.of("application/json"), "202", List.of("application/json")),
-            "GET /v1/connections", Map.of("200", List.of("application/json")));
+    static final Map<String, Map<String, List<String>>> SUCCESSES = Map.ofEntries(
+            Map.entry("GET /v1/destinations", Map.of()),
+            Map.entry("GET /v1/destinations/{type}", Map.of("200", List.of("application/json"))),
+            Map.entry("POST /v1/destinations/{type}/connection-checks", Map.of("200", List.of("application/json"))),
+            Map.entry("POST /v1/destinations/{type}/batches", Map.of("200", List.of("application/json"))),
+            Map.entry("POST /v1/destinations/{type}/jobs", Map.of("202", List.of("application/json"))),
+            Map.entry("GET /v1/jobs/{jobId}", Map.of("200", List.of("application/json"))),
+            Map.entry("GET /v1/jobs/{jobId}/results", Map.of("200", List.of("application/json"))),
+            Map.entry("DELETE /v1/jobs/{jobId}", Map.of("200", List.of("application/json"), "202", List.of("application/json"))),
+            Map.entry("GET /v1/connections", Map.of("200", List.of("application/json"))),
+            Map.entry("DELETE /v1/destinations/{type}/snapshots", Map.of("200", List.of("application/json"))),
+            Map.entry("GET /v1/jobs/{jobId}/removed", Map.of("200", List.of("application/json"))));
 
     @Test
     void everyOperationDocumentsItsProblemResponsesAsProblemDetails() throws Exception {

@@ -350,6 +350,31 @@ class XtremepushReplaceTest extends XtremepushWireMockSupport {
     }
 
     @Test
+    void aReplaceJobWaitsForTheReplaceRunningOnItsTargetAndThenComparesWithItsSnapshot() throws Exception {
+        wireMock.stubFor(post(urlEqualTo(LIST_PATH)).willReturn(okJson(envelope(200, "ok")).withFixedDelay(1500)));
+        CompletableFuture<String> batch = CompletableFuture.supplyAsync(() -> {
+            try {
+                return postBatchRaw(audience(116, "first@example.com"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (requestsTo(LIST_PATH).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+
+        JsonNode job = runJob(audience(116, "second@example.com"));
+
+        assertThat(JSON.readTree(batch.get(10, TimeUnit.SECONDS)).get("snapshot").asString()).isEqualTo(CREATED);
+        assertThat(job.get("state").asString()).isEqualTo("completed");
+        assertThat(job.get("snapshot").asString()).as("the job compared with the batch's snapshot")
+                .isEqualTo("updated");
+        assertThat(job.get("summary").get("removed").asInt()).isEqualTo(1);
+        assertThat(itemsByMode().get("delete")).containsExactly("first@example.com");
+    }
+
+    @Test
     void aReplaceJobSendsTheDifferenceAndPagesItsRemovals() throws Exception {
         vendorTakesEverything();
         String[] first = new String[2_500];
