@@ -254,6 +254,7 @@ public class BatchService {
             boolean clean = AdapterRun.sync(destination, rows.send(), deadline, rows.results(), "batch", label);
             try {
                 replace.record(rows.results());
+                replace.flush();
             } catch (RuntimeException e) {
                 // the vendor has the changes; the next run sends the ones the snapshot misses again (harmless)
                 clean = false;

@@ -125,7 +125,15 @@ final class JobRunner {
             }
         } finally {
             if (replace != null) {
-                replace.close();
+                try {
+                    replace.flush();
+                } catch (RuntimeException e) {
+                    job.snapshotWriteFailed = true;
+                    log.error("job {}: the vendor's answers could not be stored in the snapshot ({}); the next "
+                            + "replace of the target sends these changes again", job.spec.jobId(), e.toString());
+                } finally {
+                    replace.close();
+                }
             }
         }
     }

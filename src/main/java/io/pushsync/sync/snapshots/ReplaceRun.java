@@ -40,6 +40,10 @@ public final class ReplaceRun implements AutoCloseable {
     /** Rows sent since the last {@link #record}: by row index, the member's hash and the member. */
     private final Map<Integer, Member> pendingAdds = new HashMap<>();
     private final Map<Integer, Long> pendingRemovals = new HashMap<>();
+    /** What the vendor took and the snapshot does not have yet ({@link #flush}). */
+    private SnapshotStore.Changes unwritten = new SnapshotStore.Changes();
+    private boolean written;
+    private int maxPendingChanges = 100_000;
     private int removedConfirmed;
 
     private record Member(long hash, String value) {
@@ -154,9 +158,16 @@ public final class ReplaceRun implements AutoCloseable {
         return out;
     }
 
+    /** Writes to the snapshot once this many changes are gathered ({@code pushsync.snapshots.max-pending-changes}). */
+    public ReplaceRun writingEvery(int changes) {
+        this.maxPendingChanges = changes;
+        return this;
+    }
+
     /**
-     * Stores in the snapshot what the vendor took of the rows sent since the last call: additions and removals that
-     * {@code results} answer {@code succeeded} or {@code accepted}. Creates the snapshot on the first call.
+     * Gathers what the vendor took of the rows sent since the last call (additions and removals that {@code results}
+     * answer {@code succeeded} or {@code accepted}) and writes the snapshot once {@code max-pending-changes} are
+     * gathered; {@link #flush} writes the rest.
      */
     public void record(RowResults results) {
         if (preview) {
@@ -164,7 +175,7 @@ public final class ReplaceRun implements AutoCloseable {
             pendingRemovals.clear();
             return;
         }
-        SnapshotStore.Changes changes = new SnapshotStore.Changes();
+        SnapshotStore.Changes changes = unwritten;
         pendingAdds.forEach((index, m) -> {
             if (took(results.get(index))) {
                 changes.add(m.hash(), m.value());
@@ -178,7 +189,19 @@ public final class ReplaceRun implements AutoCloseable {
         });
         pendingAdds.clear();
         pendingRemovals.clear();
-        store.apply(target, changes);
+        if (changes.size() >= maxPendingChanges) {
+            flush();
+        }
+    }
+
+    /** Writes the gathered changes to the snapshot, creating it on the first write (even with no change). */
+    public void flush() {
+        if (preview || (written && unwritten.isEmpty())) {
+            return;
+        }
+        store.apply(target, unwritten);
+        unwritten = new SnapshotStore.Changes();
+        written = true;
     }
 
     private static boolean took(RowResult r) {

@@ -25,9 +25,11 @@ import org.springframework.stereotype.Component;
 public class Replacements {
 
     private final SnapshotStore store;
+    private final SnapshotProperties properties;
 
-    public Replacements(SnapshotStore store) {
+    public Replacements(SnapshotStore store, SnapshotProperties properties) {
         this.store = store;
+        this.properties = properties;
     }
 
     /** Whether a request is a replace. */
@@ -83,7 +85,8 @@ public class Replacements {
         ReplaceTarget replace = replaceTarget(destination, head.objectType());
         Function<JsonNode, String> members = members(destination, head.objectType());
         return preview ? ReplaceRun.preview(store, target, replace, head.options(), members, hashes, count)
-                : ReplaceRun.open(store, target, replace, head.options(), members, hashes, count);
+                : ReplaceRun.open(store, target, replace, head.options(), members, hashes, count)
+                        .writingEvery(properties.maxPendingChanges());
     }
 
     /** The adapter's reading of a member field of the object type. */

@@ -69,5 +69,10 @@ public interface SnapshotStore {
         public boolean isEmpty() {
             return added.isEmpty() && removed.isEmpty();
         }
+
+        /** How many members are added or removed. */
+        public int size() {
+            return added.size() + removed.size();
+        }
     }
 }
