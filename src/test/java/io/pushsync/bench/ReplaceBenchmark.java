@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -119,12 +118,9 @@ class ReplaceBenchmark {
     @Test
     void measure() throws Exception {
         assumeFalse(Boolean.getBoolean("bench.cleverpush-only"), "bench.cleverpush-only=true measures figure 3 only");
-        Path jar = Path.of(System.getProperty("bench.jar", "target/none.jar")).toAbsolutePath();
-        assertThat(jar).as("the packaged jar (./mvnw package)").isRegularFile();
-        Path out = Path.of(System.getProperty("bench.out", "target/benchmark")).toAbsolutePath();
-        Path dir = out.resolve("replace");
-        FileSystemUtils.deleteRecursively(dir);
-        Files.createDirectories(dir);
+        Path jar = ServiceBenchmark.packagedJar();
+        Path out = ServiceBenchmark.outputDirectory();
+        Path dir = ServiceBenchmark.freshDirectory("replace");
         Path snapshots = dir.resolve("snapshots");
         Path snapshotFile = snapshots.resolve("snapshots.mv");
 

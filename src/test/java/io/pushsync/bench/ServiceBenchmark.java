@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.BitmapEncoder;
+import org.springframework.util.FileSystemUtils;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import tools.jackson.databind.JsonNode;
@@ -683,6 +684,26 @@ class ServiceBenchmark {
             return i;
         }
         return -1;
+    }
+
+    /** The packaged jar of this build ({@code bench.jar}, set by the {@code benchmark} profile). */
+    static Path packagedJar() {
+        Path jar = Path.of(System.getProperty("bench.jar", "target/none.jar")).toAbsolutePath();
+        assertThat(jar).as("the packaged jar (./mvnw package)").isRegularFile();
+        return jar;
+    }
+
+    /** {@code target/benchmark} ({@code bench.out}). */
+    static Path outputDirectory() {
+        return Path.of(System.getProperty("bench.out", "target/benchmark")).toAbsolutePath();
+    }
+
+    /** An empty directory {@code name} below {@link #outputDirectory}, emptied when it was there. */
+    static Path freshDirectory(String name) throws IOException {
+        Path dir = outputDirectory().resolve(name);
+        FileSystemUtils.deleteRecursively(dir);
+        Files.createDirectories(dir);
+        return dir;
     }
 
     static int freePort() {
