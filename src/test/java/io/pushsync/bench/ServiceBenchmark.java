@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.BitmapEncoder;
+import org.springframework.util.FileSystemUtils;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import tools.jackson.databind.JsonNode;
@@ -123,11 +124,14 @@ class ServiceBenchmark {
         markdown.forEach(System.out::println);
     }
 
-    private static Map<String, String> serviceProperties(FakeVendor xp, FakeVendor cp) {
+    /** The service's settings against these fakes ({@code cp} may be null: CleverPush left as configured). */
+    static Map<String, String> serviceProperties(FakeVendor xp, FakeVendor cp) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("pushsync.api-tokens", TOKEN);
         p.put("pushsync.xtremepush.regions.eu.base-url", xp.url());
-        p.put("pushsync.cleverpush.base-url", cp.url());
+        if (cp != null) {
+            p.put("pushsync.cleverpush.base-url", cp.url());
+        }
         p.put("pushsync.cleverpush.concurrency", "16");
         p.put("pushsync.jobs.max-body-size", "512MB");
         p.put("resilience4j.ratelimiter.configs.xtremepush.limit-for-period", "100000");
@@ -362,25 +366,17 @@ class ServiceBenchmark {
                 outcome = "submission answered " + submitted.statusCode() + ": " + abbreviate(submitted.body());
             } else {
                 String jobId = JSON.readTree(submitted.body()).get("jobId").asString();
-                outcome = "did not finish within 6 minutes";
-                while (System.nanoTime() - start < TimeUnit.MINUTES.toNanos(6)) {
-                    Thread.sleep(1000);
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + jobId))
-                            .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30)).GET().build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    JsonNode status = JSON.readTree(r.body());
-                    double t = (System.nanoTime() - start) / 1e9;
-                    double[] mb = heap.usedAndLiveMb();
-                    series.add(new double[] {t, mb[0], status.at("/progress/done").asDouble(), mb[1]});
+                JsonNode status = awaitJob(http, base, jobId, start, Duration.ofMinutes(6), Duration.ofSeconds(1),
+                        heap, series);
+                if (status == null) {
+                    outcome = "did not finish within 6 minutes";
+                } else {
                     String state = status.get("state").asString();
-                    if (!state.equals("queued") && !state.equals("running")) {
-                        JsonNode s = status.get("summary");
-                        int ok = s.get("succeeded").asInt() + s.get("accepted").asInt();
-                        outcome = state + ", " + ok + " rows succeeded or accepted";
-                        if (state.equals("completed")) {
-                            assertThat(ok).isEqualTo(rows);
-                        }
-                        break;
+                    JsonNode s = status.get("summary");
+                    int ok = s.get("succeeded").asInt() + s.get("accepted").asInt();
+                    outcome = state + ", " + ok + " rows succeeded or accepted";
+                    if (state.equals("completed")) {
+                        assertThat(ok).isEqualTo(rows);
                     }
                 }
             }
@@ -402,6 +398,30 @@ class ServiceBenchmark {
         return series;
     }
 
+    /**
+     * Polls {@code /v1/jobs/{jobId}} every {@code every} until the job is neither queued nor running, adding a sample
+     * per poll to {@code series}: seconds since {@code startNanos}, heap used MB, rows done, heap after the last GC MB.
+     * Returns the job's last status, or null when it did not end within {@code timeout} of {@code startNanos}.
+     */
+    static JsonNode awaitJob(HttpClient http, String base, String jobId, long startNanos, Duration timeout,
+            Duration every, HeapProbe heap, List<double[]> series) throws Exception {
+        while (System.nanoTime() - startNanos < timeout.toNanos()) {
+            Thread.sleep(every.toMillis());
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + jobId))
+                    .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode status = JSON.readTree(r.body());
+            double t = (System.nanoTime() - startNanos) / 1e9;
+            double[] mb = heap.usedAndLiveMb();
+            series.add(new double[] {t, mb[0], status.at("/progress/done").asDouble(), mb[1]});
+            String state = status.get("state").asString();
+            if (!state.equals("queued") && !state.equals("running")) {
+                return status;
+            }
+        }
+        return null;
+    }
+
     // ---- -Xmx256m: the packaged jar in its own JVM ----
 
     private List<double[]> smallHeapJar(FakeVendor xp, FakeVendor cp, Path out) throws Exception {
@@ -416,7 +436,7 @@ class ServiceBenchmark {
         xp.handler = b -> FakeVendor.ok();
         Jar batchJar = Jar.start(jar, xp, cp, out.resolve("xmx256m-batch.log"));
         try {
-            waitUntilReady(batchJar.base(), batchJar.process());
+            waitUntilReady(http, batchJar.base(), batchJar.process());
             String outcome;
             long start = System.nanoTime();
             try {
@@ -446,9 +466,9 @@ class ServiceBenchmark {
             }
             Jar jobJar = Jar.start(jar, xp, cp, out.resolve("xmx256m-job-" + rows + ".log"));
             try {
-                waitUntilReady(jobJar.base(), jobJar.process());
+                waitUntilReady(http, jobJar.base(), jobJar.process());
                 List<double[]> series = job(jobJar.base(), xp, rows, "jar at -Xmx256m",
-                        () -> prometheusHeapMb(jobJar.base()));
+                        () -> prometheusHeapMb(http, jobJar.base()));
                 jobJar.process().waitFor(2, TimeUnit.SECONDS);
                 String death = jobJar.death();
                 results.put("5_xmx256m_" + rows + "_processDied", String.valueOf(death));
@@ -470,12 +490,20 @@ class ServiceBenchmark {
     /** The packaged service in a JVM of its own at -Xmx256m, exiting on an OutOfMemoryError. */
     record Jar(Process process, String base, Path log) {
         static Jar start(Path jar, FakeVendor xp, FakeVendor cp, Path log) throws IOException {
+            return start(jar, xp, cp, log, Map.of());
+        }
+
+        /** As above, with {@code extra} settings added to (or overriding) {@link #serviceProperties}. */
+        static Jar start(Path jar, FakeVendor xp, FakeVendor cp, Path log, Map<String, String> extra)
+                throws IOException {
             int port = freePort();
             List<String> cmd = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                     "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(), "--server.port=" + port,
                     "--server.address=127.0.0.1", "--management.endpoints.web.exposure.include=health,prometheus"));
-            serviceProperties(xp, cp).forEach((k, v) -> cmd.add("--" + k + "=" + v));
+            Map<String, String> properties = serviceProperties(xp, cp);
+            properties.putAll(extra);
+            properties.forEach((k, v) -> cmd.add("--" + k + "=" + v));
             Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             return new Jar(process, "http://127.0.0.1:" + port, log);
         }
@@ -498,7 +526,7 @@ class ServiceBenchmark {
         }
     }
 
-    private void waitUntilReady(String base, Process process) throws Exception {
+    static void waitUntilReady(HttpClient http, String base, Process process) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline && process.isAlive()) {
             try {
@@ -515,7 +543,8 @@ class ServiceBenchmark {
         throw new IllegalStateException("the -Xmx256m service did not become ready");
     }
 
-    private double[] prometheusHeapMb(String base) {
+    /** The jar's heap used and its old generation after the last GC, in MB, from {@code /actuator/prometheus}. */
+    static double[] prometheusHeapMb(HttpClient http, String base) {
         try {
             String text = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -655,6 +684,26 @@ class ServiceBenchmark {
             return i;
         }
         return -1;
+    }
+
+    /** The packaged jar of this build ({@code bench.jar}, set by the {@code benchmark} profile). */
+    static Path packagedJar() {
+        Path jar = Path.of(System.getProperty("bench.jar", "target/none.jar")).toAbsolutePath();
+        assertThat(jar).as("the packaged jar (./mvnw package)").isRegularFile();
+        return jar;
+    }
+
+    /** {@code target/benchmark} ({@code bench.out}). */
+    static Path outputDirectory() {
+        return Path.of(System.getProperty("bench.out", "target/benchmark")).toAbsolutePath();
+    }
+
+    /** An empty directory {@code name} below {@link #outputDirectory}, emptied when it was there. */
+    static Path freshDirectory(String name) throws IOException {
+        Path dir = outputDirectory().resolve(name);
+        FileSystemUtils.deleteRecursively(dir);
+        Files.createDirectories(dir);
+        return dir;
     }
 
     static int freePort() {

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -60,12 +59,9 @@ class StartupBenchmark {
     void measure() throws Exception {
         assumeFalse(Boolean.getBoolean("bench.quick"), "bench.quick=true measures figures 1, 2 and 6 only");
         assumeFalse(Boolean.getBoolean("bench.cleverpush-only"), "bench.cleverpush-only=true measures figure 3 only");
-        Path jar = Path.of(System.getProperty("bench.jar", "target/none.jar")).toAbsolutePath();
-        assertThat(jar).as("the packaged jar (./mvnw package)").isRegularFile();
-        Path out = Path.of(System.getProperty("bench.out", "target/benchmark")).toAbsolutePath();
-        Path dir = out.resolve("startup");
-        FileSystemUtils.deleteRecursively(dir);
-        Files.createDirectories(dir);
+        Path jar = ServiceBenchmark.packagedJar();
+        Path out = ServiceBenchmark.outputDirectory();
+        Path dir = ServiceBenchmark.freshDirectory("startup");
 
         // the image's form: extracted, then one training run writes the archive
         run(List.of(java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
