@@ -129,6 +129,10 @@ final class JobReader {
         JobProgress end = JobProgress.of(JobState.INTERRUPTED, counts, last.startedAt(), clock.instant(),
                 last.heartbeatAt(), why + "; " + interrupted + " rows without a confirmed outcome failed "
                         + "'interrupted' and can be retried", last.plan());
+        if (last.snapshot() != null) {
+            // a replace job keeps what it last said of its snapshot; its removals list the segments it stored
+            end = end.withReplace(last.snapshot(), last.removals(), last.removed());
+        }
         store.finish(spec.jobId(), end, properties.retention());
         log.warn("job {} finished as interrupted: {}", spec.jobId(), why);
         return new StoredJob(spec, end, job.cancelRequestedAt());
