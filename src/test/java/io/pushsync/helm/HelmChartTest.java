@@ -9,6 +9,7 @@ import com.marcnuri.helm.TemplateCommand;
 import io.pushsync.testsupport.ConfigurationRecords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,9 +19,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Helm chart {@code helm/pushsync}, linted and rendered in-process by helm-java (no helm binary): the manifests
@@ -260,6 +264,163 @@ class HelmChartTest {
         assertThat(at(m.one("PodDisruptionBudget"), "spec.minAvailable")).isEqualTo(1);
         assertThat(m.kinds()).contains("ServiceMonitor");
         assertThat(render(t -> t).kinds()).doesNotContain("ServiceMonitor", "PodDisruptionBudget");
+    }
+
+    // ---- Grafana dashboard and alert rules ----------------------------------------------------------------------
+
+    static final String[] ALERTS = {"PushsyncRejectedRows", "PushsyncCircuitOpen", "PushsyncVendorRateLimited",
+            "PushsyncJobsInterrupted", "PushsyncReplicasNotReady"};
+
+    @Test
+    void defaultsRenderNeitherTheDashboardNorTheAlertRules() {
+        Manifests m = render(t -> t);
+        assertThat(m.kinds()).doesNotContain("PrometheusRule");
+        assertThat(m.kinds().stream().filter("ConfigMap"::equals)).as("only the application's ConfigMap").hasSize(1);
+        assertThat(m.raw()).doesNotContain("grafana_dashboard");
+    }
+
+    @Test
+    void theDashboardConfigMapCarriesTheSidecarLabelAndTheDashboardJson() throws IOException {
+        Manifests m = render(t -> t.set("grafana.dashboard.enabled", true)
+                .set("grafana.dashboard.annotations.grafana_folder", "Sync"));
+        Map<String, Object> dashboard = dashboardConfigMap(m);
+        assertThat(at(dashboard, "metadata.name")).isEqualTo("pushsync-dashboard");
+        assertThat(map(at(dashboard, "metadata.labels"))).containsEntry("grafana_dashboard", "1")
+                .containsEntry("app.kubernetes.io/instance", "pushsync");
+        assertThat(map(at(dashboard, "metadata.annotations"))).containsEntry("grafana_folder", "Sync");
+
+        JsonMapper json = JsonMapper.builder().build();
+        JsonNode shipped = json.readTree((String) at(dashboard, "data.pushsync.json"));
+        assertThat(shipped).isEqualTo(json.readTree(Files.readString(CHART.resolve("dashboards/pushsync.json"))));
+        assertThat(shipped.get("schemaVersion").asInt()).isGreaterThanOrEqualTo(39);
+        assertThat(shipped.at("/templating/list/0/name").asString()).isEqualTo("datasource");
+        assertThat(shipped.at("/templating/list/0/type").asString()).isEqualTo("datasource");
+        List<String> titles = new ArrayList<>();
+        for (JsonNode panel : shipped.get("panels")) {
+            titles.add(panel.get("title").asString());
+            for (JsonNode target : panel.path("targets")) {
+                assertThat(target.at("/datasource/uid").asString()).as(panel.get("title").asString())
+                        .isEqualTo("${datasource}");
+            }
+        }
+        assertThat(titles).contains("Rows/s by destination and status", "Failed-row ratio",
+                "Batch duration p50 / p95 / p99", "Vendor request latency p50 / p95 / p99", "Retries/s and 429s/s",
+                "Circuits by state", "Rate-limited accounts", "Jobs running / queued", "JVM heap used vs max");
+
+        Map<String, Object> relabelled = dashboardConfigMap(render(t -> t.set("grafana.dashboard.enabled", true)
+                .set("grafana.dashboard.label", "dashboards").set("grafana.dashboard.labelValue", "pushsync")));
+        assertThat(map(at(relabelled, "metadata.labels"))).containsEntry("dashboards", "pushsync")
+                .doesNotContainKey("grafana_dashboard");
+    }
+
+    @Test
+    void thePrometheusRuleTakesItsThresholdsFromTheValues() throws IOException {
+        Map<String, Object> rule = render(t -> t.set("prometheusRule.enabled", true)
+                .set("prometheusRule.labels.release", "kube-prometheus-stack")).one("PrometheusRule");
+        assertThat(at(rule, "apiVersion")).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(map(at(rule, "metadata.labels"))).containsEntry("release", "kube-prometheus-stack");
+        Map<String, Map<String, Object>> alerts = alerts(rule);
+        assertThat(alerts.keySet()).containsExactly(ALERTS);
+        String sel = "namespace=\"sync\",job=\"pushsync\"";
+        assertThat((String) alerts.get("PushsyncRejectedRows").get("expr"))
+                .contains("rate(pushsync_rows_total{" + sel + ",status=\"failed\"}[15m])").endsWith("> 0.05");
+        assertThat(alerts.get("PushsyncRejectedRows")).containsEntry("for", "5m");
+        assertThat(alerts.get("PushsyncCircuitOpen")).containsEntry("for", "10m");
+        assertThat((String) alerts.get("PushsyncCircuitOpen").get("expr"))
+                .contains("pushsync_vendor_circuits{" + sel + ",state=~\"open|half_open\"}");
+        assertThat(alerts.get("PushsyncVendorRateLimited")).containsEntry("for", "15m");
+        assertThat((String) alerts.get("PushsyncVendorRateLimited").get("expr")).contains("outcome=\"429\"");
+        assertThat((String) alerts.get("PushsyncJobsInterrupted").get("expr"))
+                .contains("increase(pushsync_jobs_finished_total{" + sel + ",state=\"interrupted\"}[30m])");
+        assertThat(alerts.get("PushsyncReplicasNotReady")).containsEntry("for", "10m");
+        assertThat((String) alerts.get("PushsyncReplicasNotReady").get("expr"))
+                .contains("deployment=\"pushsync\"");
+
+        String operations = Files.readString(Path.of("docs", "operations.md"));
+        for (String name : ALERTS) {
+            Map<String, Object> annotations = map(alerts.get(name).get("annotations"));
+            assertThat((String) annotations.get("summary")).as(name).isNotBlank();
+            assertThat((String) annotations.get("description")).as(name).isNotBlank();
+            assertThat(annotations).as(name).containsEntry("runbook_url",
+                    "docs/operations.md#" + name.toLowerCase(java.util.Locale.ROOT));
+            assertThat(operations).as("the runbook section of " + name).contains("### " + name + "\n");
+            assertThat(map(alerts.get(name).get("labels"))).containsEntry("severity", "warning");
+        }
+
+        Map<String, Map<String, Object>> tuned = alerts(render(t -> t.set("prometheusRule.enabled", true)
+                .set("prometheusRule.rejectedRatio", 0.2).set("prometheusRule.rejectedRatioWindow", "1h")
+                .set("prometheusRule.rejectedRatioFor", "2m").set("prometheusRule.circuitOpenMinutes", 3)
+                .set("prometheusRule.rateLimitedMinutes", 45).set("prometheusRule.interruptedJobsWindow", "2h")
+                .set("prometheusRule.replicasNotReadyMinutes", 20).set("prometheusRule.severity", "critical")
+                .set("prometheusRule.metricSelector", "cluster=\"eu\",service=\"sync\"")
+                .set("prometheusRule.runbookBaseUrl", "https://docs.example.com/pushsync/operations"))
+                .one("PrometheusRule"));
+        assertThat((String) tuned.get("PushsyncRejectedRows").get("expr"))
+                .contains("pushsync_rows_total{cluster=\"eu\",service=\"sync\",status=\"failed\"}[1h]")
+                .endsWith("> 0.2").doesNotContain("namespace=");
+        assertThat(tuned.get("PushsyncRejectedRows")).containsEntry("for", "2m");
+        assertThat(tuned.get("PushsyncCircuitOpen")).containsEntry("for", "3m");
+        assertThat(tuned.get("PushsyncVendorRateLimited")).containsEntry("for", "45m");
+        assertThat((String) tuned.get("PushsyncJobsInterrupted").get("expr")).contains("[2h]");
+        assertThat(tuned.get("PushsyncReplicasNotReady")).containsEntry("for", "20m");
+        assertThat(map(tuned.get("PushsyncCircuitOpen").get("labels"))).containsEntry("severity", "critical");
+        assertThat(map(tuned.get("PushsyncCircuitOpen").get("annotations"))).containsEntry("runbook_url",
+                "https://docs.example.com/pushsync/operations#pushsynccircuitopen");
+    }
+
+    @Test
+    void theAlertRulesPassPromtool() throws Exception {
+        Path promtool = findOnPath("promtool");
+        if (promtool == null && "true".equalsIgnoreCase(System.getenv("PUSHSYNC_REQUIRE_PROMTOOL"))) {
+            throw new IllegalStateException("promtool not installed (PUSHSYNC_REQUIRE_PROMTOOL=true: the rules must "
+                    + "be checked); apt-get install -y prometheus");
+        }
+        Assumptions.assumeTrue(promtool != null,
+                "promtool not installed: no promtool on PATH or at /usr/bin (apt-get install -y prometheus)");
+
+        for (Map.Entry<String, UnaryOperator<TemplateCommand>> values : Map.<String, UnaryOperator<TemplateCommand>>of(
+                "defaults", t -> t.set("prometheusRule.enabled", true),
+                "production", t -> t.withValuesFile(PRODUCTION_VALUES).set("prometheusRule.enabled", true)).entrySet()) {
+            // the PrometheusRule's spec is a Prometheus rules file (groups)
+            Path rules = tmp.resolve(values.getKey() + "-rules.yaml");
+            Files.writeString(rules, new Yaml().dump(at(render(values.getValue()).one("PrometheusRule"), "spec")));
+            Process check = new ProcessBuilder(promtool.toString(), "check", "rules", rules.toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(check.waitFor()).as("promtool check rules (%s values): %s", values.getKey(), output)
+                    .isZero();
+            assertThat(output).contains("SUCCESS: " + ALERTS.length + " rules found");
+        }
+    }
+
+    static Map<String, Object> dashboardConfigMap(Manifests m) {
+        List<Map<String, Object>> found = m.documents().stream().filter(d -> "ConfigMap".equals(d.get("kind")))
+                .filter(d -> map(at(d, "data")).containsKey("pushsync.json")).toList();
+        assertThat(found).as("the dashboard ConfigMap").hasSize(1);
+        return found.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, Object>> alerts(Map<String, Object> prometheusRule) {
+        Map<String, Map<String, Object>> alerts = new LinkedHashMap<>();
+        for (Object group : list(prometheusRule, "spec.groups")) {
+            for (Object rule : list(map(group), "rules")) {
+                alerts.put((String) map(rule).get("alert"), map(rule));
+            }
+        }
+        return alerts;
+    }
+
+    static Path findOnPath(String command) {
+        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
+        dirs.add("/usr/bin");
+        for (String dir : dirs) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, command);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     // ---- NOTES.txt ---------------------------------------------------------------------------------------------

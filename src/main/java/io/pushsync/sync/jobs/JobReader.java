@@ -26,10 +26,12 @@ final class JobReader {
     private final JobStore store;
     private final JobProperties properties;
     private final LocalJobs local;
+    private final JobMetrics metrics;
     private final Clock clock;
 
-    JobReader(JobStore store, JobProperties properties, LocalJobs local, Clock clock) {
+    JobReader(JobStore store, JobProperties properties, LocalJobs local, JobMetrics metrics, Clock clock) {
         this.store = store;
+        this.metrics = metrics;
         this.properties = properties;
         this.local = local;
         this.clock = clock;
@@ -134,6 +136,7 @@ final class JobReader {
             end = end.withReplace(last.snapshot(), last.removals(), last.removed());
         }
         store.finish(spec.jobId(), end, properties.retention());
+        metrics.finished(spec.destination(), JobState.INTERRUPTED);
         log.warn("job {} finished as interrupted: {}", spec.jobId(), why);
         return new StoredJob(spec, end, job.cancelRequestedAt());
     }

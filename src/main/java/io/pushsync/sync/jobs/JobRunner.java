@@ -52,12 +52,14 @@ final class JobRunner {
     private final JobStateWrites writes;
     private final JobProperties properties;
     private final SyncMetrics metrics;
+    private final JobMetrics jobMetrics;
     private final LocalJobs local;
     private final Clock clock;
     private final Replacements replacements;
 
     JobRunner(BatchValidator validator, JobStore store, JobStateWrites writes, JobProperties properties,
-            SyncMetrics metrics, LocalJobs local, Clock clock, Replacements replacements) {
+            SyncMetrics metrics, JobMetrics jobMetrics, LocalJobs local, Clock clock, Replacements replacements) {
+        this.jobMetrics = jobMetrics;
         this.replacements = replacements;
         this.validator = validator;
         this.store = store;
@@ -342,6 +344,7 @@ final class JobRunner {
             job.end = end;
             job.body.delete();
             writes.run(job.spec.jobId(), () -> store.finish(job.spec.jobId(), end, properties.retention()));
+            jobMetrics.finished(job.spec.destination(), state);
             log.info("job {} {}: {}batch {} of sync {} to {} {}: {} succeeded, {} accepted, {} failed, {} skipped, "
                     + "{} planned", job.spec.jobId(), state.wireName(), job.spec.dryRun() ? "dry run of " : "",
                     job.spec.batchId(), job.spec.syncId(), job.spec.destination(), job.spec.objectType(),

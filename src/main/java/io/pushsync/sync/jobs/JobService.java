@@ -103,8 +103,10 @@ public class JobService implements SmartLifecycle {
         this.replica = replicaName();
         this.executor = newExecutor();
         this.local = new LocalJobs(meters);
-        this.runner = new JobRunner(validator, store, writes, properties, metrics, local, clock, replacements);
-        this.reader = new JobReader(store, properties, local, clock);
+        JobMetrics jobMetrics = new JobMetrics(meters, registry.catalog());
+        this.runner = new JobRunner(validator, store, writes, properties, metrics, jobMetrics, local, clock,
+                replacements);
+        this.reader = new JobReader(store, properties, local, jobMetrics, clock);
     }
 
     /** The answer to a submission; {@code replayed} when the same job had been submitted before. */

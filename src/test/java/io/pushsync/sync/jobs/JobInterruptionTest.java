@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushsync.sync.RowResult;
 import io.pushsync.testsupport.PacedDestination;
 import io.pushsync.testsupport.ThingsDestination;
@@ -28,17 +29,21 @@ class JobInterruptionTest {
     private final JobSegments segments = new JobSegments(JSON);
     private final InMemoryJobStore store = new InMemoryJobStore(segments);
     private final PacedDestination destination = new PacedDestination("paced", 20);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @TempDir
     Path spoolDir;
 
     private JobService service(int segmentSize) {
-        return LocalJobServices.service(destination, store, spoolDir, segmentSize, 10_000);
+        return LocalJobServices.service(destination, store, LocalJobServices.properties(spoolDir, segmentSize,
+                10_000, Duration.ofMillis(20), Duration.ofSeconds(30), new JobProperties.StateWriteRetry(
+                        Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofMillis(500))), meters);
     }
 
     @Test
     void aShutdownInterruptsTheRunningAndTheQueuedJobsAndRefusesNewOnes() {
         JobService service = service(10);
+        assertThat(finished("interrupted")).as("the series exists before any job ended").isZero();
         service.start();
         String running = service.submit("paced", body("a", 50)).status().jobId();
         String queued = service.submit("paced", body("b", 30)).status().jobId();
@@ -73,6 +78,8 @@ class JobInterruptionTest {
         assertThatThrownBy(() -> service.submit("paced", body("c", 1)))
                 .isInstanceOfSatisfying(JobsBusyException.class,
                         e -> assertThat(e.reason()).isEqualTo(JobsBusyException.Reason.SHUTTING_DOWN));
+        assertThat(finished("interrupted")).as("pushsync_jobs_finished_total{state=interrupted}").isEqualTo(2);
+        assertThat(finished("completed")).isZero();
     }
 
     @Test
@@ -93,6 +100,8 @@ class JobInterruptionTest {
                     .until(() -> store.find(jobId).orElseThrow().progress().heartbeatAt().isAfter(beat));
             await().atMost(Duration.ofSeconds(10)).until(() -> service.status(jobId).state().isFinal());
             assertThat(service.status(jobId).state()).isEqualTo(JobState.COMPLETED);
+            assertThat(finished("completed")).isEqualTo(1);
+            assertThat(finished("interrupted")).isZero();
             assertThat(service.results(jobId, 0, 100).results()).hasSize(60)
                     .allSatisfy(r -> assertThat(r.status().wireName()).isEqualTo("succeeded"));
         } finally {
@@ -124,6 +133,7 @@ class JobInterruptionTest {
         JobStatus status = reader.status(spec.jobId());
 
         assertThat(status.state()).isEqualTo(JobState.INTERRUPTED);
+        assertThat(finished("interrupted")).as("counted by the replica that found it").isEqualTo(1);
         assertThat(status.message()).contains("replica-that-died").contains("15 rows");
         assertThat(status.summary().succeeded()).isEqualTo(10);
         assertThat(status.summary().failed()).isEqualTo(15);
@@ -137,6 +147,7 @@ class JobInterruptionTest {
         });
         // the verdict is stored: every later reader (any replica) sees the same
         assertThat(store.find(spec.jobId()).orElseThrow().progress().state()).isEqualTo(JobState.INTERRUPTED);
+        assertThat(finished("interrupted")).as("counted once, not on every read").isEqualTo(1);
     }
 
     @Test
@@ -153,6 +164,12 @@ class JobInterruptionTest {
         assertThat(status.progress().done()).isEqualTo(1);
         assertThatThrownBy(() -> service(10).results(spec.jobId(), 0, 10))
                 .isInstanceOf(JobNotFinishedException.class);
+    }
+
+    /** {@code pushsync_jobs_finished_total{destination="paced",state}}. */
+    private double finished(String state) {
+        return meters.get("pushsync_jobs_finished_total").tag("destination", "paced").tag("state", state).counter()
+                .count();
     }
 
     private static ObjectNode body(String batchId, int rows) {
