@@ -85,8 +85,7 @@ public class ConsoleController {
         model.addAttribute("syncId", syncId == null ? "" : syncId);
         model.addAttribute("outcome", wanted == null ? "" : wanted);
         model.addAttribute("outcomes", RunView.OUTCOMES);
-        model.addAttribute("destinations", runs.recent(null, null, null, runs.maxRuns()).stream()
-                .map(RunView::destination).distinct().sorted().toList());
+        model.addAttribute("destinations", runs.destinations());
         return "console/runs";
     }
 

@@ -98,6 +98,11 @@ public class Runs {
         return out;
     }
 
+    /** The destinations of the recent runs (from the index alone: no job is read). */
+    public List<String> destinations() {
+        return history.recent(maxRuns).stream().map(RunRecord::destination).distinct().sorted().toList();
+    }
+
     /** The batch's entry of the recent runs (its summary), or empty. */
     public Optional<RunView> batch(String syncId, String batchId) {
         for (RunRecord run : history.recent(maxRuns)) {
@@ -162,7 +167,9 @@ public class Runs {
         if (status.startedAt() != null) {
             Instant end = status.finishedAt() != null ? status.finishedAt() : clock.instant();
             double seconds = Math.max(0.001, Duration.between(status.startedAt(), end).toMillis() / 1000.0);
-            rate = Math.round(done / seconds * 10) / 10.0;
+            // a cancelled or interrupted job's unsent rows are done at once: no pace to show for it
+            boolean paced = status.state() == JobState.RUNNING || status.state() == JobState.COMPLETED;
+            rate = paced ? Math.round(done / seconds * 10) / 10.0 : null;
             if (status.state() == JobState.RUNNING && done > 0) {
                 left = (long) Math.ceil((total - done) / (done / seconds));
             }
