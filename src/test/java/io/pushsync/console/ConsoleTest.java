@@ -131,6 +131,26 @@ class ConsoleTest {
         mvc.perform(post("/console/jobs/" + jobId + "/cancel").session(session).with(csrf()))
                 .andExpect(status().isFound()).andExpect(redirectedUrl("/console/jobs/" + jobId));
         assertThat(jobs.status(jobId).cancelRequested()).isTrue();
+
+        // once it has stopped, its failures as JSON and CSV under /v1, and on its page
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> jobs.status(jobId).state().isFinal());
+        JsonNode pace = v1("/v1/jobs/" + jobId + "/pace");
+        assertThat(pace.at("/status/state").asString()).isEqualTo("cancelled");
+        assertThat(pace.get("percent").asInt()).isEqualTo(100);
+        JsonNode failures = v1("/v1/jobs/" + jobId + "/failures?limit=10");
+        assertThat(failures.get("rowsAvailable").asBoolean()).isTrue();
+        assertThat(failures.at("/byCode/0/code").asString()).isEqualTo("cancelled");
+        assertThat(failures.at("/byCode/0/retryable").asBoolean()).isTrue();
+        int failed = failures.get("totalFailed").asInt();
+        assertThat(failed).isPositive().isEqualTo(failures.at("/byCode/0/count").asInt());
+        assertThat(failures.get("rows")).hasSize(Math.min(10, failed));
+        String csv = mvc.perform(get("/v1/jobs/" + jobId + "/failures.csv").header("Authorization", TOKEN))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(csv.lines().count()).isEqualTo(failed + 1L);
+        assertThat(csv.lines().skip(1)).allMatch(l -> l.contains(",cancelled,") && l.endsWith(",true"));
+        assertThat(page(session, "/console/jobs/" + jobId)).contains("cancelled").doesNotContain("id=\"cancel\"");
+        assertThat(v1("/v1/runs?outcome=cancelled&syncId=console-test").toString()).contains(jobId);
     }
 
     @Test
