@@ -114,6 +114,16 @@ class ConsoleTest {
     }
 
     @Test
+    void loggingOutEndsTheSession() throws Exception {
+        MockHttpSession session = logIn();
+        mvc.perform(get("/console").session(session)).andExpect(status().isOk());
+        mvc.perform(post("/console/logout").session(session)).andExpect(status().isForbidden());
+        mvc.perform(post("/console/logout").session(session).with(csrf()))
+                .andExpect(redirectedUrl("/console/login?logout"));
+        mvc.perform(get("/console").session(session)).andExpect(status().isFound());
+    }
+
+    @Test
     void theLoginItselfNeedsTheCsrfToken() throws Exception {
         mvc.perform(post("/console/login").param("username", "sandbox").param("password", "sandbox"))
                 .andExpect(status().isForbidden());
