@@ -3,6 +3,8 @@ package io.pushsync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushsync.api.ApiTokenProperties;
+import io.pushsync.console.ConsoleProperties;
+import io.pushsync.sync.history.HistoryProperties;
 import io.pushsync.destination.cleverpush.CleverPushProperties;
 import io.pushsync.destination.xtremepush.XtremepushProperties;
 import io.pushsync.resilience.ResilienceProperties;
@@ -89,6 +91,9 @@ class DefaultsWrittenOnceTest {
                 new CleverPushProperties.SubscriptionIdCache(100_000, Duration.ofHours(1)), Duration.ofSeconds(60)));
         assertThat(ConfigurationRecords.defaults(ResilienceProperties.class)).isEqualTo(new ResilienceProperties(
                 Duration.ofHours(1), 10_000, true, Duration.ofSeconds(30), 50));
+        assertThat(ConfigurationRecords.defaults(ConsoleProperties.class))
+                .isEqualTo(new ConsoleProperties(false, "operator", null));
+        assertThat(ConfigurationRecords.defaults(HistoryProperties.class)).isEqualTo(new HistoryProperties(1000));
     }
 
     @Test
@@ -96,7 +101,7 @@ class DefaultsWrittenOnceTest {
         assertThat(ConfigurationRecords.ALL).contains(ApiTokenProperties.class, NamedConnectionsProperties.class,
                 PhoneNumberProperties.class, BatchProperties.class, IdempotencyProperties.class, StateProperties.class,
                 JobProperties.class, XtremepushProperties.class, CleverPushProperties.class,
-                ResilienceProperties.class);
+                ResilienceProperties.class, ConsoleProperties.class, HistoryProperties.class);
         // every record binds from no configuration (no default refused by its own compact constructor)
         ConfigurationRecords.ALL.forEach(type -> assertThat(ConfigurationRecords.defaults(type)).isNotNull());
     }

@@ -98,6 +98,16 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Job not found", e.getMessage());
     }
 
+    @ExceptionHandler(io.pushsync.sync.runs.RunNotFoundException.class)
+    ProblemDetail runNotFound(io.pushsync.sync.runs.RunNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Run not found", e.getMessage());
+    }
+
+    @ExceptionHandler(RunController.RowsGoneException.class)
+    ProblemDetail rowsGone(RunController.RowsGoneException e) {
+        return problem(HttpStatus.CONFLICT, ProblemTypes.ROWS_UNAVAILABLE, "Rows unavailable", e.getMessage());
+    }
+
     @ExceptionHandler(SnapshotBusyException.class)
     ProblemDetail snapshotBusy(SnapshotBusyException e) {
         return problem(HttpStatus.CONFLICT, ProblemTypes.SNAPSHOT_BUSY, "Snapshot busy", e.getMessage()

@@ -10,6 +10,8 @@ public final class ProblemTypes {
     public static final String UNKNOWN_DESTINATION = BASE + "unknown-destination";
     public static final String NOT_FOUND = BASE + "not-found";
     public static final String BATCH_CONFLICT = BASE + "batch-conflict";
+    /** A run's failed rows cannot be listed: a job still running, a batch no longer in the ledger. */
+    public static final String ROWS_UNAVAILABLE = BASE + "rows-unavailable";
     public static final String BATCH_TOO_LARGE = BASE + "batch-too-large";
     public static final String BODY_TOO_LARGE = BASE + "body-too-large";
     public static final String UNSUPPORTED_MEDIA_TYPE = BASE + "unsupported-media-type";

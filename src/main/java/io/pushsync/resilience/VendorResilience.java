@@ -15,7 +15,16 @@ import io.github.resilience4j.retry.RetryRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import io.pushsync.sync.VendorAccounts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
@@ -38,7 +47,12 @@ import org.springframework.stereotype.Component;
  * without one it climbs back by a quarter of the configured rate per quiet period.
  */
 @Component
-public class VendorResilience {
+public class VendorResilience implements VendorAccounts {
+
+    /** The window of {@link VendorAccounts.Account#recent429s()}. */
+    static final Duration RECENT_429_WINDOW = Duration.ofMinutes(15);
+    /** At most this many 429 times kept per account (a count beyond it shows as this many). */
+    private static final int MAX_429_TIMES = 1000;
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VendorResilience.class);
 
@@ -49,6 +63,8 @@ public class VendorResilience {
     private final Map<String, CircuitBreakerConfig> breakerConfigs = new ConcurrentHashMap<>();
     private final CircuitBreakerRegistry breakers;
     private final Map<String, RateAdaptation> adaptations = new ConcurrentHashMap<>();
+    /** Recent 429 times per account (epoch millis), oldest first. */
+    private final Map<String, Deque<Long>> rateLimitedAt = new ConcurrentHashMap<>();
     private final boolean adaptive;
     private final java.time.Duration quietPeriod;
     /** Accounts seen recently; an idle one leaves the registries (and their meters) instead of staying forever. */
@@ -73,6 +89,7 @@ public class VendorResilience {
                         retries.remove(name);
                         rateLimiters.remove(name);
                         adaptations.remove(name);
+                        rateLimitedAt.remove(name);
                         meterCap.release(name);
                     }
                 })
@@ -127,6 +144,13 @@ public class VendorResilience {
      * concurrent calls halves it once, and never below one request per period).
      */
     public void onRateLimited(String vendor, String accountName) {
+        Deque<Long> times = rateLimitedAt.computeIfAbsent(accountName, k -> new ArrayDeque<>());
+        synchronized (times) {
+            times.addLast(System.currentTimeMillis());
+            while (times.size() > MAX_429_TIMES) {
+                times.removeFirst();
+            }
+        }
         if (!adaptive) {
             return;
         }
@@ -160,6 +184,51 @@ public class VendorResilience {
     /** The limit currently in force for the account (the configured one unless slowed down). */
     public int currentLimitForPeriod(String vendor, String accountName) {
         return rateLimiter(vendor, accountName).getRateLimiterConfig().getLimitForPeriod();
+    }
+
+    @Override
+    public List<Account> accounts() {
+        long since = System.currentTimeMillis() - RECENT_429_WINDOW.toMillis();
+        List<Account> out = new ArrayList<>();
+        for (CircuitBreaker breaker : breakers.getAllCircuitBreakers()) {
+            String name = breaker.getName();
+            int dash = name.lastIndexOf('-');
+            if (dash <= 0 || accounts.getIfPresent(name) == null) {
+                continue;
+            }
+            String vendor = name.substring(0, dash);
+            RateLimiterConfig configured = rateLimiters.getConfiguration(vendor).orElse(null);
+            RateLimiter limiter = rateLimiters.find(name).orElse(null);
+            if (configured == null) {
+                continue;
+            }
+            int current = limiter == null ? configured.getLimitForPeriod()
+                    : limiter.getRateLimiterConfig().getLimitForPeriod();
+            double seconds = Math.max(configured.getLimitRefreshPeriod().toNanos(), 1) / 1e9;
+            int recent = 0;
+            Long last = null;
+            Deque<Long> times = rateLimitedAt.get(name);
+            if (times != null) {
+                synchronized (times) {
+                    while (!times.isEmpty() && times.peekFirst() < since) {
+                        times.removeFirst();
+                    }
+                    recent = times.size();
+                    last = times.peekLast();
+                }
+            }
+            out.add(new Account(name, vendor, breaker.getState().name().toLowerCase(Locale.ROOT), current,
+                    configured.getLimitForPeriod(), configured.getLimitRefreshPeriod(), current / seconds,
+                    configured.getLimitForPeriod() / seconds, recent, last == null ? null
+                            : Instant.ofEpochMilli(last)));
+        }
+        out.sort(Comparator.comparing(Account::account));
+        return out;
+    }
+
+    @Override
+    public Duration recentWindow() {
+        return RECENT_429_WINDOW;
     }
 
     /**

@@ -40,7 +40,8 @@ class OpenApiDocumentTest {
         List<String> names = new ArrayList<>(paths.propertyNames());
         assertThat(names).contains("/v1/destinations", "/v1/destinations/{type}",
                 "/v1/destinations/{type}/connection-checks", "/v1/destinations/{type}/batches",
-                "/v1/destinations/{type}/jobs", "/v1/jobs/{jobId}", "/v1/jobs/{jobId}/results", "/v1/connections");
+                "/v1/destinations/{type}/jobs", "/v1/jobs/{jobId}", "/v1/jobs/{jobId}/results", "/v1/connections",
+                "/v1/runs", "/v1/runs/batch/failures", "/v1/runs/batch/failures.csv", "/v1/accounts");
         assertThat(paths.at("/~1v1~1connections/get/responses/200/content/application~1json/schema/items/$ref")
                 .asString()).endsWith("/ConnectionSummary");
         assertThat(paths.get("/v1/jobs/{jobId}").has("delete")).isTrue();
@@ -126,7 +127,23 @@ class OpenApiDocumentTest {
             Map.entry("GET /v1/jobs/{jobId}/removed", Map.of("401", UNAUTHORIZED,
                     "400", "offset below 0, or limit outside 1..pushsync.jobs.max-page-size; or the job is not a "
                             + "replace job",
-                    "404", "no such job", "409", "the job has not finished yet")));
+                    "404", "no such job", "409", "the job has not finished yet")),
+            Map.entry("GET /v1/runs", Map.of("401", UNAUTHORIZED,
+                    "400", "unknown outcome, or limit outside 1..pushsync.history.max-runs")),
+            Map.entry("GET /v1/runs/batch", Map.of("401", UNAUTHORIZED,
+                    "404", "no such batch among the recent runs")),
+            Map.entry("GET /v1/runs/batch/failures", Map.of("401", UNAUTHORIZED,
+                    "400", "offset below 0, or limit outside 1..1000",
+                    "404", "no such batch among the recent runs")),
+            Map.entry("GET /v1/runs/batch/failures.csv", Map.of("401", UNAUTHORIZED,
+                    "404", "no such batch among the recent runs",
+                    "409", "the batch's rows are no longer in the idempotency ledger")),
+            Map.entry("GET /v1/jobs/{jobId}/failures", Map.of("401", UNAUTHORIZED,
+                    "400", "offset below 0, or limit outside 1..1000", "404", "no such job")),
+            Map.entry("GET /v1/jobs/{jobId}/failures.csv", Map.of("401", UNAUTHORIZED,
+                    "404", "no such job", "409", "the job has not finished yet")),
+            Map.entry("GET /v1/jobs/{jobId}/pace", Map.of("401", UNAUTHORIZED, "404", "no such job")),
+            Map.entry("GET /v1/accounts", Map.of("401", UNAUTHORIZED)));
 
     /** Operation -> its other answers: status code -> the media types of its body. */
     static final Map<String, Map<String, List<String>>> SUCCESSES = Map.ofEntries(
@@ -140,7 +157,15 @@ class OpenApiDocumentTest {
             Map.entry("DELETE /v1/jobs/{jobId}", Map.of("200", List.of("application/json"), "202", List.of("application/json"))),
             Map.entry("GET /v1/connections", Map.of("200", List.of("application/json"))),
             Map.entry("DELETE /v1/destinations/{type}/snapshots", Map.of("200", List.of("application/json"))),
-            Map.entry("GET /v1/jobs/{jobId}/removed", Map.of("200", List.of("application/json"))));
+            Map.entry("GET /v1/jobs/{jobId}/removed", Map.of("200", List.of("application/json"))),
+            Map.entry("GET /v1/runs", Map.of("200", List.of("application/json"))),
+            Map.entry("GET /v1/runs/batch", Map.of("200", List.of("application/json"))),
+            Map.entry("GET /v1/runs/batch/failures", Map.of("200", List.of("application/json"))),
+            Map.entry("GET /v1/runs/batch/failures.csv", Map.of("200", List.of("text/csv"))),
+            Map.entry("GET /v1/jobs/{jobId}/failures", Map.of("200", List.of("application/json"))),
+            Map.entry("GET /v1/jobs/{jobId}/failures.csv", Map.of("200", List.of("text/csv"))),
+            Map.entry("GET /v1/jobs/{jobId}/pace", Map.of("200", List.of("application/json"))),
+            Map.entry("GET /v1/accounts", Map.of("200", List.of("application/json"))));
 
     @Test
     void everyOperationDocumentsItsProblemResponsesAsProblemDetails() throws Exception {

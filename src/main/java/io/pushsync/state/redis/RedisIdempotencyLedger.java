@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -179,6 +180,21 @@ public class RedisIdempotencyLedger implements IdempotencyLedger, AutoCloseable 
     public boolean holds(String syncId, String batchId) {
         String key = key(syncId, batchId);
         return Boolean.TRUE.equals(RedisKeys.call("read a batch's claim", () -> redis.hasKey(key)));
+    }
+
+    @Override
+    public Optional<BatchResponse> finished(String syncId, String batchId) {
+        String key = key(syncId, batchId);
+        byte[] stored = RedisKeys.call("read a finished batch", () -> redis.opsForValue().get(key));
+        if (stored == null || stored.length == 0 || stored[0] != FINISHED) {
+            return Optional.empty();
+        }
+        ByteBuffer in = ByteBuffer.wrap(stored);
+        in.get();
+        in.position(in.position() + 4 + in.getInt(1));
+        byte[] body = new byte[in.remaining()];
+        in.get(body);
+        return Optional.of(decode(body));
     }
 
     /** Stops the background release of claims (those still unreleased are left to their lease). */

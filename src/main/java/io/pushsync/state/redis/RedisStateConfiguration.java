@@ -4,6 +4,9 @@ import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushsync.state.StateProperties;
 import io.pushsync.sync.intake.BatchProperties;
+import io.pushsync.sync.history.HistoryProperties;
+import io.pushsync.sync.jobs.JobProperties;
+import java.time.Clock;
 import io.pushsync.sync.idempotency.IdempotencyProperties;
 import io.pushsync.sync.jobs.JobSegments;
 import io.pushsync.sync.snapshots.SnapshotProperties;
@@ -18,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code pushsync.state.store=redis}: the idempotency ledger, the job store, the shared rate limit, the shared
- * lookups and the snapshots of replace runs live in the Redis server of {@code spring.data.redis.*} (Boot's
+ * lookups, the snapshots of replace runs and the recent-runs index live in the Redis server of {@code spring.data.redis.*} (Boot's
  * auto-configured Lettuce connection factory), so that every replica sees the same state. Standalone Redis only (the
  * scripts touch several keys of one job, or of one snapshot).
  */
@@ -73,5 +76,15 @@ public class RedisStateConfiguration {
     RedisSnapshotStore redisSnapshotStore(RedisTemplate<String, byte[]> pushsyncStateRedisTemplate,
             StateProperties state, SnapshotProperties snapshots) {
         return new RedisSnapshotStore(pushsyncStateRedisTemplate, state.keyPrefix(), snapshots.leaseTtl());
+    }
+
+    /** The recent runs of every replica; kept as long as the longer of the batch replay ttl and the job retention. */
+    @Bean
+    RedisRunHistory redisRunHistory(RedisTemplate<String, byte[]> pushsyncStateRedisTemplate, StateProperties state,
+            HistoryProperties history, IdempotencyProperties idempotency, JobProperties jobs, JsonMapper json) {
+        java.time.Duration retention = idempotency.ttl().compareTo(jobs.retention()) >= 0 ? idempotency.ttl()
+                : jobs.retention();
+        return new RedisRunHistory(pushsyncStateRedisTemplate, state.keyPrefix(), history.maxRuns(), retention, json,
+                Clock.systemUTC());
     }
 }

@@ -39,6 +39,9 @@ import io.pushsync.sync.snapshots.SnapshotBusyException;
 import io.pushsync.sync.plans.DryRuns;
 import io.pushsync.sync.Plan;
 import io.pushsync.sync.RowStatus;
+import io.pushsync.sync.history.RunHistory;
+import io.pushsync.sync.history.RunRecord;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Runs one batch: validation, idempotent replay, the adapter under a deadline, one result per row. A dry run
@@ -64,10 +67,20 @@ public class BatchService {
     private final PayloadFingerprint fingerprints;
     private final BatchBodyReader bodies;
     private final Replacements replacements;
+    private final RunHistory history;
 
     public BatchService(DestinationRegistry registry, BatchValidator validator, IdempotencyLedger ledger,
             JobStore jobs, BatchProperties properties, SyncMetrics metrics, PayloadFingerprint fingerprints,
             BatchBodyReader bodies, Replacements replacements) {
+        this(registry, validator, ledger, jobs, properties, metrics, fingerprints, bodies, replacements,
+                RunHistory.none());
+    }
+
+    @Autowired
+    public BatchService(DestinationRegistry registry, BatchValidator validator, IdempotencyLedger ledger,
+            JobStore jobs, BatchProperties properties, SyncMetrics metrics, PayloadFingerprint fingerprints,
+            BatchBodyReader bodies, Replacements replacements, RunHistory history) {
+        this.history = history;
         this.replacements = replacements;
         this.jobs = jobs;
         this.fingerprints = fingerprints;
@@ -135,6 +148,7 @@ public class BatchService {
                 // an answer shaped by an internal error is not stored: resending the batch runs it again
                 release(request, fingerprint, null);
             }
+            remember(run.response());
             return new Execution(run.response(), false);
         }
     }
@@ -174,6 +188,16 @@ public class BatchService {
                     + "its results anyway; a resend of it may run it again", request.batchId(), request.syncId(),
                     describe(e));
             release(request, fingerprint, null);
+        }
+    }
+
+    /** Adds the finished batch to the recent-runs index, best effort: its answer never depends on it. */
+    private void remember(BatchResponse response) {
+        try {
+            history.record(RunRecord.batch(response, clock.instant()));
+        } catch (RuntimeException e) {
+            log.warn("batch {} of sync {} ran, but could not be added to the recent runs ({})", response.batchId(),
+                    response.syncId(), describe(e));
         }
     }
 

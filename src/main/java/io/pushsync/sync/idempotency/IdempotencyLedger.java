@@ -1,6 +1,7 @@
 package io.pushsync.sync.idempotency;
 
 import io.pushsync.sync.BatchResponse;
+import java.util.Optional;
 
 /**
  * Remembers batches by {@code (syncId, batchId)} so that a replay returns the stored answer without a vendor call.
@@ -37,4 +38,10 @@ public interface IdempotencyLedger {
      * endpoints).
      */
     boolean holds(String syncId, String batchId);
+
+    /**
+     * The stored answer of a finished batch (still replayable), whatever its payload, or empty (unknown, running,
+     * or forgotten). A read: it never restarts the batch's ttl. The console and {@code /v1/runs} read rows here.
+     */
+    Optional<BatchResponse> finished(String syncId, String batchId);
 }

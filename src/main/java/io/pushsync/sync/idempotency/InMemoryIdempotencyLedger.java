@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import io.pushsync.sync.BatchResponse;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -89,6 +90,12 @@ public class InMemoryIdempotencyLedger implements IdempotencyLedger {
     public synchronized boolean holds(String syncId, String batchId) {
         Key key = new Key(syncId, batchId);
         return running.containsKey(key) || finished.getIfPresent(key) != null;
+    }
+
+    @Override
+    public Optional<BatchResponse> finished(String syncId, String batchId) {
+        Finished done = finished.getIfPresent(new Key(syncId, batchId));
+        return done == null ? Optional.empty() : Optional.of(done.response());
     }
 
     /** Rows held by finished batches (for tests and diagnostics). */

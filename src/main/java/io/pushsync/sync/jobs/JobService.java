@@ -1,5 +1,8 @@
 package io.pushsync.sync.jobs;
 
+import io.pushsync.sync.history.RunHistory;
+import io.pushsync.sync.history.RunRecord;
+import org.springframework.beans.factory.annotation.Autowired;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushsync.sync.idempotency.BatchConflictException;
 import io.pushsync.sync.intake.BatchValidator;
@@ -83,6 +86,7 @@ public class JobService implements SmartLifecycle {
     private final LocalJobs local;
     private final JobRunner runner;
     private final JobReader reader;
+    private final RunHistory history;
     private volatile ThreadPoolExecutor executor;
     private volatile ScheduledExecutorService ticker;
     private volatile boolean accepting = true;
@@ -91,6 +95,15 @@ public class JobService implements SmartLifecycle {
     public JobService(DestinationRegistry registry, BatchValidator validator, JobStore store,
             IdempotencyLedger ledger, JobSpool spool, JobProperties properties, SyncMetrics metrics,
             PayloadFingerprint fingerprints, MeterRegistry meters, Replacements replacements) {
+        this(registry, validator, store, ledger, spool, properties, metrics, fingerprints, meters, replacements,
+                RunHistory.none());
+    }
+
+    @Autowired
+    public JobService(DestinationRegistry registry, BatchValidator validator, JobStore store,
+            IdempotencyLedger ledger, JobSpool spool, JobProperties properties, SyncMetrics metrics,
+            PayloadFingerprint fingerprints, MeterRegistry meters, Replacements replacements, RunHistory history) {
+        this.history = history;
         this.ledger = ledger;
         this.registry = registry;
         this.validator = validator;
@@ -186,11 +199,23 @@ public class JobService implements SmartLifecycle {
             }
             log.info("job {} queued: batch {} of sync {} to {} {}, {} rows", spec.jobId(), spec.batchId(),
                     spec.syncId(), type, spec.objectType(), spec.total());
+            remember(spec);
             return new Submitted(JobStatus.of(new StoredJob(spec, JobProgress.queued(now), null)), false);
         } finally {
             if (!queued) {
                 body.delete();
             }
+        }
+    }
+
+    /** Adds the queued job to the recent-runs index, best effort (its state is read live from the store). */
+    private void remember(JobSpec spec) {
+        try {
+            history.record(RunRecord.job(spec.jobId(), spec.syncId(), spec.batchId(), spec.destination(),
+                    spec.objectType(), spec.mode(), spec.createdAt()));
+        } catch (RuntimeException e) {
+            log.warn("job {} was queued, but could not be added to the recent runs ({})", spec.jobId(),
+                    e.getClass().getName());
         }
     }
 

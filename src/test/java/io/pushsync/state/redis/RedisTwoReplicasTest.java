@@ -133,6 +133,36 @@ class RedisTwoReplicasTest {
     }
 
     @Test
+    void aBatchRunOnOneReplicaIsListedWithItsRowsByTheOther() throws Exception {
+        String channel = "chan-" + UUID.randomUUID().toString().substring(0, 8);
+        String batchId = "listed-" + UUID.randomUUID();
+        assertThat(send(0, batch(channel, batchId, 0, 3)).statusCode()).isEqualTo(200);
+
+        JsonNode runs = JSON.readTree(getV1(1, "/v1/runs?syncId=two-replicas&destination=cleverpush&limit=50"));
+        JsonNode run = null;
+        for (JsonNode r : runs.get("runs")) {
+            if (r.get("batchId").asString().equals(batchId)) {
+                run = r;
+            }
+        }
+        assertThat(run).as("replica 1 lists the batch replica 0 ran").isNotNull();
+        assertThat(run.get("outcome").asString()).isEqualTo("succeeded");
+        assertThat(run.at("/summary/succeeded").asInt()).isEqualTo(3);
+        JsonNode failures = JSON.readTree(getV1(1, "/v1/runs/batch/failures?syncId=two-replicas&batchId=" + batchId));
+        assertThat(failures.get("rowsAvailable").asBoolean()).as("read back from the ledger in Redis").isTrue();
+        assertThat(failures.get("totalFailed").asInt()).isZero();
+        assertThat(runs.toString()).doesNotContain(API_KEY);
+    }
+
+    static String getV1(int replica, String path) throws Exception {
+        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(replicas.uri(replica, path)).header("Authorization", "Bearer " + TOKEN).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return r.body();
+    }
+
+    @Test
     void twoReplicasTogetherKeepAChannelWithinItsRate() {
         String channel = "chan-" + UUID.randomUUID().toString().substring(0, 8);
         ObjectNode a = batch(channel, "batch-" + UUID.randomUUID(), 0, 20);

@@ -101,6 +101,11 @@ class BatchServiceLedgerFailureTest {
         public boolean holds(String syncId, String batchId) {
             return delegate.holds(syncId, batchId);
         }
+
+        @Override
+        public java.util.Optional<BatchResponse> finished(String syncId, String batchId) {
+            return delegate.finished(syncId, batchId);
+        }
     }
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();

@@ -41,6 +41,19 @@ public abstract class AbstractIdempotencyLedgerContractTest {
     }
 
     @Test
+    public void aFinishedBatchCanBeReadBackAndARunningOrUnknownOneCannot() {
+        IdempotencyLedger ledger = ledger();
+        assertThat(ledger.finished(sync, "b1")).isEmpty();
+        ledger.begin(sync, "b1", "fp");
+        assertThat(ledger.finished(sync, "b1")).as("running").isEmpty();
+        BatchResponse stored = response("b1");
+        ledger.complete(sync, "b1", "fp", stored);
+        assertThat(ledger.finished(sync, "b1")).contains(stored);
+        assertThat(ledger.begin(sync, "b1", "fp")).as("still replayable after the read").isInstanceOf(Replay.class);
+        assertThat(ledger.finished(sync, "b2")).isEmpty();
+    }
+
+    @Test
     public void aFreeKeyIsStarted() {
         assertThat(ledger().begin(sync, "b1", "fp")).isInstanceOf(Started.class);
     }
