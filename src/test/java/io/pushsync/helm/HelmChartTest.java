@@ -217,6 +217,21 @@ class HelmChartTest {
                 .containsEntry("name", "my-tokens").containsEntry("key", "tokens");
     }
 
+    @Test
+    void theConsoleIsOffByDefaultAndItsPasswordComesOnlyFromASecret() {
+        Map<String, Object> off = container(render(t -> t).one("Deployment"));
+        assertThat(env(off)).doesNotContainKeys("PUSHSYNC_CONSOLE_ENABLED", "PUSHSYNC_CONSOLE_PASSWORD");
+
+        Map<String, Object> on = container(render(t -> t.set("console.enabled", true)
+                .set("console.username", "ops").set("console.existingSecret", "console-login")).one("Deployment"));
+        assertThat(env(on)).containsEntry("PUSHSYNC_CONSOLE_ENABLED", "true")
+                .containsEntry("PUSHSYNC_CONSOLE_USERNAME", "ops");
+        assertThat(secretKeyRef(on, "PUSHSYNC_CONSOLE_PASSWORD"))
+                .containsEntry("name", "console-login").containsEntry("key", "console-password");
+        assertThatThrownBy(() -> render(t -> t.set("console.enabled", true)))
+                .hasMessageContaining("console.existingSecret is required when console.enabled");
+    }
+
     // ---- production values -------------------------------------------------------------------------------------
 
     @Test
