@@ -72,6 +72,8 @@ import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.ResultMatcher;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import io.pushsync.sync.history.HistoryProperties;
+import io.pushsync.sync.runs.RunsConfiguration;
 import io.pushsync.sync.snapshots.OnDiskSnapshotStore;
 import io.pushsync.sync.snapshots.Replacements;
 import io.pushsync.sync.snapshots.SnapshotProperties;
@@ -85,9 +87,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Import({ProblemDetailsAdvice.class, SecurityConfig.class, BatchService.class, BatchValidator.class,
         DestinationRegistry.class, NamedConnections.class, InMemoryIdempotencyLedger.class, SyncMetrics.class, PayloadFingerprint.class,
         BatchBodyReader.class, StreamedBodies.class, InMemoryJobStore.class, JobSegments.class,
-        Replacements.class, OnDiskSnapshotStore.class, DestinationControllerTest.FakeDestinationConfig.class})
+        Replacements.class, OnDiskSnapshotStore.class, RunsConfiguration.class,
+        DestinationControllerTest.FakeDestinationConfig.class})
 @EnableConfigurationProperties({BatchProperties.class, IdempotencyProperties.class, ApiTokenProperties.class,
-        JobProperties.class, NamedConnectionsProperties.class, SnapshotProperties.class})
+        JobProperties.class, NamedConnectionsProperties.class, SnapshotProperties.class, HistoryProperties.class})
 @TestPropertySource(properties = {"pushsync.api-tokens=test-token", "pushsync.batch.max-rows=3",
         "pushsync.batch.max-body-size=8KB"})
 class DestinationControllerTest {
