@@ -72,6 +72,11 @@ class ManyAccountsBenchmark {
     private static final long PROBE_EVERY_MS = 250;
     private static final long POLL_MS = 250;
     private static final String XMX = "-Xmx512m";
+    /**
+     * {@code -Dbench.many.set=key=value,key=value}: settings changed for a diagnostic run (e.g.
+     * {@code pushsync.jobs.max-running=10}); printed with the figures, which are then not figure 7's.
+     */
+    private static final String SET = System.getProperty("bench.many.set", "");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -155,12 +160,19 @@ class ManyAccountsBenchmark {
         int cpMaxInFlight;
         int xpVendorRequests;
         int probesSent;
+        double[] jvmBefore;
+        double[] jvmAfter;
         int cpVendorRequests;
         try (FakeVendor xp = FakeVendor.start(); FakeVendor cp = FakeVendor.start()) {
             xp.latencyMs = VENDOR_MS;
             cp.latencyMs = VENDOR_MS;
             Map<String, String> props = ServiceBenchmark.vendorProperties(xp, cp);
             props.put("pushsync.jobs.spool-dir", dir.resolve("spool").toString());
+            for (String kv : SET.split(",")) {
+                if (!kv.isBlank()) {
+                    props.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+                }
+            }
             Jar service = Jar.start(jar, XMX, props, dir.resolve("service.log"));
             ExecutorService clients = Executors.newCachedThreadPool();
             ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2);
@@ -185,6 +197,7 @@ class ManyAccountsBenchmark {
                 xp.maxInFlight.set(0);
                 cp.maxInFlight.set(0);
 
+                jvmBefore = gcAndCpu(service.base());
                 long start = System.nanoTime();
                 ticks.scheduleAtFixedRate(() -> heap.add(prepend((System.nanoTime() - start) / 1e9,
                         ServiceBenchmark.prometheusHeapMb(http, service.base()))), 0, 500, TimeUnit.MILLISECONDS);
@@ -212,6 +225,7 @@ class ManyAccountsBenchmark {
                     r.get(30, TimeUnit.MINUTES);
                 }
                 totalSeconds = (System.nanoTime() - start) / 1e9;
+                jvmAfter = gcAndCpu(service.base());
                 ticks.shutdownNow();
                 xpMaxInFlight = xp.maxInFlight.get();
                 cpMaxInFlight = cp.maxInFlight.get();
@@ -293,6 +307,14 @@ class ManyAccountsBenchmark {
                         + "%,d (%,d for the accounts + %,d probes expected), CleverPush %,d (%,d expected)",
                 xpMaxInFlight, cpMaxInFlight, xpVendorRequests, XP_ACCOUNTS * xpRequests, xpProbeRequests,
                 cpVendorRequests, CP_ACCOUNTS * cpRequests));
+        md.add(String.format(Locale.ROOT, "- the jar during the run: GC pauses %,d, %.1f s in all; CPU time %.1f s "
+                        + "(%.0f %% of %d cores over %.1f s)", Math.round(jvmAfter[1] - jvmBefore[1]),
+                jvmAfter[0] - jvmBefore[0], (jvmAfter[2] - jvmBefore[2]) / 1e9,
+                (jvmAfter[2] - jvmBefore[2]) / 1e9 / totalSeconds / Runtime.getRuntime().availableProcessors() * 100,
+                Runtime.getRuntime().availableProcessors(), totalSeconds));
+        if (!SET.isBlank()) {
+            md.add("- **diagnostic run, not figure 7: settings changed: " + SET + "**");
+        }
         md.add("- an account's time: from the common start (all submitted together) to its batch's answer or to the "
                 + "poll (every 250 ms) that saw its job end; own minimum = ceil(requests / limit-for-period) x "
                 + "limit-refresh-period");
@@ -311,6 +333,10 @@ class ManyAccountsBenchmark {
         json.put("heapAfterGcMaxMb", Math.round(heapLiveMax));
         json.put("processDied", String.valueOf(death));
         json.put("queueFull429", queueFull);
+        json.put("settingsChanged", SET);
+        json.put("gcPauses", Math.round(jvmAfter[1] - jvmBefore[1]));
+        json.put("gcPauseSeconds", round(jvmAfter[0] - jvmBefore[0]));
+        json.put("cpuSeconds", round((jvmAfter[2] - jvmBefore[2]) / 1e9));
         json.put("fakeMaxInFlight", Map.of("xtremepush", xpMaxInFlight, "cleverpush", cpMaxInFlight));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Account a : accounts) {
@@ -400,6 +426,16 @@ class ManyAccountsBenchmark {
                 .timeout(Duration.ofMinutes(15)).header("Authorization", "Bearer " + ServiceBenchmark.TOKEN)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The jar's GC pause seconds and count so far, and its CPU time in ns (-1 when not exposed). */
+    private double[] gcAndCpu(String base) throws Exception {
+        String text = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        boolean cpu = text.lines().anyMatch(l -> l.startsWith("process_cpu_time_ns_total"));
+        return new double[] {ServiceBenchmark.prometheusSum(text, "jvm_gc_pause_seconds_sum", ""),
+                ServiceBenchmark.prometheusSum(text, "jvm_gc_pause_seconds_count", ""),
+                cpu ? ServiceBenchmark.prometheusSum(text, "process_cpu_time_ns_total", "") : -1};
     }
 
     /** ceil(requests / limit) refresh periods, in seconds. */

@@ -566,16 +566,19 @@ class ServiceBenchmark {
         try {
             String text = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
-            double used = text.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{")
-                            && l.contains("area=\"heap\""))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum() / 1e6;
+            double used = prometheusSum(text, "jvm_memory_used_bytes{", "area=\"heap\"") / 1e6;
             // Micrometer: the old generation's size after the last collection
-            double live = text.lines().filter(l -> l.startsWith("jvm_gc_live_data_size_bytes"))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum() / 1e6;
+            double live = prometheusSum(text, "jvm_gc_live_data_size_bytes", "") / 1e6;
             return new double[] {used, live};
         } catch (Exception e) {
             return new double[] {-1, -1};
         }
+    }
+
+    /** The sum of the samples of a Prometheus text whose lines start with {@code prefix} and contain {@code part}. */
+    static double prometheusSum(String text, String prefix, String part) {
+        return text.lines().filter(l -> l.startsWith(prefix) && l.contains(part))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     // ---- helpers ----
