@@ -1,5 +1,6 @@
 package io.pushsync.bench;
 
+import static io.pushsync.bench.ServiceBenchmark.round;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -153,6 +155,7 @@ class ManyAccountsBenchmark {
         List<Long> probeMs = new CopyOnWriteArrayList<>();
         List<double[]> probeSeries = new CopyOnWriteArrayList<>();
         AtomicInteger probeFailures = new AtomicInteger();
+        Map<String, Integer> probeFailureReasons = new ConcurrentHashMap<>();
         List<double[]> heap = new CopyOnWriteArrayList<>();
         double totalSeconds;
         String death;
@@ -210,6 +213,9 @@ class ManyAccountsBenchmark {
                         probeSeries.add(new double[] {round(t), ms});
                     } catch (Exception | AssertionError e) {
                         probeFailures.incrementAndGet();
+                        String reason = String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
+                        probeFailureReasons.merge(reason.length() > 200 ? reason.substring(0, 200) : reason, 1,
+                                Integer::sum);
                     }
                 }), 0, PROBE_EVERY_MS, TimeUnit.MILLISECONDS);
                 List<Future<?>> runs = new ArrayList<>();
@@ -355,6 +361,7 @@ class ManyAccountsBenchmark {
             rows.add(r);
         }
         json.put("accounts", rows);
+        json.put("probeFailureReasons", probeFailureReasons);
         json.put("probeSamples(t s at sending, ms)", probeSeries);
         json.put("heapSamples(t s, used MB, after-GC MB)", heap);
         Files.writeString(out.resolve("many-accounts.json"),
@@ -415,9 +422,11 @@ class ManyAccountsBenchmark {
         long t = System.nanoTime();
         HttpResponse<byte[]> r = post(base, "xtremepush", "batches", body);
         long ms = (System.nanoTime() - t) / 1_000_000;
-        assertThat(r.statusCode()).isEqualTo(200);
+        String text = new String(r.body(), StandardCharsets.UTF_8);
+        assertThat(r.statusCode()).as(text).isEqualTo(200);
         JsonNode summary = JSON.readTree(r.body()).path("summary");
-        assertThat(summary.path("succeeded").asInt() + summary.path("accepted").asInt()).isEqualTo(PROBE_ROWS);
+        assertThat(summary.path("succeeded").asInt() + summary.path("accepted").asInt()).as(text)
+                .isEqualTo(PROBE_ROWS);
         return ms;
     }
 
@@ -430,8 +439,7 @@ class ManyAccountsBenchmark {
 
     /** The jar's GC pause seconds and count so far, and its CPU time in ns (-1 when not exposed). */
     private double[] gcAndCpu(String base) throws Exception {
-        String text = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        String text = ServiceBenchmark.prometheusText(http, base);
         boolean cpu = text.lines().anyMatch(l -> l.startsWith("process_cpu_time_ns_total"));
         return new double[] {ServiceBenchmark.prometheusSum(text, "jvm_gc_pause_seconds_sum", ""),
                 ServiceBenchmark.prometheusSum(text, "jvm_gc_pause_seconds_count", ""),
@@ -476,9 +484,5 @@ class ManyAccountsBenchmark {
     private static long percentile(List<Long> sorted, double p) {
         return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1,
                 (int) Math.ceil(p * sorted.size()) - 1));
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
     }
 }

@@ -564,8 +564,7 @@ class ServiceBenchmark {
     /** The jar's heap used and its old generation after the last GC, in MB, from {@code /actuator/prometheus}. */
     static double[] prometheusHeapMb(HttpClient http, String base) {
         try {
-            String text = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            String text = prometheusText(http, base);
             double used = prometheusSum(text, "jvm_memory_used_bytes{", "area=\"heap\"") / 1e6;
             // Micrometer: the old generation's size after the last collection
             double live = prometheusSum(text, "jvm_gc_live_data_size_bytes", "") / 1e6;
@@ -573,6 +572,12 @@ class ServiceBenchmark {
         } catch (Exception e) {
             return new double[] {-1, -1};
         }
+    }
+
+    /** The jar's {@code /actuator/prometheus}. */
+    static String prometheusText(HttpClient http, String base) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** The sum of the samples of a Prometheus text whose lines start with {@code prefix} and contain {@code part}. */
@@ -686,7 +691,7 @@ class ServiceBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 100) / 100.0;
     }
 
