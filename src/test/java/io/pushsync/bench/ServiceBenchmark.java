@@ -2,6 +2,7 @@ package io.pushsync.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.pushsync.testsupport.PushsyncReplicas;
 import java.io.ByteArrayOutputStream;
@@ -126,16 +127,22 @@ class ServiceBenchmark {
 
     /** The service's settings against these fakes ({@code cp} may be null: CleverPush left as configured). */
     static Map<String, String> serviceProperties(FakeVendor xp, FakeVendor cp) {
+        Map<String, String> p = vendorProperties(xp, cp);
+        p.put("pushsync.cleverpush.concurrency", "16");
+        p.put("pushsync.jobs.max-body-size", "512MB");
+        p.put("resilience4j.ratelimiter.configs.xtremepush.limit-for-period", "100000");
+        p.put("resilience4j.ratelimiter.configs.cleverpush.limit-for-period", Integer.toString(CP_RATE));
+        return p;
+    }
+
+    /** The token, the vendors' URLs ({@code cp} may be null) and quiet logs: every other setting as configured. */
+    static Map<String, String> vendorProperties(FakeVendor xp, FakeVendor cp) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("pushsync.api-tokens", TOKEN);
         p.put("pushsync.xtremepush.regions.eu.base-url", xp.url());
         if (cp != null) {
             p.put("pushsync.cleverpush.base-url", cp.url());
         }
-        p.put("pushsync.cleverpush.concurrency", "16");
-        p.put("pushsync.jobs.max-body-size", "512MB");
-        p.put("resilience4j.ratelimiter.configs.xtremepush.limit-for-period", "100000");
-        p.put("resilience4j.ratelimiter.configs.cleverpush.limit-for-period", Integer.toString(CP_RATE));
         p.put("logging.level.root", "WARN");
         p.put("logging.level.io.pushsync", "WARN");
         return p;
@@ -282,19 +289,10 @@ class ServiceBenchmark {
     /** One batch of {@code rows} subscription syncs; the figure is its rows/s against the rate limit. */
     private void cleverPushBatch(String base, FakeVendor cp, String batchId, String userPrefix, String idKind,
             int rows, String key, String label) throws Exception {
-        StringBuilder sb = new StringBuilder("{\"syncId\":\"bench-cp\",\"batchId\":\"" + batchId
-                + "\",\"objectType\":\"subscriptions\",\"mode\":\"upsert\",\"connection\":{\"channelId\":"
-                + "\"bench-channel\",\"apiKey\":\"bench-api-key\"},"
-                + (idKind == null ? "" : "\"options\":{\"subscriptionIdKind\":\"" + idKind + "\"},") + "\"rows\":[");
-        for (int i = 0; i < rows; i++) {
-            sb.append(i == 0 ? "" : ",").append("{\"id\":\"row-").append(i).append("\",\"fields\":{")
-                    .append("\"subscription_id\":\"").append(userPrefix).append(i).append("\",\"email\":\"user.")
-                    .append(i).append("@example.com\",\"plan\":\"gold\"}}");
-        }
-        sb.append("]}");
+        byte[] body = subscriptionBody(batchId, "bench-channel", userPrefix, idKind, rows);
         int before = cp.requests.get();
         long start = System.nanoTime();
-        JsonNode summary = postBatch(base, "cleverpush", sb.toString().getBytes(StandardCharsets.UTF_8), rows);
+        JsonNode summary = postBatch(base, "cleverpush", body, rows);
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertThat(summary.get("succeeded").asInt()).isEqualTo(rows);
         if (key.startsWith("0_")) {
@@ -311,6 +309,21 @@ class ServiceBenchmark {
                 + "| %,d ms, %,d requests: %.1f rows/s = %.0f %% of R | %s | %s |", label, CP_RATE, rows, ms,
                 requests, perSecond, fraction * 100, cold ? "(cost printed)" : ">= 95 % of R",
                 cold ? "-" : fraction >= 0.95 ? "yes" : "no"));
+    }
+
+    /** {@code rows} CleverPush subscription upserts to {@code channelId}; {@code idKind} null: native ids. */
+    static byte[] subscriptionBody(String batchId, String channelId, String userPrefix, String idKind, int rows) {
+        StringBuilder sb = new StringBuilder("{\"syncId\":\"bench-cp\",\"batchId\":\"" + batchId
+                + "\",\"objectType\":\"subscriptions\",\"mode\":\"upsert\",\"connection\":{\"channelId\":\""
+                + channelId + "\",\"apiKey\":\"bench-api-key\"},"
+                + (idKind == null ? "" : "\"options\":{\"subscriptionIdKind\":\"" + idKind + "\"},") + "\"rows\":[");
+        for (int i = 0; i < rows; i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"id\":\"row-").append(i).append("\",\"fields\":{")
+                    .append("\"subscription_id\":\"").append(userPrefix).append(i).append("\",\"email\":\"user.")
+                    .append(i).append("@example.com\",\"plan\":\"gold\"}}");
+        }
+        sb.append("]}");
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     // ---- figure 4 ----
@@ -487,7 +500,7 @@ class ServiceBenchmark {
         return largest;
     }
 
-    /** The packaged service in a JVM of its own at -Xmx256m, exiting on an OutOfMemoryError. */
+    /** The packaged service in a JVM of its own (-Xmx256m unless said), exiting on an OutOfMemoryError. */
     record Jar(Process process, String base, Path log) {
         static Jar start(Path jar, FakeVendor xp, FakeVendor cp, Path log) throws IOException {
             return start(jar, xp, cp, log, Map.of());
@@ -496,13 +509,18 @@ class ServiceBenchmark {
         /** As above, with {@code extra} settings added to (or overriding) {@link #serviceProperties}. */
         static Jar start(Path jar, FakeVendor xp, FakeVendor cp, Path log, Map<String, String> extra)
                 throws IOException {
-            int port = freePort();
-            List<String> cmd = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                    "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(), "--server.port=" + port,
-                    "--server.address=127.0.0.1", "--management.endpoints.web.exposure.include=health,prometheus"));
             Map<String, String> properties = serviceProperties(xp, cp);
             properties.putAll(extra);
+            return start(jar, "-Xmx256m", properties, log);
+        }
+
+        /** The jar at {@code xmx} (e.g. {@code -Xmx512m}) with exactly these settings. */
+        static Jar start(Path jar, String xmx, Map<String, String> properties, Path log) throws IOException {
+            int port = freePort();
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), xmx,
+                    "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(), "--server.port=" + port,
+                    "--server.address=127.0.0.1", "--management.endpoints.web.exposure.include=health,prometheus"));
             properties.forEach((k, v) -> cmd.add("--" + k + "=" + v));
             Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             return new Jar(process, "http://127.0.0.1:" + port, log);
@@ -540,24 +558,32 @@ class ServiceBenchmark {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("the -Xmx256m service did not become ready");
+        throw new IllegalStateException("the packaged service did not become ready");
     }
 
     /** The jar's heap used and its old generation after the last GC, in MB, from {@code /actuator/prometheus}. */
     static double[] prometheusHeapMb(HttpClient http, String base) {
         try {
-            String text = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
-            double used = text.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{")
-                            && l.contains("area=\"heap\""))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum() / 1e6;
+            String text = prometheusText(http, base);
+            double used = prometheusSum(text, "jvm_memory_used_bytes{", "area=\"heap\"") / 1e6;
             // Micrometer: the old generation's size after the last collection
-            double live = text.lines().filter(l -> l.startsWith("jvm_gc_live_data_size_bytes"))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum() / 1e6;
+            double live = prometheusSum(text, "jvm_gc_live_data_size_bytes", "") / 1e6;
             return new double[] {used, live};
         } catch (Exception e) {
             return new double[] {-1, -1};
         }
+    }
+
+    /** The jar's {@code /actuator/prometheus}. */
+    static String prometheusText(HttpClient http, String base) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The sum of the samples of a Prometheus text whose lines start with {@code prefix} and contain {@code part}. */
+    static double prometheusSum(String text, String prefix, String part) {
+        return text.lines().filter(l -> l.startsWith(prefix) && l.contains(part))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     // ---- helpers ----
@@ -665,7 +691,7 @@ class ServiceBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 100) / 100.0;
     }
 
@@ -727,6 +753,9 @@ class ServiceBenchmark {
         volatile boolean capture;
         final List<byte[]> captured = new CopyOnWriteArrayList<>();
         final AtomicInteger requests = new AtomicInteger();
+        /** Requests being answered now, and the most at once since the start. */
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger maxInFlight = new AtomicInteger();
 
         private FakeVendor(HttpServer server) {
             this.server = server;
@@ -740,31 +769,40 @@ class ServiceBenchmark {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
             FakeVendor vendor = new FakeVendor(server);
             server.createContext("/", exchange -> {
-                byte[] body = exchange.getRequestBody().readAllBytes();
-                vendor.requests.incrementAndGet();
-                if (vendor.capture) {
-                    vendor.captured.add(body);
-                }
-                Function<String, Answer> get = vendor.getHandler;
-                Answer answer = get != null && "GET".equals(exchange.getRequestMethod())
-                        ? get.apply(exchange.getRequestURI().toString()) : vendor.handler.apply(body);
-                if (vendor.latencyMs > 0) {
-                    try {
-                        Thread.sleep(vendor.latencyMs);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
-                exchange.sendResponseHeaders(answer.status(), bytes.length);
-                try (OutputStream os = exchange.getResponseBody()) {
-                    os.write(bytes);
+                vendor.maxInFlight.accumulateAndGet(vendor.inFlight.incrementAndGet(), Math::max);
+                try {
+                    vendor.answer(exchange);
+                } finally {
+                    vendor.inFlight.decrementAndGet();
                 }
             });
             server.setExecutor(Executors.newCachedThreadPool());
             server.start();
             return vendor;
+        }
+
+        private void answer(HttpExchange exchange) throws IOException {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            requests.incrementAndGet();
+            if (capture) {
+                captured.add(body);
+            }
+            Function<String, Answer> get = getHandler;
+            Answer answer = get != null && "GET".equals(exchange.getRequestMethod())
+                    ? get.apply(exchange.getRequestURI().toString()) : handler.apply(body);
+            if (latencyMs > 0) {
+                try {
+                    Thread.sleep(latencyMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(answer.status(), bytes.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(bytes);
+            }
         }
 
         String url() {
