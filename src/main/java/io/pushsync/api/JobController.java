@@ -6,7 +6,6 @@ import io.pushsync.sync.jobs.JobResultsPage;
 import jakarta.servlet.http.HttpServletRequest;
 import io.pushsync.sync.jobs.JobService;
 import io.pushsync.sync.jobs.JobStatus;
-import io.pushsync.sync.values.Text;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -15,9 +14,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -98,14 +94,8 @@ public class JobController {
                     type = "integer", format = "int32", minimum = "1", defaultValue = "1000"))
             @RequestParam(defaultValue = "1000") String limit) {
         // read as text, so that every bad parameter is named in one 400 (errors[]), not only the first unconvertible
-        Map<String, String> errors = new LinkedHashMap<>();
-        Integer from = integer("offset", offset, 0, Integer.MAX_VALUE, "0 or more", errors);
-        Integer size = integer("limit", limit, 1, properties.maxPageSize(),
-                "between 1 and " + properties.maxPageSize() + " (pushsync.jobs.max-page-size)", errors);
-        if (!errors.isEmpty()) {
-            throw new InvalidPagingException(errors);
-        }
-        return jobs.results(jobId, from, size);
+        PagingParameters.Page page = page(offset, limit);
+        return jobs.results(jobId, page.offset(), page.limit());
     }
 
     @GetMapping(path = "/v1/jobs/{jobId}/removed", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -123,43 +113,13 @@ public class JobController {
             @Parameter(description = "removals on the page, 1..pushsync.jobs.max-page-size", schema = @Schema(
                     type = "integer", format = "int32", minimum = "1", defaultValue = "1000"))
             @RequestParam(defaultValue = "1000") String limit) {
-        Map<String, String> errors = new LinkedHashMap<>();
-        Integer from = integer("offset", offset, 0, Integer.MAX_VALUE, "0 or more", errors);
-        Integer size = integer("limit", limit, 1, properties.maxPageSize(),
-                "between 1 and " + properties.maxPageSize() + " (pushsync.jobs.max-page-size)", errors);
-        if (!errors.isEmpty()) {
-            throw new InvalidPagingException(errors);
-        }
-        return jobs.removed(jobId, from, size);
+        PagingParameters.Page page = page(offset, limit);
+        return jobs.removed(jobId, page.offset(), page.limit());
     }
 
-    private static Integer integer(String name, String text, int min, int max, String range,
-            Map<String, String> errors) {
-        String value = text.strip();
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException notAnInt) {
-            // a word, a fraction, a repeated parameter ("1,2") or beyond int: reported like an out-of-range number
-        }
-        errors.put(name, name + " must be an integer " + range + ", not '" + Text.clip(value, 40) + "'");
-        return null;
-    }
-
-    /** Bad paging parameters of a results page: parameter name -> message (answered 400, see ProblemDetailsAdvice). */
-    static final class InvalidPagingException extends RuntimeException {
-        private final Map<String, String> errors;
-
-        InvalidPagingException(Map<String, String> errors) {
-            super(String.join("; ", errors.values()), null, false, false);
-            this.errors = Collections.unmodifiableMap(new LinkedHashMap<>(errors));
-        }
-
-        Map<String, String> errors() {
-            return errors;
-        }
+    private PagingParameters.Page page(String offset, String limit) {
+        return PagingParameters.page(offset, limit, properties.maxPageSize(),
+                "between 1 and " + properties.maxPageSize() + " (pushsync.jobs.max-page-size)");
     }
 
     @DeleteMapping(path = "/v1/jobs/{jobId}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -213,8 +213,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     /** Offset/limit of a results page that are not numbers or out of range: one 400 naming every bad parameter. */
-    @ExceptionHandler(JobController.InvalidPagingException.class)
-    ProblemDetail invalidPaging(JobController.InvalidPagingException e) {
+    @ExceptionHandler(PagingParameters.InvalidPagingException.class)
+    ProblemDetail invalidPaging(PagingParameters.InvalidPagingException e) {
         ProblemDetail p = problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
                 String.join("; ", e.errors().values()));
         p.setProperty("errors", e.errors().entrySet().stream()

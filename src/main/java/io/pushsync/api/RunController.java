@@ -17,9 +17,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -66,7 +64,7 @@ public class RunController {
             @Parameter(description = "runs listed, 1..pushsync.history.max-runs", schema = @Schema(type = "integer",
                     format = "int32", minimum = "1", defaultValue = "50"))
             @RequestParam(defaultValue = "50") String limit) {
-        int size = integer("limit", limit, 1, runs.maxRuns());
+        int size = PagingParameters.integer("limit", limit, 1, runs.maxRuns());
         return new RunsPage(runs.retention().toString(), runs.recent(destination, syncId, outcome, size));
     }
 
@@ -92,8 +90,8 @@ public class RunController {
             @Parameter(schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "1000",
                     defaultValue = "100"))
             @RequestParam(defaultValue = "100") String limit) {
-        return runs.batchFailures(syncId, batchId, integer("offset", offset, 0, Integer.MAX_VALUE),
-                integer("limit", limit, 1, Runs.MAX_PAGE));
+        return runs.batchFailures(syncId, batchId, PagingParameters.integer("offset", offset, 0, Integer.MAX_VALUE),
+                PagingParameters.integer("limit", limit, 1, Runs.MAX_PAGE));
     }
 
     @GetMapping(path = "/v1/runs/batch/failures.csv", produces = CSV)
@@ -124,8 +122,8 @@ public class RunController {
             @Parameter(schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "1000",
                     defaultValue = "100"))
             @RequestParam(defaultValue = "100") String limit) {
-        return runs.jobFailures(jobId, integer("offset", offset, 0, Integer.MAX_VALUE),
-                integer("limit", limit, 1, Runs.MAX_PAGE));
+        return runs.jobFailures(jobId, PagingParameters.integer("offset", offset, 0, Integer.MAX_VALUE),
+                PagingParameters.integer("limit", limit, 1, Runs.MAX_PAGE));
     }
 
     @GetMapping(path = "/v1/jobs/{jobId}/failures.csv", produces = CSV)
@@ -171,22 +169,6 @@ public class RunController {
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION, org.springframework.http.ContentDisposition.attachment()
                 .filename(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".csv").build().toString());
         response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static int integer(String name, String text, int min, int max) {
-        String value = text.strip();
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException notAnInt) {
-            // reported below like an out-of-range number
-        }
-        Map<String, String> errors = new LinkedHashMap<>();
-        errors.put(name, name + " must be an integer between " + min + " and " + max + ", not '"
-                + Text.clip(value, 40) + "'");
-        throw new JobController.InvalidPagingException(errors);
     }
 
     /** A run's rows cannot be listed (yet, or any more): 409. */
