@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,14 +50,7 @@ final class JobReader {
         }
         JobSpec spec = job.spec();
         int end = (int) Math.min(spec.total(), (long) offset + limit);
-        List<RowResult> page = new ArrayList<>(Math.max(0, end - offset));
-        for (int s = offset / spec.segmentSize(); offset < end && s <= (end - 1) / spec.segmentSize(); s++) {
-            int segmentStart = spec.segmentFrom(s);
-            List<RowResult> segment = segmentResults(spec, s, job.progress());
-            int from = Math.max(offset, segmentStart) - segmentStart;
-            int to = Math.min(end, segmentStart + segment.size()) - segmentStart;
-            page.addAll(segment.subList(from, to));
-        }
+        List<RowResult> page = slice(offset, end, spec.segmentSize(), s -> segmentResults(spec, s, job.progress()));
         return new JobResultsPage(jobId, job.progress().state(), spec.total(), offset, limit, page,
                 end < spec.total() ? end : null);
     }
@@ -78,17 +72,28 @@ final class JobReader {
         JobSpec spec = job.spec();
         int total = job.progress().removals() == null ? 0 : job.progress().removals();
         int end = (int) Math.min(total, (long) offset + limit);
-        List<BatchResponse.RemovedMember> page = new ArrayList<>(Math.max(0, end - offset));
-        for (int s = offset / spec.segmentSize(); offset < end && s <= (end - 1) / spec.segmentSize(); s++) {
-            int segmentStart = s * spec.segmentSize();
-            List<RowResult> segment = store.removed(jobId, s).orElse(List.of());
+        List<BatchResponse.RemovedMember> page = slice(offset, end, spec.segmentSize(),
+                s -> store.removed(jobId, s).orElse(List.<RowResult>of())).stream()
+                .map(BatchResponse.RemovedMember::of).toList();
+        return new JobRemovedPage(jobId, job.progress().state(), total, offset, limit, page, end < total ? end : null);
+    }
+
+    /**
+     * Entries {@code [offset, end)} of a list stored in segments of {@code segmentSize}, reading only the segments
+     * they are in; a segment shorter than its size (not stored) gives what it has.
+     */
+    private static List<RowResult> slice(int offset, int end, int segmentSize, IntFunction<List<RowResult>> segments) {
+        List<RowResult> page = new ArrayList<>(Math.max(0, end - offset));
+        for (int s = offset / segmentSize; offset < end && s <= (end - 1) / segmentSize; s++) {
+            int segmentStart = s * segmentSize;
+            List<RowResult> segment = segments.apply(s);
             int from = Math.max(offset, segmentStart) - segmentStart;
             int to = Math.min(end, segmentStart + segment.size()) - segmentStart;
-            for (int i = from; i < to; i++) {
-                page.add(BatchResponse.RemovedMember.of(segment.get(i)));
+            if (from < to) {
+                page.addAll(segment.subList(from, to));
             }
         }
-        return new JobRemovedPage(jobId, job.progress().state(), total, offset, limit, page, end < total ? end : null);
+        return page;
     }
 
     private void checkPage(int offset, int limit) {

@@ -15,10 +15,8 @@ import io.pushsync.sync.RowStatus;
 import io.pushsync.sync.SyncMetrics;
 import io.pushsync.sync.jobs.LocalJob.Window;
 import io.pushsync.sync.SyncRequest;
-import io.pushsync.sync.SyncRow;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
 import io.pushsync.sync.catalog.ReplaceTarget;
-import io.pushsync.sync.snapshots.MemberHash;
 import io.pushsync.sync.snapshots.ReplaceRequests;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
@@ -222,12 +220,7 @@ final class JobRunner {
             for (int from = 0; from < job.spec.total(); from += properties.window()) {
                 PreparedBatch batch = validator.window(job.head, rows, Math.min(properties.window(),
                         job.spec.total() - from));
-                for (SyncRow row : batch.request().rows()) {
-                    String member = ReplaceRun.member(row, target, members);
-                    if (member != null) {
-                        hashes[count++] = MemberHash.of(member);
-                    }
-                }
+                count = ReplaceRun.hashMembers(batch.request().rows(), target, members, hashes, count);
             }
         }
         SyncRequest head = job.head.request(List.of());

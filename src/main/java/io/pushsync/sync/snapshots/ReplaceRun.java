@@ -91,6 +91,21 @@ public final class ReplaceRun implements AutoCloseable {
         }, AudienceDiff.compute(store, target, hashes, count), true);
     }
 
+    /**
+     * Adds the {@link MemberHash} of each row's member to {@code hashes} from {@code count} on (rows naming no member
+     * are left out) and returns the new count; {@code hashes} has room for every row.
+     */
+    public static int hashMembers(List<SyncRow> rows, ReplaceTarget replace, Function<JsonNode, String> members,
+            long[] hashes, int count) {
+        for (SyncRow row : rows) {
+            String member = member(row, replace, members);
+            if (member != null) {
+                hashes[count++] = MemberHash.of(member);
+            }
+        }
+        return count;
+    }
+
     /** The member a row names, as the vendor knows it, or null when it names none (the row then fails). */
     public static String member(SyncRow row, ReplaceTarget replace, Function<JsonNode, String> members) {
         return members.apply(row.fields().get(replace.memberField()));

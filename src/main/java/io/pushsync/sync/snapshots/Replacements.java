@@ -3,7 +3,6 @@ package io.pushsync.sync.snapshots;
 import io.pushsync.sync.Destination;
 import io.pushsync.sync.PreparedBatch;
 import io.pushsync.sync.SyncRequest;
-import io.pushsync.sync.SyncRow;
 import io.pushsync.sync.catalog.ObjectTypeDescriptor;
 import io.pushsync.sync.catalog.ReplaceTarget;
 import java.nio.charset.StandardCharsets;
@@ -66,13 +65,7 @@ public class Replacements {
         Function<JsonNode, String> members = members(destination, request.objectType());
         ReplaceTarget replace = replaceTarget(destination, request.objectType());
         long[] hashes = new long[request.rows().size()];
-        int count = 0;
-        for (SyncRow row : request.rows()) {
-            String member = ReplaceRun.member(row, replace, members);
-            if (member != null) {
-                hashes[count++] = MemberHash.of(member);
-            }
-        }
+        int count = ReplaceRun.hashMembers(request.rows(), replace, members, hashes, 0);
         return open(destination, request, hashes, count, preview);
     }
 
