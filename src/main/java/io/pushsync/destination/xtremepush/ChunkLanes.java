@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.pushsync.sync.Deadline;
 import io.pushsync.sync.RowResults;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
@@ -67,7 +68,11 @@ class ChunkLanes implements DisposableBean {
 
     /**
      * The chunks of one account in flight: at most {@code limit}, and never two with a profile identifier in common
-     * (the vendor's advice against overlapping imports of the same profiles). Only in-flight chunks' identifiers are
+     * (the vendor's advice against overlapping imports of the same profiles). Waiting chunks go first come, first
+     * served, whichever batch they belong to: when a place frees, the earliest chunk that shares no profile with a
+     * chunk in flight or with an earlier waiting chunk takes it. So a chunk held back by an overlap lets later,
+     * unrelated chunks pass, but no later chunk of the same profiles, and no chunk waits for ever behind later ones:
+     * two updates of one profile reach the vendor in the order they arrived. Only in-flight chunks' identifiers are
      * held.
      */
     static final class Lane {
@@ -77,6 +82,8 @@ class ChunkLanes implements DisposableBean {
 
         private final int limit;
         private final Set<String> identifiers = new HashSet<>();
+        /** The chunks waiting, in the order they asked. */
+        private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
         private int inFlight;
 
         Lane(int limit) {
@@ -84,21 +91,28 @@ class ChunkLanes implements DisposableBean {
         }
 
         /**
-         * Waits until the chunk may go, then takes its place. Returns false, without taking one, as soon as
-         * {@code giveUp} says so or the budget has ended.
+         * Waits until the chunk may go ({@link #mayGo}), then takes its place. Returns false, without taking one, as
+         * soon as {@code giveUp} says so or the budget has ended.
          */
         synchronized boolean enter(Collection<String> chunkIdentifiers, Deadline deadline, BooleanSupplier giveUp)
                 throws InterruptedException {
-            while (true) {
-                if (giveUp.getAsBoolean() || deadline.isExpired()) {
-                    return false;
+            Waiting me = new Waiting(chunkIdentifiers);
+            waiting.addLast(me);
+            try {
+                while (true) {
+                    if (giveUp.getAsBoolean() || deadline.isExpired()) {
+                        return false;
+                    }
+                    if (mayGo(me)) {
+                        inFlight++;
+                        identifiers.addAll(chunkIdentifiers);
+                        return true;
+                    }
+                    wait(Math.max(1, Math.min(POLL.toMillis(), deadline.remaining().toMillis())));
                 }
-                if (inFlight < limit && !overlaps(chunkIdentifiers)) {
-                    inFlight++;
-                    identifiers.addAll(chunkIdentifiers);
-                    return true;
-                }
-                wait(Math.max(1, Math.min(POLL.toMillis(), deadline.remaining().toMillis())));
+            } finally {
+                waiting.remove(me);
+                notifyAll(); // the next in line may go now
             }
         }
 
@@ -119,16 +133,49 @@ class ChunkLanes implements DisposableBean {
             return identifiers.size();
         }
 
-        private boolean overlaps(Collection<String> chunkIdentifiers) {
-            if (identifiers.isEmpty()) {
+        /**
+         * Whether the waiting chunk {@code me} goes now: there is a place, it shares no identifier with a chunk in
+         * flight, and no chunk that asked before it could go now or shares an identifier with it.
+         */
+        private boolean mayGo(Waiting me) {
+            if (inFlight >= limit || overlaps(identifiers, me.ids)) {
+                return false;
+            }
+            if (waiting.peekFirst() == me) {
+                return true;
+            }
+            Set<String> before = new HashSet<>();
+            for (Waiting earlier : waiting) {
+                if (earlier == me) {
+                    return !overlaps(before, me.ids);
+                }
+                if (!overlaps(identifiers, earlier.ids) && !overlaps(before, earlier.ids)) {
+                    return false; // it goes first (it is woken too)
+                }
+                before.addAll(earlier.ids);
+            }
+            throw new IllegalStateException("a chunk asked to go without waiting");
+        }
+
+        private static boolean overlaps(Set<String> held, Collection<String> chunkIdentifiers) {
+            if (held.isEmpty()) {
                 return false;
             }
             for (String id : chunkIdentifiers) {
-                if (identifiers.contains(id)) {
+                if (held.contains(id)) {
                     return true;
                 }
             }
             return false;
+        }
+
+        /** A chunk in the line (compared by identity: two chunks of equal identifiers are two places in it). */
+        private static final class Waiting {
+            final Collection<String> ids;
+
+            Waiting(Collection<String> ids) {
+                this.ids = ids;
+            }
         }
     }
 }

@@ -12,7 +12,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxRows rows per job; more is a 413
  * @param maxBodySize size of a job's request body; larger is a 413 before parsing (the body waits in the spool
  *     directory, not in memory, until the job ends)
- * @param maxRunning jobs running at once on one replica
+ * @param maxRunning jobs running at once on one replica: threads, most of them waiting for their accounts' rate
+ *     limits; the memory of their rows is bounded by {@code maxRowsInMemory}, not by this
  * @param queueCapacity jobs waiting on one replica; a submission beyond it is refused with 429 and Retry-After
  * @param deadline time budget of one job, from its start
  * @param retention how long a finished job (status, results, idempotency claim) is kept
@@ -24,6 +25,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxPageSize largest {@code limit} of a results page
  * @param windowRows rows a job reads from its spooled body and hands to the adapter at a time, rounded down to whole
  *     segments (at least one): what a running job holds in memory
+ * @param maxRowsInMemory rows the running jobs of one replica hold in their windows at once; a job waits for room
+ *     before it reads its next window (first come, first served; a window larger than this takes all of it)
  * @param spoolDir where job bodies wait on disk while their job lives; {@code java.io.tmpdir/pushsync-jobs} when
  *     unset. Each replica uses a subdirectory of its own ({@link JobSpool})
  * @param stateWriteRetry how a running job's writes to the job store (progress, result segments, its end, cancel
@@ -33,7 +36,7 @@ import org.springframework.util.unit.DataSize;
 public record JobProperties(
         @DefaultValue("1000000") int maxRows,
         @DefaultValue("256MB") DataSize maxBodySize,
-        @DefaultValue("2") int maxRunning,
+        @DefaultValue("16") int maxRunning,
         @DefaultValue("8") int queueCapacity,
         @DefaultValue("24h") Duration deadline,
         @DefaultValue("24h") Duration retention,
@@ -44,6 +47,7 @@ public record JobProperties(
         @DefaultValue("1000") int segmentSize,
         @DefaultValue("10000") int maxPageSize,
         @DefaultValue("10000") int windowRows,
+        @DefaultValue("20000") int maxRowsInMemory,
         Path spoolDir,
         @DefaultValue StateWriteRetry stateWriteRetry) {
 
@@ -79,9 +83,9 @@ public record JobProperties(
 
     public JobProperties {
         if (maxRunning < 1 || queueCapacity < 0 || segmentSize < 1 || maxPageSize < 1 || maxRows < 1
-                || windowRows < 1) {
-            throw new IllegalArgumentException("pushsync.jobs: max-running, segment-size, max-page-size, max-rows "
-                    + "and window-rows must be at least 1, queue-capacity at least 0");
+                || windowRows < 1 || maxRowsInMemory < 1) {
+            throw new IllegalArgumentException("pushsync.jobs: max-running, segment-size, max-page-size, max-rows, "
+                    + "window-rows and max-rows-in-memory must be at least 1, queue-capacity at least 0");
         }
         if (stateWriteRetry == null) {
             stateWriteRetry = StateWriteRetry.defaults();

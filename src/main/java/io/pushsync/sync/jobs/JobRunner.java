@@ -54,6 +54,8 @@ final class JobRunner {
     private final LocalJobs local;
     private final Clock clock;
     private final Replacements replacements;
+    /** The rows the running jobs' windows may hold at once ({@code max-rows-in-memory}). */
+    private final WindowRoom room;
 
     JobRunner(BatchValidator validator, JobStore store, JobStateWrites writes, JobProperties properties,
             SyncMetrics metrics, JobMetrics jobMetrics, LocalJobs local, Clock clock, Replacements replacements) {
@@ -66,6 +68,7 @@ final class JobRunner {
         this.metrics = metrics;
         this.local = local;
         this.clock = clock;
+        this.room = new WindowRoom(properties.maxRowsInMemory());
     }
 
     /** A job of this replica whose {@link LocalJob#task task} runs it here. */
@@ -144,36 +147,42 @@ final class JobRunner {
         try (BatchBodyReader.RowCursor rows = job.body.rows()) {
             for (int from = 0; from < spec.total(); from += size) {
                 int count = Math.min(size, spec.total() - from);
-                PreparedBatch batch = validator.window(job.head, rows, count);
-                if (batch.ids().size() != count) {
-                    throw new IllegalStateException("the spooled body of job " + spec.jobId() + " has "
-                            + (from + batch.ids().size()) + " rows, not " + spec.total());
+                try (WindowRoom.Taken taken = room.take(count, job.deadline)) {
+                    runWindow(job, replace, rows, from, count);
                 }
-                RowResults results = AdapterRun.results(batch);
-                job.open(new Window(from, results, new boolean[(count + spec.segmentSize() - 1)
-                        / spec.segmentSize()]));
-                RowError skip = skip(job);
-                if (skip == null && job.plan != null) {
-                    SyncRequest request = replace == null ? batch.request()
-                            : ReplaceRequests.mirror(batch.request(), replace.additions(batch.request().rows(),
-                                    results));
-                    DryRuns.plan(job.destination, request, results, job.plan, "dry run of job "
-                            + spec.jobId() + " (rows " + from + " to " + (from + count - 1) + ")");
-                } else if (skip == null) {
-                    SyncRequest request = replace == null ? batch.request()
-                            : ReplaceRequests.mirror(batch.request(), replace.additions(batch.request().rows(),
-                                    results));
-                    send(job, request, results, "rows " + from + " to " + (from + count - 1),
-                            spec.total() - from - count, replace);
-                } else {
-                    int failed = results.failUnset(skip);
-                    if (skip == job.vendorStop) {
-                        job.notSentAfterVendorStop += failed;
-                    }
-                }
-                closeWindow(job);
             }
         }
+    }
+
+    /** Reads, sends (or plans, or fails unsent) and stores one window of {@code count} rows from row {@code from}. */
+    private void runWindow(LocalJob job, ReplaceRun replace, BatchBodyReader.RowCursor rows, int from, int count) {
+        JobSpec spec = job.spec;
+        PreparedBatch batch = validator.window(job.head, rows, count);
+        if (batch.ids().size() != count) {
+            throw new IllegalStateException("the spooled body of job " + spec.jobId() + " has "
+                    + (from + batch.ids().size()) + " rows, not " + spec.total());
+        }
+        RowResults results = AdapterRun.results(batch);
+        job.open(new Window(from, results, new boolean[(count + spec.segmentSize() - 1)
+                / spec.segmentSize()]));
+        RowError skip = skip(job);
+        if (skip != null) {
+            int failed = results.failUnset(skip);
+            if (skip == job.vendorStop) {
+                job.notSentAfterVendorStop += failed;
+            }
+        } else {
+            SyncRequest request = replace == null ? batch.request()
+                    : ReplaceRequests.mirror(batch.request(), replace.additions(batch.request().rows(), results));
+            String what = "rows " + from + " to " + (from + count - 1);
+            if (job.plan != null) {
+                DryRuns.plan(job.destination, request, results, job.plan, "dry run of job " + spec.jobId() + " ("
+                        + what + ")");
+            } else {
+                send(job, request, results, what, spec.total() - from - count, replace);
+            }
+        }
+        closeWindow(job);
     }
 
     /** Why nothing more of the job is sent (the vendor's stop, the budget's end), or null. */
@@ -218,9 +227,11 @@ final class JobRunner {
         Function<JsonNode, String> members = Replacements.members(job.destination, job.spec.objectType());
         try (BatchBodyReader.RowCursor rows = job.body.rows()) {
             for (int from = 0; from < job.spec.total(); from += properties.window()) {
-                PreparedBatch batch = validator.window(job.head, rows, Math.min(properties.window(),
-                        job.spec.total() - from));
-                count = ReplaceRun.hashMembers(batch.request().rows(), target, members, hashes, count);
+                int rowsOfWindow = Math.min(properties.window(), job.spec.total() - from);
+                try (WindowRoom.Taken taken = room.take(rowsOfWindow, job.deadline)) {
+                    PreparedBatch batch = validator.window(job.head, rows, rowsOfWindow);
+                    count = ReplaceRun.hashMembers(batch.request().rows(), target, members, hashes, count);
+                }
             }
         }
         SyncRequest head = job.head.request(List.of());

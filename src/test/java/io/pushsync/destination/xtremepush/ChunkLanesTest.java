@@ -84,6 +84,46 @@ class ChunkLanesTest {
     }
 
     @Test
+    void waitingChunksGoInTheOrderTheyAsked() throws Exception {
+        ChunkLanes.Lane lane = new ChunkLanes.Lane(1);
+        assertThat(lane.enter(List.of("a"), later, () -> false)).isTrue();
+        CompletableFuture<Boolean> b = enterLater(lane, List.of("b"));
+        CompletableFuture<Boolean> c = enterLater(lane, List.of("c"));
+        CompletableFuture<Boolean> d = enterLater(lane, List.of("d"));
+
+        lane.leave(List.of("a"));
+        assertThat(b.get()).isTrue();
+        Thread.sleep(250); // a few polls of the others: the place is taken, none of them may pass
+        assertThat(c).isNotDone();
+        assertThat(d).isNotDone();
+        lane.leave(List.of("b"));
+        assertThat(c.get()).isTrue();
+        assertThat(d).isNotDone();
+        lane.leave(List.of("c"));
+        assertThat(d.get()).isTrue();
+    }
+
+    @Test
+    void aLaterChunkOfTheSameProfilesNeverPassesAWaitingOneButAnUnrelatedChunkDoes() throws Exception {
+        ChunkLanes.Lane lane = new ChunkLanes.Lane(10);
+        assertThat(lane.enter(List.of("u-1"), later, () -> false)).isTrue();
+        CompletableFuture<Boolean> first = enterLater(lane, List.of("u-1", "u-2"));
+        // shares nothing with the chunk in flight, but u-2 with the chunk that asked before it
+        CompletableFuture<Boolean> second = enterLater(lane, List.of("u-2"));
+        assertThat(lane.enter(List.of("u-9"), later, () -> false)).as("an unrelated chunk passes").isTrue();
+        Thread.sleep(250);
+        assertThat(first).isNotDone();
+        assertThat(second).isNotDone();
+
+        lane.leave(List.of("u-1"));
+        assertThat(first.get()).isTrue();
+        Thread.sleep(250);
+        assertThat(second).as("u-2 is in flight with the first").isNotDone();
+        lane.leave(List.of("u-1", "u-2"));
+        assertThat(second.get()).isTrue();
+    }
+
+    @Test
     void aWaitingChunkGivesUpWhenItsBatchStopsOrItsBudgetEnds() throws Exception {
         ChunkLanes.Lane lane = new ChunkLanes.Lane(1);
         assertThat(lane.enter(List.of("a"), later, () -> false)).isTrue();

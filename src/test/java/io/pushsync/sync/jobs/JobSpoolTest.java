@@ -22,7 +22,7 @@ class JobSpoolTest {
     private JobSpool spool(Path dir) {
         JobProperties jobs = new JobProperties(100, DataSize.ofMegabytes(1), 1, 1, Duration.ofHours(1),
                 Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ZERO,
-                Duration.ofSeconds(9), 10, 100, 100, dir, JobProperties.StateWriteRetry.defaults());
+                Duration.ofSeconds(9), 10, 100, 100, 1000, dir, JobProperties.StateWriteRetry.defaults());
         return new JobSpool(new BatchBodyReader(LocalJobServices.JSON), jobs);
     }
 

@@ -39,7 +39,7 @@ public final class LocalJobServices {
             Duration progressInterval, Duration heartbeatTimeout, JobProperties.StateWriteRetry stateWriteRetry) {
         return new JobProperties(100_000, DataSize.ofMegabytes(64), 1, 2, Duration.ofHours(1), Duration.ofHours(1),
                 progressInterval, heartbeatTimeout, Duration.ZERO, Duration.ofSeconds(5), segmentSize, 1000,
-                windowRows, spoolDir, stateWriteRetry);
+                windowRows, 1_000_000, spoolDir, stateWriteRetry);
     }
 
     /** An in-process idempotency ledger of its own; its gauges ({@code pushsync_jobs}) go to {@code meters}. */

@@ -1,0 +1,74 @@
+package io.pushsync.sync.jobs;
+
+import io.pushsync.sync.Deadline;
+import java.util.ArrayDeque;
+
+/**
+ * The rows the running jobs of this replica may hold in their windows at once ({@code pushsync.jobs.max-rows-in-memory}).
+ * A job takes room for a window before it reads it and gives it back once the window's results are stored, so the
+ * heap is bounded by rows, not by the number of running jobs: many jobs can run (most of them waiting for their
+ * accounts' rate limits) while their windows together stay within the bound. Room is given first come, first
+ * served; a window larger than the whole room takes all of it.
+ */
+final class WindowRoom {
+
+    /** How often a job waiting for room looks at its budget (a cancel stops it without notice). */
+    private static final long POLL_MILLIS = 100;
+
+    private static final Taken NOTHING = () -> { };
+
+    private final int rows;
+    /** The jobs waiting for room, in the order they asked; only the first may take it. */
+    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+    private int free;
+
+    WindowRoom(int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("pushsync.jobs.max-rows-in-memory must be at least 1");
+        }
+        this.rows = rows;
+        this.free = rows;
+    }
+
+    /**
+     * Waits for room for {@code count} rows, behind every job that asked before. Once the budget has ended (deadline,
+     * cancel, shutdown) it waits no more and takes none: such a window's rows are only failed, without a vendor
+     * call, and dropped at once.
+     */
+    synchronized Taken take(int count, Deadline deadline) {
+        int wanted = Math.min(Math.max(count, 1), rows);
+        Object me = new Object();
+        waiting.addLast(me);
+        try {
+            while (!deadline.isExpired()) {
+                if (waiting.peekFirst() == me && free >= wanted) {
+                    free -= wanted;
+                    return () -> give(wanted);
+                }
+                wait(POLL_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            waiting.remove(me);
+            notifyAll(); // the next in line may go now
+        }
+        return NOTHING;
+    }
+
+    private synchronized void give(int count) {
+        free += count;
+        notifyAll();
+    }
+
+    /** Rows of room free now. */
+    synchronized int free() {
+        return free;
+    }
+
+    /** Room held for one window; {@link #close} gives it back. */
+    interface Taken extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

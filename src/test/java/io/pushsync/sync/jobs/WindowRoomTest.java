@@ -1,0 +1,168 @@
+package io.pushsync.sync.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushsync.sync.Deadline;
+import io.pushsync.sync.ErrorCode;
+import io.pushsync.sync.RowError;
+import io.pushsync.sync.RowResults;
+import io.pushsync.sync.RowStatus;
+import io.pushsync.sync.SyncRequest;
+import io.pushsync.sync.SyncRow;
+import io.pushsync.testsupport.ThingsDestination;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The rows that running jobs hold are bounded by {@code max-rows-in-memory}, not by how many jobs run: more jobs run
+ * than their windows may fill the room, each waits for room before it reads a window, and room is given first come,
+ * first served.
+ */
+class WindowRoomTest {
+
+    /** Holds each request 30 ms and records the most rows it was given at once, over all jobs. */
+    private static final class OverlapDestination extends ThingsDestination {
+        final AtomicInteger rowsNow = new AtomicInteger();
+        final AtomicInteger mostRowsAtOnce = new AtomicInteger();
+        final AtomicInteger requestsNow = new AtomicInteger();
+        final AtomicInteger mostRequestsAtOnce = new AtomicInteger();
+
+        OverlapDestination() {
+            super("overlap");
+        }
+
+        @Override
+        public void sync(SyncRequest request, Deadline deadline, RowResults results) {
+            mostRowsAtOnce.accumulateAndGet(rowsNow.addAndGet(request.rows().size()), Math::max);
+            mostRequestsAtOnce.accumulateAndGet(requestsNow.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(30);
+                for (SyncRow row : request.rows()) {
+                    results.succeeded(row.index());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                requestsNow.decrementAndGet();
+                rowsNow.addAndGet(-request.rows().size());
+            }
+        }
+    }
+
+    @TempDir
+    Path spoolDir;
+
+    private final OverlapDestination destination = new OverlapDestination();
+    private final List<JobService> services = new ArrayList<>();
+
+    /** Four jobs may run, windows of 10 rows (segments of 10), room for {@code rows} rows. */
+    private JobService service(int rows) {
+        JobProperties jobs = new JobProperties(100_000, DataSize.ofMegabytes(64), 4, 8, Duration.ofHours(1),
+                Duration.ofHours(1), Duration.ofMillis(20), Duration.ofSeconds(60), Duration.ZERO,
+                Duration.ofSeconds(5), 10, 1000, 10, rows, spoolDir, JobProperties.StateWriteRetry.defaults());
+        JobService service = LocalJobServices.service(destination, new InMemoryJobStore(
+                new JobSegments(LocalJobServices.JSON)), jobs, new SimpleMeterRegistry());
+        services.add(service);
+        service.start();
+        return service;
+    }
+
+    @AfterEach
+    void stop() {
+        services.forEach(JobService::stop);
+    }
+
+    @Test
+    void runningJobsHoldNoMoreRowsThanTheRoomAndAllOfThemEnd() {
+        runFourJobsOf(60, service(20));
+
+        assertThat(destination.mostRowsAtOnce.get()).as("rows given to the adapter at once").isLessThanOrEqualTo(20);
+        assertThat(destination.mostRequestsAtOnce.get()).as("two jobs' windows fit the room together").isEqualTo(2);
+    }
+
+    @Test
+    void withRoomForEveryRunningJobTheirWindowsOverlap() {
+        runFourJobsOf(60, service(1000));
+
+        assertThat(destination.mostRequestsAtOnce.get()).as("the four running jobs send at once").isEqualTo(4);
+    }
+
+    @Test
+    void aWindowLargerThanTheRoomTakesAllOfItAndStillRuns() {
+        runFourJobsOf(25, service(5));
+
+        assertThat(destination.mostRequestsAtOnce.get()).as("one window at a time").isEqualTo(1);
+        assertThat(destination.mostRowsAtOnce.get()).isEqualTo(10);
+    }
+
+    private void runFourJobsOf(int rows, JobService service) {
+        List<String> ids = new ArrayList<>();
+        for (int j = 0; j < 4; j++) {
+            ids.add(service.submit("overlap", ThingsDestination.body("room", "b" + j, rows)).status().jobId());
+        }
+        for (String id : ids) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> service.status(id).state() == JobState.COMPLETED);
+            assertThat(service.status(id).summary().succeeded()).isEqualTo(rows);
+            assertThat(service.results(id, 0, rows).results()).hasSize(rows)
+                    .allSatisfy(r -> assertThat(r.status()).isEqualTo(RowStatus.SUCCEEDED));
+        }
+    }
+
+    @Test
+    void roomIsGivenInTheOrderItWasAskedFor() throws Exception {
+        WindowRoom room = new WindowRoom(10);
+        Deadline open = Deadline.after(Duration.ofMinutes(1));
+        WindowRoom.Taken first = room.take(6, open);
+        AtomicBoolean largeHas = new AtomicBoolean();
+        AtomicBoolean smallHas = new AtomicBoolean();
+        Thread large = new Thread(() -> {
+            try (WindowRoom.Taken t = room.take(10, open)) {
+                largeHas.set(true);
+                await().atMost(Duration.ofSeconds(5)).until(() -> !smallHas.get());
+            }
+        });
+        large.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> large.getState() == Thread.State.TIMED_WAITING || large.getState() == Thread.State.BLOCKED);
+        Thread small = new Thread(() -> {
+            try (WindowRoom.Taken t = room.take(2, open)) {
+                smallHas.set(true);
+                assertThat(largeHas).as("the large window asked first").isTrue();
+            }
+        });
+        small.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> small.getState() == Thread.State.TIMED_WAITING || small.getState() == Thread.State.BLOCKED);
+        Thread.sleep(250); // a few polls: 4 rows are free, yet the small window waits behind the large one
+        assertThat(smallHas).isFalse();
+
+        first.close();
+        large.join(5000);
+        small.join(5000);
+        assertThat(largeHas).isTrue();
+        assertThat(smallHas).isTrue();
+        assertThat(room.free()).isEqualTo(10);
+    }
+
+    @Test
+    void aStoppedJobTakesNoRoomAndDoesNotWait() {
+        WindowRoom room = new WindowRoom(10);
+        WindowRoom.Taken all = room.take(10, Deadline.after(Duration.ofMinutes(1)));
+        Deadline stopped = Deadline.after(Duration.ofMinutes(1));
+        stopped.stop(RowError.of(ErrorCode.CANCELLED, "cancelled"));
+
+        try (WindowRoom.Taken none = room.take(5, stopped)) {
+            assertThat(room.free()).isZero();
+        }
+        all.close();
+        assertThat(room.free()).isEqualTo(10);
+    }
+}
