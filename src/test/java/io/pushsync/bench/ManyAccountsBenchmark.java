@@ -50,8 +50,8 @@ import tools.jackson.databind.json.JsonMapper;
  * requests in flight at once are recorded). Submitted together: 20 Xtremepush app tokens x 20,000 profile rows and
  * 20 CleverPush channels x 500 subscription rows, half of each vendor's accounts as {@code /batches} (each in a client
  * thread of its own) and half as {@code /jobs} (submitted, then polled every 250 ms; a 429 {@code job-queue-full} is
- * followed after its Retry-After and counted). Meanwhile a 10-row Xtremepush batch on another app token every 250 ms,
- * its latency recorded. The jar's heap is read from {@code /actuator/prometheus} every 500 ms.
+ * followed after its Retry-After and counted). Meanwhile a 10-row Xtremepush batch every 250 ms, in turn on 4 app
+ * tokens of their own ({@link #PROBE_TOKENS}), its latency recorded. The jar's heap is read from {@code /actuator/prometheus} every 500 ms.
  * <p>
  * An account's own minimum: ceil(requests it needs / limit-for-period) x limit-refresh-period, from the defaults
  * (application.yml, {@code XtremepushProperties}); the vendor-bound minimum of the run is the largest of them (the
@@ -72,6 +72,13 @@ class ManyAccountsBenchmark {
     private static final int VENDOR_MS = 100;
     private static final int PROBE_ROWS = 10;
     private static final long PROBE_EVERY_MS = 250;
+    /**
+     * The probes take turns over this many app tokens of their own ({@code -Dbench.many.probe-tokens}, 4): each
+     * token then gets a probe a second, a fifth of its rate. On one token, 4 probes a second are 80 % of its 5
+     * requests a second, and any stall of the service leaves a backlog that drains at one probe a second: the
+     * figure would then be that one account's own queue, not how fast the service answers a small batch.
+     */
+    private static final int PROBE_TOKENS = Integer.getInteger("bench.many.probe-tokens", 4);
     private static final long POLL_MS = 250;
     private static final String XMX = "-Xmx512m";
     /**
@@ -137,6 +144,7 @@ class ManyAccountsBenchmark {
         int cpConcurrency = Integer.parseInt(defaultOf(
                 CleverPushProperties.class, "concurrency"));
         int maxRunning = Integer.parseInt(defaultOf(JobProperties.class, "maxRunning"));
+        int rowsInMemory = Integer.parseInt(defaultOf(JobProperties.class, "maxRowsInMemory"));
         int queueCapacity = Integer.parseInt(defaultOf(JobProperties.class, "queueCapacity"));
 
         List<Account> accounts = new ArrayList<>();
@@ -186,8 +194,8 @@ class ManyAccountsBenchmark {
                         ServiceBenchmark.profileBody(chunkSize, "warm-up-xp", -1, "warm-up-token"));
                 post(service.base(), "cleverpush", "batches",
                         ServiceBenchmark.subscriptionBody("warm-up-cp", "warm-up-channel", "warm-", null, 50));
-                for (int i = 0; i < 4; i++) {
-                    probe(service.base(), "warm-up-probe-" + i);
+                for (int i = 0; i < Math.max(4, PROBE_TOKENS); i++) {
+                    probe(service.base(), "warm-up-probe-" + i, i);
                 }
                 Map<Account, byte[]> bodies = new LinkedHashMap<>();
                 for (Account a : accounts) {
@@ -208,7 +216,8 @@ class ManyAccountsBenchmark {
                 ticks.scheduleAtFixedRate(() -> clients.execute(() -> {
                     try {
                         double t = (System.nanoTime() - start) / 1e9;
-                        long ms = probe(service.base(), "probe-" + probes.incrementAndGet());
+                        int n = probes.incrementAndGet();
+                        long ms = probe(service.base(), "probe-" + n, n);
                         probeMs.add(ms);
                         probeSeries.add(new double[] {round(t), ms});
                     } catch (Exception | AssertionError e) {
@@ -265,11 +274,12 @@ class ManyAccountsBenchmark {
         md.add(String.format(Locale.ROOT, "Many accounts at once: %d Xtremepush app tokens x %,d profile rows, %d "
                         + "CleverPush channels x %,d subscription rows%s; packaged jar at %s, default limits "
                         + "(Xtremepush %d requests / %s per app token, chunks of %,d, %d in flight; CleverPush %d / %s "
-                        + "per channel, concurrency %d; jobs: %d running, %d queued per replica); fake vendors answer "
-                        + "after %d ms; %s, %d cores, Java %s", XP_ACCOUNTS, XP_ROWS, CP_ACCOUNTS, CP_ROWS,
-                QUICK ? " (quick run: smaller than the full run's 20,000 and 500)" : "", XMX, xpLimit, xpPeriod,
-                chunkSize, chunksInFlight, cpLimit, cpPeriod, cpConcurrency, maxRunning, queueCapacity, VENDOR_MS,
-                LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
+                        + "per channel, concurrency %d; jobs: %d running, %d queued per replica, %,d rows in "
+                        + "memory); fake vendors answer after %d ms; %s, %d cores, Java %s", XP_ACCOUNTS, XP_ROWS,
+                CP_ACCOUNTS, CP_ROWS, QUICK ? " (quick run: smaller than the full run's 20,000 and 500)" : "", XMX,
+                xpLimit, xpPeriod, chunkSize, chunksInFlight, cpLimit, cpPeriod, cpConcurrency, maxRunning,
+                queueCapacity, rowsInMemory, VENDOR_MS, LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version")));
         md.add("");
         md.add("| figure | measured | target | met |");
         md.add("|---|---|---|---|");
@@ -279,9 +289,9 @@ class ManyAccountsBenchmark {
         md.add(String.format(Locale.ROOT, "| slowest account vs its own minimum | %s (%s): %.1f s vs %.1f s: "
                         + "**%.2f** | <= 1.5 | %s |", slowest.name, slowest.kind(), slowest.seconds,
                 slowest.minimumSeconds, slowest.ratio(), slowest.ratio() <= 1.5 ? "yes" : "no"));
-        md.add(String.format(Locale.ROOT, "| %d-row Xtremepush batch every %d ms meanwhile (%d sent, %d failed) "
-                        + "| p50 %,d ms, **p99 %,d ms** | p99 < %,d ms (1 s + one vendor round trip) | %s |",
-                PROBE_ROWS, PROBE_EVERY_MS, probeMs.size() + probeFailures.get(), probeFailures.get(), p50, p99,
+        md.add(String.format(Locale.ROOT, "| %d-row Xtremepush batch every %d ms meanwhile, in turn on %d app "
+                        + "tokens (%d sent, %d failed) | p50 %,d ms, **p99 %,d ms** | p99 < %,d ms (1 s + one vendor "
+                        + "round trip) | %s |", PROBE_ROWS, PROBE_EVERY_MS, PROBE_TOKENS, probeMs.size() + probeFailures.get(), probeFailures.get(), p50, p99,
                 probeTarget, p99 < probeTarget && probeFailures.get() == 0 ? "yes" : "no"));
         md.add(String.format(Locale.ROOT, "| heap of the jar (every 500 ms from /actuator/prometheus) | used at most "
                         + "%,.0f MB; old generation after GC at most %,.0f MB; process %s | fits %s | %s |",
@@ -333,7 +343,8 @@ class ManyAccountsBenchmark {
         json.put("totalRatio", round(totalRatio));
         json.put("slowest", Map.of("account", slowest.name, "kind", slowest.kind(), "seconds", round(slowest.seconds),
                 "minimumSeconds", slowest.minimumSeconds, "ratio", round(slowest.ratio())));
-        json.put("probe", Map.of("rows", PROBE_ROWS, "everyMs", PROBE_EVERY_MS, "p50Ms", p50, "p99Ms", p99,
+        json.put("probe", Map.of("rows", PROBE_ROWS, "everyMs", PROBE_EVERY_MS, "tokens", PROBE_TOKENS, "p50Ms",
+                p50, "p99Ms", p99,
                 "sent", probeMs.size() + probeFailures.get(), "failed", probeFailures.get(), "ms", probesSorted));
         json.put("heapUsedMaxMb", Math.round(heapUsedMax));
         json.put("heapAfterGcMaxMb", Math.round(heapLiveMax));
@@ -416,9 +427,12 @@ class ManyAccountsBenchmark {
         a.runningSeconds = Duration.between(started, finished).toMillis() / 1e3;
     }
 
-    /** A 10-row Xtremepush batch on an app token of its own; its latency in ms, every row succeeded or accepted. */
-    private long probe(String base, String batchId) throws Exception {
-        byte[] body = ServiceBenchmark.profileBody(PROBE_ROWS, batchId, -1, "probe-app-token");
+    /**
+     * The {@code n}th 10-row Xtremepush batch, on the probes' app token {@code n} modulo {@link #PROBE_TOKENS}; its
+     * latency in ms, every row succeeded or accepted.
+     */
+    private long probe(String base, String batchId, int n) throws Exception {
+        byte[] body = ServiceBenchmark.profileBody(PROBE_ROWS, batchId, -1, "probe-app-token-" + n % PROBE_TOKENS);
         long t = System.nanoTime();
         HttpResponse<byte[]> r = post(base, "xtremepush", "batches", body);
         long ms = (System.nanoTime() - t) / 1_000_000;

@@ -4,11 +4,11 @@ import io.pushsync.sync.Deadline;
 import java.util.ArrayDeque;
 
 /**
- * The rows the running jobs of this replica may hold in their windows at once ({@code pushsync.jobs.max-rows-in-memory}).
- * A job takes room for a window before it reads it and gives it back once the window's results are stored, so the
- * heap is bounded by rows, not by the number of running jobs: many jobs can run (most of them waiting for their
- * accounts' rate limits) while their windows together stay within the bound. Room is given first come, first
- * served; a window larger than the whole room takes all of it.
+ * The rows the running jobs of this replica may hold in their windows at once
+ * ({@code pushsync.jobs.max-rows-in-memory}). A job takes room for a window before it reads it and gives it back
+ * once the window's results are stored, so the heap is bounded by rows, not by the number of running jobs: many
+ * jobs can run (most of them waiting for their accounts' rate limits) while their windows together stay within the
+ * bound. Room is given first come, first served; a window larger than the whole room takes all of it.
  */
 final class WindowRoom {
 

@@ -132,7 +132,7 @@ class WindowRoomTest {
             }
         });
         large.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> large.getState() == Thread.State.TIMED_WAITING || large.getState() == Thread.State.BLOCKED);
+        await().atMost(Duration.ofSeconds(5)).until(() -> waits(large));
         Thread small = new Thread(() -> {
             try (WindowRoom.Taken t = room.take(2, open)) {
                 smallHas.set(true);
@@ -140,7 +140,7 @@ class WindowRoomTest {
             }
         });
         small.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> small.getState() == Thread.State.TIMED_WAITING || small.getState() == Thread.State.BLOCKED);
+        await().atMost(Duration.ofSeconds(5)).until(() -> waits(small));
         Thread.sleep(250); // a few polls: 4 rows are free, yet the small window waits behind the large one
         assertThat(smallHas).isFalse();
 
@@ -150,6 +150,10 @@ class WindowRoomTest {
         assertThat(largeHas).isTrue();
         assertThat(smallHas).isTrue();
         assertThat(room.free()).isEqualTo(10);
+    }
+
+    private static boolean waits(Thread t) {
+        return t.getState() == Thread.State.TIMED_WAITING || t.getState() == Thread.State.BLOCKED;
     }
 
     @Test
