@@ -173,6 +173,8 @@ class ManyAccountsBenchmark {
         int probesSent;
         double[] jvmBefore;
         double[] jvmAfter;
+        long benchCpuBefore;
+        double benchCpu;
         int cpVendorRequests;
         try (FakeVendor xp = FakeVendor.start(); FakeVendor cp = FakeVendor.start()) {
             xp.latencyMs = VENDOR_MS;
@@ -209,6 +211,7 @@ class ManyAccountsBenchmark {
                 cp.maxInFlight.set(0);
 
                 jvmBefore = gcAndCpu(service.base());
+                benchCpuBefore = ownCpuNanos();
                 long start = System.nanoTime();
                 ticks.scheduleAtFixedRate(() -> heap.add(prepend((System.nanoTime() - start) / 1e9,
                         ServiceBenchmark.prometheusHeapMb(http, service.base()))), 0, 500, TimeUnit.MILLISECONDS);
@@ -241,6 +244,7 @@ class ManyAccountsBenchmark {
                 }
                 totalSeconds = (System.nanoTime() - start) / 1e9;
                 jvmAfter = gcAndCpu(service.base());
+                benchCpu = (ownCpuNanos() - benchCpuBefore) / 1e9;
                 ticks.shutdownNow();
                 xpMaxInFlight = xp.maxInFlight.get();
                 cpMaxInFlight = cp.maxInFlight.get();
@@ -328,6 +332,14 @@ class ManyAccountsBenchmark {
                 jvmAfter[0] - jvmBefore[0], (jvmAfter[2] - jvmBefore[2]) / 1e9,
                 (jvmAfter[2] - jvmBefore[2]) / 1e9 / totalSeconds / Runtime.getRuntime().availableProcessors() * 100,
                 Runtime.getRuntime().availableProcessors(), totalSeconds));
+        md.add(String.format(Locale.ROOT, "- this benchmark's own JVM (the fake vendors, the clients building and "
+                        + "sending the bodies and polls) on the same cores: CPU time %.1f s (%.0f %% of %d cores)",
+                benchCpu, benchCpu / totalSeconds / Runtime.getRuntime().availableProcessors() * 100,
+                Runtime.getRuntime().availableProcessors()));
+        md.add(String.format(Locale.ROOT, "- vendor requests as the jar timed them (`pushsync_vendor_requests_seconds`: "
+                        + "from sending, after the rate limiter, to the parsed answer; the fakes take %d ms): mean "
+                        + "Xtremepush %,.0f ms, CleverPush %,.0f ms", VENDOR_MS, meanMs(jvmBefore, jvmAfter, 3),
+                meanMs(jvmBefore, jvmAfter, 5)));
         if (!SET.isBlank()) {
             md.add("- **diagnostic run, not figure 7: settings changed: " + SET + "**");
         }
@@ -352,8 +364,11 @@ class ManyAccountsBenchmark {
         json.put("queueFull429", queueFull);
         json.put("settingsChanged", SET);
         json.put("gcPauses", Math.round(jvmAfter[1] - jvmBefore[1]));
+        json.put("vendorRequestMeanMs", Map.of("xtremepush", meanMs(jvmBefore, jvmAfter, 3),
+                "cleverpush", meanMs(jvmBefore, jvmAfter, 5)));
         json.put("gcPauseSeconds", round(jvmAfter[0] - jvmBefore[0]));
         json.put("cpuSeconds", round((jvmAfter[2] - jvmBefore[2]) / 1e9));
+        json.put("benchmarkJvmCpuSeconds", round(benchCpu));
         json.put("fakeMaxInFlight", Map.of("xtremepush", xpMaxInFlight, "cleverpush", cpMaxInFlight));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Account a : accounts) {
@@ -457,7 +472,27 @@ class ManyAccountsBenchmark {
         boolean cpu = text.lines().anyMatch(l -> l.startsWith("process_cpu_time_ns_total"));
         return new double[] {ServiceBenchmark.prometheusSum(text, "jvm_gc_pause_seconds_sum", ""),
                 ServiceBenchmark.prometheusSum(text, "jvm_gc_pause_seconds_count", ""),
-                cpu ? ServiceBenchmark.prometheusSum(text, "process_cpu_time_ns_total", "") : -1};
+                cpu ? ServiceBenchmark.prometheusSum(text, "process_cpu_time_ns_total", "") : -1,
+                ServiceBenchmark.prometheusSum(text, "pushsync_vendor_requests_seconds_sum{",
+                        "destination=\"xtremepush\""),
+                ServiceBenchmark.prometheusSum(text, "pushsync_vendor_requests_seconds_count{",
+                        "destination=\"xtremepush\""),
+                ServiceBenchmark.prometheusSum(text, "pushsync_vendor_requests_seconds_sum{",
+                        "destination=\"cleverpush\""),
+                ServiceBenchmark.prometheusSum(text, "pushsync_vendor_requests_seconds_count{",
+                        "destination=\"cleverpush\"")};
+    }
+
+    /** CPU time of this JVM so far (the fakes, the clients), in ns. */
+    private static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** The mean of a timer over the run, in ms: its sum at {@code at} and its count after it, before and after. */
+    private static double meanMs(double[] before, double[] after, int at) {
+        double count = after[at + 1] - before[at + 1];
+        return count <= 0 ? 0 : round((after[at] - before[at]) / count * 1000);
     }
 
     /** ceil(requests / limit) refresh periods, in seconds. */

@@ -514,12 +514,21 @@ class ServiceBenchmark {
             return start(jar, "-Xmx256m", properties, log);
         }
 
-        /** The jar at {@code xmx} (e.g. {@code -Xmx512m}) with exactly these settings. */
+        /**
+         * The jar at {@code xmx} (e.g. {@code -Xmx512m}) with exactly these settings; {@code -Dbench.jvm-args}
+         * (space-separated) adds JVM options for a diagnostic run, e.g. a JFR recording.
+         */
         static Jar start(Path jar, String xmx, Map<String, String> properties, Path log) throws IOException {
             int port = freePort();
             List<String> cmd = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), xmx,
-                    "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(), "--server.port=" + port,
+                    "-XX:+ExitOnOutOfMemoryError"));
+            for (String option : System.getProperty("bench.jvm-args", "").split(" ")) {
+                if (!option.isBlank()) {
+                    cmd.add(option);
+                }
+            }
+            cmd.addAll(List.of("-jar", jar.toString(), "--server.port=" + port,
                     "--server.address=127.0.0.1", "--management.endpoints.web.exposure.include=health,prometheus"));
             properties.forEach((k, v) -> cmd.add("--" + k + "=" + v));
             Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
