@@ -44,6 +44,14 @@ public final class PhoneNumbers {
     private static final java.util.Set<Integer> CALLING_CODES = Set.copyOf(UTIL.getSupportedCallingCodes());
     private static final Pattern NO_PREFIX = Pattern.compile("(?!)");
     private static final Map<Integer, Pattern> NATIONAL_PREFIXES = new ConcurrentHashMap<>();
+    /** The longest national number {@link #fastInternational} reads. */
+    private static final int MAX_NATIONAL_LENGTH = 17;
+    /**
+     * Whether a number is possible, by calling code and national number length: 0 not known yet, 1 possible, 2 not.
+     * libphonenumber's {@code isPossibleNumberWithReason} looks at nothing else (the length lists of the calling
+     * code's metadata), so the answer is remembered instead of asked for every row. Races only ask twice.
+     */
+    private static final byte[] POSSIBLE_BY_CODE_AND_LENGTH = new byte[1000 * (MAX_NATIONAL_LENGTH + 1)];
 
     private final String defaultRegion;
     private final Validation validation;
@@ -166,12 +174,29 @@ public final class PhoneNumbers {
             return null;
         }
         String national = plusDigits.substring(nationalStart);
-        if (national.length() < 2 || national.length() > 17 || national.charAt(0) == '0'
+        if (national.length() < 2 || national.length() > MAX_NATIONAL_LENGTH || national.charAt(0) == '0'
                 || nationalPrefixMayApply(countryCode, national)) {
             return null;
         }
         PhoneNumber number = new PhoneNumber().setCountryCode(countryCode).setNationalNumber(Long.parseLong(national));
-        return passes(number, validation) ? Optional.of(plusDigits.substring(1)) : Optional.empty();
+        boolean passes = validation == Validation.POSSIBLE ? possible(number, national.length())
+                : passes(number, validation);
+        return passes ? Optional.of(plusDigits.substring(1)) : Optional.empty();
+    }
+
+    /**
+     * {@link #passes} for {@link Validation#POSSIBLE}, remembered per calling code and length; {@code number} has
+     * no leading zero ({@link #fastInternational}), so its national significant number is {@code nationalLength}
+     * digits long.
+     */
+    private static boolean possible(PhoneNumber number, int nationalLength) {
+        int at = number.getCountryCode() * (MAX_NATIONAL_LENGTH + 1) + nationalLength;
+        byte known = POSSIBLE_BY_CODE_AND_LENGTH[at];
+        if (known == 0) {
+            known = passes(number, Validation.POSSIBLE) ? (byte) 1 : (byte) 2;
+            POSSIBLE_BY_CODE_AND_LENGTH[at] = known;
+        }
+        return known == 1;
     }
 
     /** Whether the country's national prefix (for parsing) matches the start of {@code national}: the parser may strip it. */

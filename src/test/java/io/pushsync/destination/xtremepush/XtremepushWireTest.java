@@ -29,7 +29,17 @@ class XtremepushWireTest {
             NODES.stringNode("{\"plan\":\"gold\",\"seats\":3}"), NODES.numberNode(353850012345L), NODES.numberNode(1),
             NODES.numberNode(0), NODES.numberNode(new BigInteger("123456789012345678901234567890")),
             NODES.numberNode(new BigDecimal("1.10")), NODES.numberNode(new BigDecimal("1E+3")), NODES.numberNode(0.75),
-            NODES.numberNode(2.5f), NODES.numberNode((short) 7), NODES.booleanNode(true), NODES.nullNode()};
+            NODES.numberNode(2.5f), NODES.numberNode((short) 7), NODES.booleanNode(true), NODES.nullNode(),
+            // trees too, as far as the wire goes: written without a serializer look-up (XtremepushWire.writeValue)
+            tree()};
+
+    private static JsonNode tree() {
+        ObjectNode object = NODES.objectNode().put("tier", "gold \u00e9\"").put("seats", 3).put("big", 1L << 40)
+                .putNull("none").put("ratio", 0.5);
+        object.putArray("tags").add("a").add(false).addNull().addObject().put("x", new BigDecimal("1.10"));
+        object.putObject("empty");
+        return object;
+    }
 
     @Test
     void aProfileImportBodyIsTheSameJsonAsTheTreeItReplaces() {
