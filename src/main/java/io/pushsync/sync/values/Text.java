@@ -19,9 +19,15 @@ public final class Text {
 
     /**
      * {@code s} itself when it has at most {@code max} characters, else its first {@code max} followed by "...".
-     * Characters are UTF-16 units ({@link String#length()}), so a cut may fall inside a surrogate pair.
+     * Characters are UTF-16 units ({@link String#length()}); a cut that would fall inside a surrogate pair is made
+     * before it, so a clipped text never ends with half a character (which would be written as {@code ?} or an
+     * escape).
      */
     public static String clip(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max) + ELLIPSIS;
+        if (s.length() <= max) {
+            return s;
+        }
+        int end = max > 0 && Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return s.substring(0, end) + ELLIPSIS;
     }
 }

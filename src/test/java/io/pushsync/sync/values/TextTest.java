@@ -32,8 +32,10 @@ class TextTest {
     void lengthsCountUtf16UnitsAsStringLengthDoes() {
         String smiley = "\uD83D\uDE00"; // one code point, two chars
         assertThat(Text.clip("a" + smiley, 3)).isEqualTo("a" + smiley);
-        // the cut falls where the helpers it replaced cut: between the two halves of the pair
-        assertThat(Text.clip("a" + smiley + "b", 2)).isEqualTo("a\uD83D...");
+        // a cut between the two halves of the pair is made before the pair: never half a character
+        assertThat(Text.clip("a" + smiley + "b", 2)).isEqualTo("a...");
+        assertThat(Text.clip(smiley + "b", 1)).isEqualTo("...");
+        assertThat(Text.clip("a" + smiley + "b", 3)).isEqualTo("a" + smiley + "...");
     }
 
     @Test
