@@ -49,6 +49,7 @@ public class DestinationController {
 
     @Operation(summary = "Every registered destination type: connection fields (secret ones flagged), object "
             + "types, modes, options, required and default fields")
+    @ApiResponse(responseCode = "200", description = "the catalog: one entry per destination type")
     @GetMapping
     public List<DestinationDescriptor> catalog() {
         return registry.catalog();

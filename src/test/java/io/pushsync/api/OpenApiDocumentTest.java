@@ -147,7 +147,7 @@ class OpenApiDocumentTest {
 
     /** Operation -> its other answers: status code -> the media types of its body. */
     static final Map<String, Map<String, List<String>>> SUCCESSES = Map.ofEntries(
-            Map.entry("GET /v1/destinations", Map.of()),
+            Map.entry("GET /v1/destinations", Map.of("200", List.of("application/json"))),
             Map.entry("GET /v1/destinations/{type}", Map.of("200", List.of("application/json"))),
             Map.entry("POST /v1/destinations/{type}/connection-checks", Map.of("200", List.of("application/json"))),
             Map.entry("POST /v1/destinations/{type}/batches", Map.of("200", List.of("application/json"))),
