@@ -1,6 +1,7 @@
 package io.pushsync.sync.jobs;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushsync.sync.catalog.DestinationDescriptor;
 import java.util.List;
@@ -27,6 +28,16 @@ final class JobMetrics {
                 }
             }
         }
+    }
+
+    /**
+     * {@code pushsync_jobs_rows_in_memory}: the rows the running jobs' windows hold now, at most
+     * {@code pushsync.jobs.max-rows-in-memory}; at the limit, jobs wait for room before their next window.
+     */
+    void rowsInMemory(WindowRoom room) {
+        Gauge.builder("pushsync_jobs_rows_in_memory", room, WindowRoom::held)
+                .description("rows the running jobs' windows hold now (at most pushsync.jobs.max-rows-in-memory)")
+                .register(meters);
     }
 
     void finished(String destination, JobState state) {

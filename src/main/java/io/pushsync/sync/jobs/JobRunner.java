@@ -69,6 +69,7 @@ final class JobRunner {
         this.local = local;
         this.clock = clock;
         this.room = new WindowRoom(properties.maxRowsInMemory());
+        jobMetrics.rowsInMemory(room);
     }
 
     /** A job of this replica whose {@link LocalJob#task task} runs it here. */

@@ -61,6 +61,11 @@ final class WindowRoom {
         notifyAll();
     }
 
+    /** Rows held now. */
+    synchronized int held() {
+        return rows - free;
+    }
+
     /** Rows of room free now. */
     synchronized int free() {
         return free;

@@ -36,6 +36,10 @@ class WindowRoomTest {
         final AtomicInteger mostRowsAtOnce = new AtomicInteger();
         final AtomicInteger requestsNow = new AtomicInteger();
         final AtomicInteger mostRequestsAtOnce = new AtomicInteger();
+        /** The gauge {@code pushsync_jobs_rows_in_memory} as each request saw it: the most, and the least. */
+        final AtomicInteger mostGauged = new AtomicInteger();
+        final AtomicInteger leastGauged = new AtomicInteger(Integer.MAX_VALUE);
+        volatile SimpleMeterRegistry meters;
 
         OverlapDestination() {
             super("overlap");
@@ -45,6 +49,9 @@ class WindowRoomTest {
         public void sync(SyncRequest request, Deadline deadline, RowResults results) {
             mostRowsAtOnce.accumulateAndGet(rowsNow.addAndGet(request.rows().size()), Math::max);
             mostRequestsAtOnce.accumulateAndGet(requestsNow.incrementAndGet(), Math::max);
+            int gauged = (int) meters.get("pushsync_jobs_rows_in_memory").gauge().value();
+            mostGauged.accumulateAndGet(gauged, Math::max);
+            leastGauged.accumulateAndGet(gauged, Math::min);
             try {
                 Thread.sleep(30);
                 for (SyncRow row : request.rows()) {
@@ -70,8 +77,9 @@ class WindowRoomTest {
         JobProperties jobs = new JobProperties(100_000, DataSize.ofMegabytes(64), 4, 8, Duration.ofHours(1),
                 Duration.ofHours(1), Duration.ofMillis(20), Duration.ofSeconds(60), Duration.ZERO,
                 Duration.ofSeconds(5), 10, 1000, 10, rows, spoolDir, JobProperties.StateWriteRetry.defaults());
+        destination.meters = new SimpleMeterRegistry();
         JobService service = LocalJobServices.service(destination, new InMemoryJobStore(
-                new JobSegments(LocalJobServices.JSON)), jobs, new SimpleMeterRegistry());
+                new JobSegments(LocalJobServices.JSON)), jobs, destination.meters);
         services.add(service);
         service.start();
         return service;
@@ -88,6 +96,11 @@ class WindowRoomTest {
 
         assertThat(destination.mostRowsAtOnce.get()).as("rows given to the adapter at once").isLessThanOrEqualTo(20);
         assertThat(destination.mostRequestsAtOnce.get()).as("two jobs' windows fit the room together").isEqualTo(2);
+        assertThat(destination.leastGauged.get()).as("a request's own window is held while it is sent")
+                .isGreaterThanOrEqualTo(10);
+        assertThat(destination.mostGauged.get()).isEqualTo(20);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(destination.meters
+                .get("pushsync_jobs_rows_in_memory").gauge().value()).as("all given back").isZero());
     }
 
     @Test
