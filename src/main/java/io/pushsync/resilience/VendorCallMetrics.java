@@ -3,6 +3,8 @@ package io.pushsync.resilience;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,6 +15,14 @@ import org.springframework.stereotype.Component;
 public class VendorCallMetrics {
 
     private final MeterRegistry registry;
+    /**
+     * The timers by their tags, so that a request (one per row for CleverPush) records without building and looking
+     * up the meter's id again. Bounded: the tags are fixed vocabularies.
+     */
+    private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+
+    private record TimerKey(String destination, String operation, String outcome) {
+    }
 
     public VendorCallMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -20,12 +30,12 @@ public class VendorCallMetrics {
 
     /** {@code status} 0 means no HTTP answer (timeout, connection failure). */
     public void recordRequest(String destination, String operation, int status, Duration duration) {
-        Timer.builder("pushsync_vendor_requests_seconds")
-                .tag("destination", destination)
-                .tag("operation", operation)
-                .tag("outcome", outcome(status))
-                .register(registry)
-                .record(duration);
+        timers.computeIfAbsent(new TimerKey(destination, operation, outcome(status)),
+                key -> Timer.builder("pushsync_vendor_requests_seconds")
+                        .tag("destination", key.destination())
+                        .tag("operation", key.operation())
+                        .tag("outcome", key.outcome())
+                        .register(registry)).record(duration);
     }
 
     public void recordRetry(String destination, String reason) {
