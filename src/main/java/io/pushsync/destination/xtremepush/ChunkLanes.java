@@ -79,6 +79,12 @@ class ChunkLanes implements DisposableBean {
 
         /** How often a waiting chunk looks at its batch's budget, which can be stopped (cancel) without notice. */
         private static final Duration POLL = Duration.ofMillis(100);
+        /**
+         * How many of the waiting chunks, from the first, may go when a place frees: a chunk further back waits for
+         * its turn even when it shares nothing with those ahead. Bounds what each look costs (the identifiers of
+         * the chunks ahead), whatever the number of batches of one account waiting together.
+         */
+        static final int LOOK_AHEAD = 4;
 
         private final int limit;
         private final Set<String> identifiers = new HashSet<>();
@@ -134,8 +140,9 @@ class ChunkLanes implements DisposableBean {
         }
 
         /**
-         * Whether the waiting chunk {@code me} goes now: there is a place, it shares no identifier with a chunk in
-         * flight, and no chunk that asked before it could go now or shares an identifier with it.
+         * Whether the waiting chunk {@code me} goes now: there is a place, it is among the first {@link #LOOK_AHEAD}
+         * waiting, it shares no identifier with a chunk in flight, and no chunk that asked before it could go now or
+         * shares an identifier with it.
          */
         private boolean mayGo(Waiting me) {
             if (inFlight >= limit || overlaps(identifiers, me.ids)) {
@@ -145,9 +152,13 @@ class ChunkLanes implements DisposableBean {
                 return true;
             }
             Set<String> before = new HashSet<>();
+            int ahead = 0;
             for (Waiting earlier : waiting) {
                 if (earlier == me) {
                     return !overlaps(before, me.ids);
+                }
+                if (++ahead >= LOOK_AHEAD) {
+                    return false; // too far back: it waits for its turn
                 }
                 if (!overlaps(identifiers, earlier.ids) && !overlaps(before, earlier.ids)) {
                     return false; // it goes first (it is woken too)

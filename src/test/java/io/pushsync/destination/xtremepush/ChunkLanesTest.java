@@ -124,6 +124,31 @@ class ChunkLanesTest {
     }
 
     @Test
+    void onlyTheFirstWaitingChunksMayPassThoseHeldBackByAnOverlap() throws Exception {
+        ChunkLanes.Lane lane = new ChunkLanes.Lane(10);
+        assertThat(lane.enter(List.of("u-1"), later, () -> false)).isTrue();
+        List<CompletableFuture<Boolean>> held = new java.util.ArrayList<>();
+        for (int i = 0; i < ChunkLanes.Lane.LOOK_AHEAD; i++) {
+            held.add(enterLater(lane, List.of("u-1", "v-" + i))); // each shares u-1 with the chunk in flight
+        }
+        // unrelated, but behind LOOK_AHEAD waiting chunks: it waits for its turn
+        CompletableFuture<Boolean> farBack = enterLater(lane, List.of("w-1"));
+        Thread.sleep(250);
+        assertThat(farBack).isNotDone();
+        assertThat(held).noneMatch(CompletableFuture::isDone);
+
+        lane.leave(List.of("u-1"));
+        assertThat(held.get(0).get()).isTrue(); // the first goes; the others share u-1 with it
+        assertThat(farBack.get()).as("now among the first waiting, and unrelated").isTrue();
+        for (int i = 0; i < held.size(); i++) {
+            lane.leave(List.of("u-1", "v-" + i));
+            if (i + 1 < held.size()) {
+                assertThat(held.get(i + 1).get()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void aWaitingChunkGivesUpWhenItsBatchStopsOrItsBudgetEnds() throws Exception {
         ChunkLanes.Lane lane = new ChunkLanes.Lane(1);
         assertThat(lane.enter(List.of("a"), later, () -> false)).isTrue();
