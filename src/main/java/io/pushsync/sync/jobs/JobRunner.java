@@ -148,7 +148,7 @@ final class JobRunner {
         try (BatchBodyReader.RowCursor rows = job.body.rows()) {
             for (int from = 0; from < spec.total(); from += size) {
                 int count = Math.min(size, spec.total() - from);
-                try (WindowRoom.Taken taken = room.take(count, job.deadline)) {
+                try (WindowRoom.Taken taken = room.take(job, count)) {
                     runWindow(job, replace, rows, from, count);
                 }
             }
@@ -229,7 +229,7 @@ final class JobRunner {
         try (BatchBodyReader.RowCursor rows = job.body.rows()) {
             for (int from = 0; from < job.spec.total(); from += properties.window()) {
                 int rowsOfWindow = Math.min(properties.window(), job.spec.total() - from);
-                try (WindowRoom.Taken taken = room.take(rowsOfWindow, job.deadline)) {
+                try (WindowRoom.Taken taken = room.take(job, rowsOfWindow)) {
                     PreparedBatch batch = validator.window(job.head, rows, rowsOfWindow);
                     count = ReplaceRun.hashMembers(batch.request().rows(), target, members, hashes, count);
                 }

@@ -58,6 +58,8 @@ final class LocalJob {
     volatile int removedConfirmed;
     /** A replace job could not store some of the vendor's answers in the snapshot. */
     volatile boolean snapshotWriteFailed;
+    /** The job has logged that it waited for room in memory ({@code max-rows-in-memory}); logged once. */
+    boolean toldOfWaitForRoom;
 
     /** {@code run} runs the job on an executor's thread ({@link #task}); {@code budget} is its deadline. */
     LocalJob(JobSpec spec, Destination destination, RequestHead head, SpooledBody body, Duration budget,

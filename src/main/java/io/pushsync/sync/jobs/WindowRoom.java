@@ -2,6 +2,8 @@ package io.pushsync.sync.jobs;
 
 import io.pushsync.sync.Deadline;
 import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rows the running jobs of this replica may hold in their windows at once
@@ -11,6 +13,8 @@ import java.util.ArrayDeque;
  * bound. Room is given first come, first served; a window larger than the whole room takes all of it.
  */
 final class WindowRoom {
+
+    private static final Logger log = LoggerFactory.getLogger(WindowRoom.class);
 
     /** How often a job waiting for room looks at its budget (a cancel stops it without notice). */
     private static final long POLL_MILLIS = 100;
@@ -59,6 +63,23 @@ final class WindowRoom {
     private synchronized void give(int count) {
         free += count;
         notifyAll();
+    }
+
+    /**
+     * Room for a window of {@code count} rows of {@code job}, within its budget ({@link #take(int, Deadline)}); the
+     * job's first wait of a second or more is logged.
+     */
+    Taken take(LocalJob job, int count) {
+        long started = System.nanoTime();
+        Taken taken = take(count, job.deadline);
+        long waitedMs = (System.nanoTime() - started) / 1_000_000;
+        if (waitedMs >= 1000 && !job.toldOfWaitForRoom) {
+            job.toldOfWaitForRoom = true;
+            log.info("job {} waited {} ms for room to read its next {} rows: the running jobs' windows held "
+                    + "pushsync.jobs.max-rows-in-memory ({} rows); further waits of this job are not logged",
+                    job.spec.jobId(), waitedMs, count, rows);
+        }
+        return taken;
     }
 
     /** Rows held now. */

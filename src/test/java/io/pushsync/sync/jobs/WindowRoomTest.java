@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -40,6 +43,7 @@ class WindowRoomTest {
         final AtomicInteger mostGauged = new AtomicInteger();
         final AtomicInteger leastGauged = new AtomicInteger(Integer.MAX_VALUE);
         volatile SimpleMeterRegistry meters;
+        volatile long holdMs = 30;
 
         OverlapDestination() {
             super("overlap");
@@ -53,7 +57,7 @@ class WindowRoomTest {
             mostGauged.accumulateAndGet(gauged, Math::max);
             leastGauged.accumulateAndGet(gauged, Math::min);
             try {
-                Thread.sleep(30);
+                Thread.sleep(holdMs);
                 for (SyncRow row : request.rows()) {
                     results.succeeded(row.index());
                 }
@@ -129,6 +133,24 @@ class WindowRoomTest {
             assertThat(service.results(id, 0, rows).results()).hasSize(rows)
                     .allSatisfy(r -> assertThat(r.status()).isEqualTo(RowStatus.SUCCEEDED));
         }
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aJobThatWaitsForRoomSaysSoOnce(CapturedOutput output) {
+        destination.holdMs = 2000; // the second job waits most of it: well over the second that is logged
+        JobService service = service(10);
+        String first = service.submit("overlap", ThingsDestination.body("room", "first", 10)).status().jobId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> destination.requestsNow.get() == 1);
+        String second = service.submit("overlap", ThingsDestination.body("room", "second", 20)).status().jobId();
+        for (String id : List.of(first, second)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> service.status(id).state() == JobState.COMPLETED);
+        }
+
+        assertThat(output.getOut()).contains("job " + second + " waited ")
+                .contains("for room to read its next 10 rows").contains("pushsync.jobs.max-rows-in-memory (10 rows)")
+                .doesNotContain("job " + first + " waited ");
+        assertThat(output.getOut().split("job " + second + " waited ", -1)).as("once a job").hasSize(2);
     }
 
     @Test
