@@ -321,7 +321,8 @@ class HelmChartTest {
         }
         assertThat(titles).contains("Rows/s by destination and status", "Failed-row ratio",
                 "Batch duration p50 / p95 / p99", "Vendor request latency p50 / p95 / p99", "Retries/s and 429s/s",
-                "Circuits by state", "Rate-limited accounts", "Jobs running / queued", "JVM heap used vs max");
+                "Circuits by state", "Rate-limited accounts", "Jobs running / queued", "JVM heap used vs max",
+                "Job rows in memory");
 
         Map<String, Object> relabelled = dashboardConfigMap(render(t -> t.set("grafana.dashboard.enabled", true)
                 .set("grafana.dashboard.label", "dashboards").set("grafana.dashboard.labelValue", "pushsync")));
