@@ -272,6 +272,8 @@ class ManyAccountsBenchmark {
         int queueFull = accounts.stream().mapToInt(a -> a.queueFull).sum();
         int xpProbeRequests = probesSent; // one vendor request a probe (some may still have been under way)
         double totalRatio = totalSeconds / vendorBound;
+        double xpRequestMs = meanMs(jvmBefore, jvmAfter, 3);
+        double cpRequestMs = meanMs(jvmBefore, jvmAfter, 5);
         long probeTarget = 1000 + VENDOR_MS;
 
         List<String> md = new ArrayList<>();
@@ -338,8 +340,7 @@ class ManyAccountsBenchmark {
                 Runtime.getRuntime().availableProcessors()));
         md.add(String.format(Locale.ROOT, "- vendor requests as the jar timed them (`pushsync_vendor_requests_seconds`: "
                         + "from sending, after the rate limiter, to the parsed answer; the fakes take %d ms): mean "
-                        + "Xtremepush %,.0f ms, CleverPush %,.0f ms", VENDOR_MS, meanMs(jvmBefore, jvmAfter, 3),
-                meanMs(jvmBefore, jvmAfter, 5)));
+                        + "Xtremepush %,.0f ms, CleverPush %,.0f ms", VENDOR_MS, xpRequestMs, cpRequestMs));
         if (!SET.isBlank()) {
             md.add("- **diagnostic run, not figure 7: settings changed: " + SET + "**");
         }
@@ -364,8 +365,7 @@ class ManyAccountsBenchmark {
         json.put("queueFull429", queueFull);
         json.put("settingsChanged", SET);
         json.put("gcPauses", Math.round(jvmAfter[1] - jvmBefore[1]));
-        json.put("vendorRequestMeanMs", Map.of("xtremepush", meanMs(jvmBefore, jvmAfter, 3),
-                "cleverpush", meanMs(jvmBefore, jvmAfter, 5)));
+        json.put("vendorRequestMeanMs", Map.of("xtremepush", xpRequestMs, "cleverpush", cpRequestMs));
         json.put("gcPauseSeconds", round(jvmAfter[0] - jvmBefore[0]));
         json.put("cpuSeconds", round((jvmAfter[2] - jvmBefore[2]) / 1e9));
         json.put("benchmarkJvmCpuSeconds", round(benchCpu));

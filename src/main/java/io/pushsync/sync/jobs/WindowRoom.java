@@ -26,10 +26,8 @@ final class WindowRoom {
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private int free;
 
+    /** Room for {@code rows} rows, at least 1 ({@link JobProperties} checks {@code max-rows-in-memory}). */
     WindowRoom(int rows) {
-        if (rows < 1) {
-            throw new IllegalArgumentException("pushsync.jobs.max-rows-in-memory must be at least 1");
-        }
         this.rows = rows;
         this.free = rows;
     }
@@ -85,11 +83,6 @@ final class WindowRoom {
     /** Rows held now. */
     synchronized int held() {
         return rows - free;
-    }
-
-    /** Rows of room free now. */
-    synchronized int free() {
-        return free;
     }
 
     /** Room held for one window; {@link #close} gives it back. */
