@@ -151,9 +151,20 @@ class ServiceBenchmark {
     // ---- figures 1, 2 and 6 ----
 
     /** Figures 1 and 6 at one vendor latency: the service's and the direct times of the same chunks. */
-    private record Pair(int vendorMs, List<Long> serviceMs, List<Long> directMs, int chunks, double peakMb) {
+    private record Pair(int vendorMs, List<Long> serviceMs, List<Long> directMs, int chunks, double peakMb,
+            List<Long> cpuMs, List<Long> gcPauseMs) {
         long service() {
             return median(serviceMs);
+        }
+
+        /** The test JVM's CPU time during a timed batch (service, client and fake vendor together), median. */
+        long cpu() {
+            return median(cpuMs);
+        }
+
+        /** The collectors' pause time during a timed batch, median. */
+        long gcPauses() {
+            return median(gcPauseMs);
         }
 
         long direct() {
@@ -172,15 +183,21 @@ class ServiceBenchmark {
             postBatch(base, "xtremepush", profileBody(BIG_BATCH, "warm-up-" + vendorMs + "-" + w), BIG_BATCH);
         }
         List<Long> serviceMs = new ArrayList<>();
+        List<Long> cpuMs = new ArrayList<>();
+        List<Long> gcPauseMs = new ArrayList<>();
         double peak = 0;
         for (int run = 0; run < RUNS; run++) {
             byte[] body = profileBody(BIG_BATCH, "big-" + vendorMs + "-" + run);
             xp.captured.clear();
             xp.capture = true;
             resetPeaks();
+            long cpu = processCpuNanos();
+            long gc = gcPauseMillis();
             long start = System.nanoTime();
             postBatch(base, "xtremepush", body, BIG_BATCH);
             serviceMs.add((System.nanoTime() - start) / 1_000_000);
+            cpuMs.add((processCpuNanos() - cpu) / 1_000_000);
+            gcPauseMs.add(gcPauseMillis() - gc);
             peak = Math.max(peak, peakHeapMb());
             xp.capture = false;
         }
@@ -200,7 +217,7 @@ class ServiceBenchmark {
             }
         }
         xp.latencyMs = 0;
-        return new Pair(vendorMs, serviceMs, directMs, chunks.size(), peak);
+        return new Pair(vendorMs, serviceMs, directMs, chunks.size(), peak, cpuMs, gcPauseMs);
     }
 
     private static Map<String, Object> pairResult(Pair p) {
@@ -213,6 +230,10 @@ class ServiceBenchmark {
         f.put("directMsMedian", p.direct());
         f.put("directMsRuns", p.directMs());
         f.put("ratio", round(p.ratio()));
+        f.put("testJvmCpuMsMedian", p.cpu());
+        f.put("testJvmCpuMsRuns", p.cpuMs());
+        f.put("gcPauseMsMedian", p.gcPauses());
+        f.put("gcPauseMsRuns", p.gcPauseMs());
         return f;
     }
 
@@ -239,8 +260,9 @@ class ServiceBenchmark {
                 + "(stretch 0.8) | %s |", VENDOR_MS, slow.service(), slow.direct(), slow.chunks(), RUNS,
                 slow.ratio(), slow.ratio() <= 1.0 ? "yes" : "no"));
         markdown.add(String.format(Locale.ROOT, "| (1') the same, vendor answering at once | %,d ms vs %,d ms: "
-                + "ratio %.2f | (no target: the service's own work) | - |", instant.service(), instant.direct(),
-                instant.ratio()));
+                + "ratio %.2f; CPU time of the test JVM during a batch %,d ms (service, client and fake vendor), "
+                + "GC pauses %,d ms (medians) | (no target: the service's own work) | - |", instant.service(),
+                instant.direct(), instant.ratio(), instant.cpu(), instant.gcPauses()));
         markdown.add(String.format(Locale.ROOT, "| (2) heap high-water mark, 100k batch (in-process, garbage "
                 + "included) | %,.0f MB | succeeds at -Xmx256m | see the -Xmx256m row |",
                 Math.max(instant.peakMb(), slow.peakMb())));
@@ -682,6 +704,18 @@ class ServiceBenchmark {
         if (!inProcess.isEmpty() || !jarOk.isEmpty()) {
             BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
         }
+    }
+
+    /** The CPU time of this JVM so far, every thread and the collectors included. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** The collectors' accumulated collection time (G1's pauses), in ms. */
+    static long gcPauseMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
     }
 
     static void resetPeaks() {

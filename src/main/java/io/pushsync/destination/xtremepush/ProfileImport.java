@@ -38,10 +38,16 @@ final class ProfileImport {
     private static final int NORMALISED_BLOCK = 1_000;
 
     /**
-     * A normalised row, ready to be a row of {@code import/profile}: its values aligned to its group's columns, and
-     * its {@code size} in bytes as a JSON array in the body ({@link XtremepushWire.Sizer#row}).
+     * A normalised row, ready to be a row of {@code import/profile}: its values aligned to its group's columns,
+     * written as the JSON array the body carries ({@link XtremepushWire.RowWriter}), and its profile identifiers
+     * (the values of the group's identifier columns).
      */
-    record ProfileRow(int index, JsonNode[] values, int size) {
+    record ProfileRow(int index, String[] identifiers, byte[] encoded) {
+
+        /** The row's bytes in a body. */
+        int size() {
+            return encoded.length;
+        }
     }
 
     /**
@@ -69,9 +75,7 @@ final class ProfileImport {
         List<String> identifiers(List<ProfileRow> rows) {
             List<String> ids = new ArrayList<>(rows.size() * identifierColumns.length);
             for (ProfileRow row : rows) {
-                for (int column : identifierColumns) {
-                    ids.add(row.values()[column].stringValue());
-                }
+                ids.addAll(Arrays.asList(row.identifiers()));
             }
             return ids;
         }
@@ -94,16 +98,25 @@ final class ProfileImport {
                     : columns.stream().mapToInt(group.columns::indexOf).toArray());
         }
 
-        /** The row with its values in the group's column order ({@code size}: the same in any order). */
-        ProfileRow row(int index, JsonNode[] values, int size) {
+        /**
+         * The row with its values in the group's column order: {@code encoded} (the values written in the row's own
+         * order) when that is the group's, else the aligned values written by {@code writer}.
+         */
+        ProfileRow row(int index, JsonNode[] values, byte[] encoded, XtremepushWire.RowWriter writer) {
             JsonNode[] aligned = values;
+            byte[] bytes = encoded;
             if (positions != null) {
                 aligned = new JsonNode[values.length];
                 for (int i = 0; i < values.length; i++) {
                     aligned[positions[i]] = values[i];
                 }
+                bytes = writer.row(aligned);
             }
-            return new ProfileRow(index, aligned, size);
+            String[] identifiers = new String[group.identifierColumns.length];
+            for (int k = 0; k < identifiers.length; k++) {
+                identifiers[k] = aligned[group.identifierColumns[k]].stringValue();
+            }
+            return new ProfileRow(index, identifiers, bytes);
         }
     }
 
@@ -169,17 +182,18 @@ final class ProfileImport {
         Map<Set<String>, Group> groups = new LinkedHashMap<>();
         Map<List<String>, Placement> placements = new HashMap<>();
         List<SyncRow> rows = request.rows();
-        try (XtremepushWire.Sizer sizer = new XtremepushWire.Sizer(client.json());
-                NormalisedBlocks blocks = new NormalisedBlocks(rows, normaliser, NORMALISED_BLOCK)) {
+        try (XtremepushWire.RowWriter writer = new XtremepushWire.RowWriter(client.json());
+                NormalisedBlocks blocks = new NormalisedBlocks(rows, normaliser, client.json(), NORMALISED_BLOCK)) {
             for (int b = 0; b < blocks.count(); b++) {
-                ProfileNormaliser.Normalised[] block = blocks.take(b);
-                for (int i = 0; i < block.length; i++) {
-                    ProfileNormaliser.Normalised n = block[i];
+                NormalisedBlocks.Block block = blocks.take(b);
+                for (int i = 0; i < block.rows().length; i++) {
+                    ProfileNormaliser.Normalised n = block.rows()[i];
                     int index = rows.get(blocks.first(b) + i).index();
                     if (n.error() == null) {
                         Placement placement = placements.computeIfAbsent(Arrays.asList(n.columns()),
                                 columns -> Placement.of(columns, groups));
-                        placing.place(placement.group(), placement.row(index, n.values(), sizer.row(n.values())));
+                        placing.place(placement.group(),
+                                placement.row(index, n.values(), block.encoded()[i], writer));
                     } else {
                         results.failed(index, n.error());
                     }
@@ -246,8 +260,8 @@ final class ProfileImport {
                 results.failed(row.index(), XtremepushReplyClassifier.rowTooLarge(group.envelope + row.size(), maxBytes));
                 return;
             }
-            for (int column : group.identifierColumns) {
-                Group other = gathered.get(row.values()[column].stringValue());
+            for (String identifier : row.identifiers()) {
+                Group other = gathered.get(identifier);
                 if (other != null && other != group) {
                     flush(other);
                 }
@@ -258,8 +272,8 @@ final class ProfileImport {
             }
             group.pendingBytes += (group.pending.isEmpty() ? 0 : 1) + row.size();
             group.pending.add(row);
-            for (int column : group.identifierColumns) {
-                gathered.put(row.values()[column].stringValue(), group);
+            for (String identifier : row.identifiers()) {
+                gathered.put(identifier, group);
             }
             if (group.pending.size() == properties.chunkSize()) {
                 flush(group);

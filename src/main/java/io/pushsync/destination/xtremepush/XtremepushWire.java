@@ -112,7 +112,41 @@ final class XtremepushWire {
     }
 
     /**
-     * Measures rows and identifiers one at a time as they are written into a body, with one generator for all of
+     * Writes profile rows one at a time, each as the bytes of a JSON array {@code [v1,v2,...]}, with one generator
+     * for all of them (written as the elements of an array: each row's bytes leave the separating comma out). A row
+     * is written once: its bytes are its size when it is placed and its part of the body when sent. Not
+     * thread-safe: one per thread that encodes rows.
+     */
+    static final class RowWriter implements AutoCloseable {
+        private final Filling out = new Filling(4096);
+        private final JsonGenerator g;
+
+        RowWriter(JsonMapper json) {
+            g = json.createGenerator(out);
+            g.writeStartArray();
+            g.flush();
+            out.reset();
+        }
+
+        /** The row's bytes as the body carries them, written with {@link #writeValue}. */
+        byte[] row(JsonNode[] values) {
+            g.writeStartArray();
+            for (JsonNode value : values) {
+                writeValue(g, value);
+            }
+            g.writeEndArray();
+            g.flush();
+            return out.takeElement();
+        }
+
+        @Override
+        public void close() {
+            g.close();
+        }
+    }
+
+    /**
+     * Measures list identifiers one at a time as they are written into a body, with one generator for all of
      * them (they are written as the elements of an array; each one's size leaves the separating comma out). Not
      * thread-safe: one per batch's placing thread.
      */
@@ -133,29 +167,15 @@ final class XtremepushWire {
             g = json.createGenerator(out);
             g.writeStartArray();
             g.flush();
-            plain = written(w -> w.writeString(PLAIN_PROBE)) == PLAIN_PROBE.length() + 2
-                    && written(w -> w.writeBoolean(true)) == 4 && written(w -> w.writeBoolean(false)) == 5
-                    && written(JsonGenerator::writeNull) == 4;
+            plain = written(w -> w.writeString(PLAIN_PROBE)) == PLAIN_PROBE.length() + 2;
         }
 
         private int written(java.util.function.Consumer<JsonGenerator> write) {
-            long before = start();
+            long before = out.count + (first ? 0 : 1); // the comma before every element but the first
             write.accept(g);
-            return end(before);
-        }
-
-        /**
-         * The bytes of a profile row: {@code [v1,v2,...]}. Strings of printable ASCII without quote or backslash,
-         * booleans and nulls are counted without writing them (the generator writes such a value unchanged; the
-         * profile's hot path); any other value is written to be counted.
-         */
-        int row(JsonNode[] values) {
-            long size = 2 + Math.max(0, values.length - 1); // brackets and commas
-            for (JsonNode value : values) {
-                int known = plain ? plainSize(value) : -1;
-                size += known >= 0 ? known : element(value);
-            }
-            return (int) Math.min(Integer.MAX_VALUE, size);
+            g.flush();
+            first = false;
+            return (int) Math.min(Integer.MAX_VALUE, out.count - before);
         }
 
         /** The bytes of a string, quotes and escapes included. */
@@ -167,21 +187,6 @@ final class XtremepushWire {
             return written(w -> w.writeString(value));
         }
 
-        private int element(JsonNode value) {
-            return written(w -> writeValue(w, value));
-        }
-
-        /** A value's bytes when the generator writes it as it is, else -1. */
-        static int plainSize(JsonNode value) {
-            if (value == null || value.isNull()) {
-                return 4;
-            }
-            if (value.isBoolean()) {
-                return value.booleanValue() ? 4 : 5;
-            }
-            return value.isString() ? plainSize(value.stringValue()) : -1;
-        }
-
         /** A string's bytes with its quotes when none of its characters is escaped or multi-byte, else -1. */
         static int plainSize(String s) {
             for (int i = 0, n = s.length(); i < n; i++) {
@@ -191,16 +196,6 @@ final class XtremepushWire {
                 }
             }
             return s.length() + 2;
-        }
-
-        private long start() {
-            return out.count + (first ? 0 : 1); // the comma before every element but the first
-        }
-
-        private int end(long before) {
-            g.flush();
-            first = false;
-            return (int) Math.min(Integer.MAX_VALUE, out.count - before);
         }
 
         @Override
@@ -260,18 +255,43 @@ final class XtremepushWire {
         byte[] bytes() {
             return count == buf.length ? buf : java.util.Arrays.copyOf(buf, count);
         }
+
+        void reset() {
+            count = 0;
+        }
+
+        /**
+         * The bytes written since the last take, without what separates them from the element before (a comma, and
+         * the white space of a generator that indents), then starts again.
+         */
+        byte[] takeElement() {
+            int from = 0;
+            while (from < count && (buf[from] == ',' || buf[from] == ' ' || buf[from] == '\n' || buf[from] == '\r'
+                    || buf[from] == '\t')) {
+                from++;
+            }
+            byte[] element = java.util.Arrays.copyOfRange(buf, from, count);
+            count = 0;
+            return element;
+        }
     }
 
     /**
-     * {@code {apptoken, columns, rows}}: each row's values are aligned to {@code columns}; {@code token} null leaves
-     * {@code apptoken} out (an OAuth access token travelling in a header). Its size is the envelope's (measured
-     * without rows) plus the rows' {@link ProfileImport.ProfileRow#size() sizes}: the rows are not written twice.
+     * {@code {apptoken, columns, rows}}: each row's bytes ({@link RowWriter}) hold its values aligned to
+     * {@code columns}; {@code token} null leaves {@code apptoken} out (an OAuth access token travelling in a header).
+     * Its size is the envelope's (measured without rows) plus the rows' sizes, and its bytes are the envelope's with
+     * the rows' bytes copied in: no row is written twice.
      */
     static Body profileImport(Secret token, List<String> columns, List<ProfileImport.ProfileRow> rows) {
         return new Body() {
             @Override
             public void writeTo(JsonGenerator g) {
-                writeProfileImport(g, token, columns, rows);
+                writeProfileImportHead(g, token, columns);
+                for (ProfileImport.ProfileRow row : rows) {
+                    g.writeRawValue(new String(row.encoded(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+                g.writeEndArray();
+                g.writeEndObject();
             }
 
             @Override
@@ -280,8 +300,31 @@ final class XtremepushWire {
                 for (ProfileImport.ProfileRow row : rows) {
                     rowBytes += row.size();
                 }
-                return measure(json, g -> writeProfileImport(g, token, columns, List.of()))
-                        + elementsSize(rowBytes, rows.size());
+                return measure(json, g -> {
+                    writeProfileImportHead(g, token, columns);
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }) + elementsSize(rowBytes, rows.size());
+            }
+
+            @Override
+            public byte[] toBytes(JsonMapper json, long size) {
+                Filling out = new Filling((int) Math.min(Math.max(size, 0), Integer.MAX_VALUE - 8));
+                try (JsonGenerator g = json.createGenerator(out)) {
+                    writeProfileImportHead(g, token, columns);
+                    g.flush();
+                    for (int i = 0; i < rows.size(); i++) {
+                        if (i > 0) {
+                            out.write(',');
+                        }
+                        byte[] row = rows.get(i).encoded();
+                        out.write(row, 0, row.length);
+                    }
+                    // the generator has seen an empty array of rows: it closes it without a comma
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }
+                return out.bytes();
             }
         };
     }
@@ -321,8 +364,8 @@ final class XtremepushWire {
         }
     }
 
-    private static void writeProfileImport(JsonGenerator g, Secret token, List<String> columns,
-            List<ProfileImport.ProfileRow> rows) {
+    /** {@code {apptoken, columns, rows: [}: the rows and the closing brackets are the caller's. */
+    private static void writeProfileImportHead(JsonGenerator g, Secret token, List<String> columns) {
         g.writeStartObject();
         writeToken(g, token);
         g.writeArrayPropertyStart("columns");
@@ -331,15 +374,6 @@ final class XtremepushWire {
         }
         g.writeEndArray();
         g.writeArrayPropertyStart("rows");
-        for (ProfileImport.ProfileRow row : rows) {
-            g.writeStartArray();
-            for (JsonNode value : row.values()) {
-                writeValue(g, value);
-            }
-            g.writeEndArray();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
     }
 
     /**

@@ -436,6 +436,29 @@ class XtremepushAdapterTest extends XtremepushWireMockSupport {
         assertThat(JSON.readTree(prefsOnWire.asString())).isEqualTo(prefs);
     }
 
+    @Test
+    void rowsWithTheSameColumnsInAnotherOrderShareARequestWithEachValueUnderItsColumn() throws Exception {
+        wireMock.stubFor(post(urlEqualTo(PROFILE_PATH)).willReturn(okJson(envelope(200, "ok"))));
+        ObjectNode r1 = row("r1");
+        fields(r1).put("user_id", "u-1").put("email", "ann@example.com").put("email_subscription", 1)
+                .put("first_name", "Ann");
+        ObjectNode r2 = row("r2");
+        fields(r2).put("first_name", "Bo \"B\" \u00e9").put("email_subscription", "no").put("email", "bo@example.com")
+                .put("user_id", "u-2");
+
+        assertAllSucceeded(postBatch(profiles(List.of(r1, r2))));
+
+        List<LoggedRequest> requests = requestsTo(PROFILE_PATH);
+        assertThat(requests).hasSize(1);
+        JsonNode body = bodyOf(requests.get(0));
+        assertThat(columns(body)).containsExactly("user_id", "email", "email_subscription", "first_name");
+        assertThat(value(body, 1, "user_id").asString()).isEqualTo("u-2");
+        assertThat(value(body, 1, "email").asString()).isEqualTo("bo@example.com");
+        assertThat(value(body, 1, "email_subscription").asInt()).isEqualTo(0);
+        assertThat(value(body, 1, "first_name").asString()).isEqualTo("Bo \"B\" \u00e9");
+        assertThat(value(body, 0, "first_name").asString()).isEqualTo("Ann");
+    }
+
     private static ObjectNode row(String id) {
         ObjectNode row = JSON.createObjectNode();
         row.put("id", id);

@@ -50,17 +50,17 @@ class XtremepushWireTest {
         tree.put("apptoken", TOKEN.reveal());
         columns.forEach(tree.putArray("columns")::add);
         ArrayNode treeRows = tree.putArray("rows");
-        rows.forEach(row -> Arrays.stream(row.values()).forEach(treeRows.addArray()::add));
+        rows.forEach(row -> Arrays.stream(VALUES).forEach(treeRows.addArray()::add));
 
         assertThat(new String(XtremepushWire.profileImport(TOKEN, columns, rows).toBytes(JSON), UTF_8))
                 .isEqualTo(new String(JSON.writeValueAsBytes(tree), UTF_8));
     }
 
-    /** Two rows of every kind of value, each measured as a {@link XtremepushWire.Sizer} measures a placed row. */
+    /** Two rows of every kind of value, each written as a {@link XtremepushWire.RowWriter} writes a placed row. */
     private static List<ProfileImport.ProfileRow> rows() {
-        try (XtremepushWire.Sizer sizer = new XtremepushWire.Sizer(JSON)) {
-            return List.of(new ProfileImport.ProfileRow(0, VALUES, sizer.row(VALUES)),
-                    new ProfileImport.ProfileRow(7, VALUES.clone(), sizer.row(VALUES)));
+        try (XtremepushWire.RowWriter writer = new XtremepushWire.RowWriter(JSON)) {
+            return List.of(new ProfileImport.ProfileRow(0, new String[] {"u-1"}, writer.row(VALUES)),
+                    new ProfileImport.ProfileRow(7, new String[] {"u-1"}, writer.row(VALUES)));
         }
     }
 
