@@ -100,7 +100,8 @@ final class ProfileNormaliser {
                 case MOBILE -> mobile(value, out);
                 case EMAIL_SUBSCRIPTION, SMS_SUBSCRIPTION -> subscription(name, value, out);
                 default -> {
-                    out.put(name, (value.isObject() || value.isArray()) ? NODES.stringNode(value.toString()) : value);
+                    out.put(name, (value.isObject() || value.isArray())
+                            ? NODES.stringNode(XtremepushWire.jsonText(value)) : value);
                     yield null;
                 }
             };

@@ -39,24 +39,23 @@ final class RowChecks {
      * @return the row, or null when it has a problem
      */
     static SyncRow row(int at, int index, BatchBody.RawRow n, RequestHead head, RowIds ids, Violations v) {
-        String base = "/rows/" + at;
         if (!n.object()) {
-            v.add(base, "a row must be an object with 'id' and 'fields'");
+            v.add(base(at), "a row must be an object with 'id' and 'fields'");
             return null;
         }
         for (String name : n.unknown()) {
-            v.add(base + "/" + escape(name), "unknown row property '" + name + "'; expected id, change, fields");
+            v.add(base(at) + "/" + escape(name), "unknown row property '" + name + "'; expected id, change, fields");
         }
         JsonNode idNode = n.id();
         String id = null;
         if (idNode == null || !idNode.isString() || idNode.stringValue().isEmpty()
                 || idNode.stringValue().length() > MAX_ROW_ID_LENGTH) {
-            v.add(base + "/id", "row 'id' must be a string of 1 to " + MAX_ROW_ID_LENGTH + " characters");
+            v.add(base(at) + "/id", "row 'id' must be a string of 1 to " + MAX_ROW_ID_LENGTH + " characters");
         } else {
             id = idNode.stringValue();
             int first = ids.firstUse(id, at);
             if (first >= 0) {
-                v.add(base + "/id", "duplicate row id '" + id + "' (first used at /rows/" + first + ")");
+                v.add(base(at) + "/id", "duplicate row id '" + id + "' (first used at /rows/" + first + ")");
             }
         }
         String mode = head.mode();
@@ -66,20 +65,20 @@ final class RowChecks {
         if ("mirror".equals(mode)) {
             change = changePresent && changeNode.isString() ? Change.fromWire(changeNode.stringValue()) : null;
             if (change == null) {
-                v.add(base + "/change", "'change' is required in mirror mode: added, changed or removed");
+                v.add(base(at) + "/change", "'change' is required in mirror mode: added, changed or removed");
             }
         } else if (changePresent && mode != null) {
-            v.add(base + "/change", "'change' is only allowed in mirror mode (mode is " + mode + ")");
+            v.add(base(at) + "/change", "'change' is only allowed in mirror mode (mode is " + mode + ")");
         }
         if (n.fields() == null) {
-            v.add(base + "/fields", "row 'fields' is required and must be an object of field name to value");
+            v.add(base(at) + "/fields", "row 'fields' is required and must be an object of field name to value");
             return null;
         }
         ReplaceTarget replace = head.objectType() == null ? null : head.objectType().replace();
         if (replace != null && ObjectTypeDescriptor.REPLACE.equals(mode)) {
             for (String name : n.fields().keySet()) {
                 if (!replace.memberField().equals(name)) {
-                    v.add(base + "/fields/" + escape(name), "in replace mode a row carries only '"
+                    v.add(base(at) + "/fields/" + escape(name), "in replace mode a row carries only '"
                             + replace.memberField() + "' (the member); '" + name + "' is not allowed");
                 }
             }
@@ -87,6 +86,11 @@ final class RowChecks {
         boolean clear = head.options() != null && head.options().nulls() == NullHandling.CLEAR;
         RowFields fields = clear ? n.fields() : n.fields().withoutNulls();
         return id == null ? null : new SyncRow(index, id, change, fields);
+    }
+
+    /** The pointer to row {@code at}: written only for a problem (a valid row costs no string). */
+    private static String base(int at) {
+        return "/rows/" + at;
     }
 
     /** The row-level problem of a row, or null; in replace mode the only required field is the member. */

@@ -42,8 +42,7 @@ public final class PhoneNumbers {
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final java.util.Set<Integer> CALLING_CODES = Set.copyOf(UTIL.getSupportedCallingCodes());
-    private static final Pattern NO_PREFIX = Pattern.compile("(?!)");
-    private static final Map<Integer, Pattern> NATIONAL_PREFIXES = new ConcurrentHashMap<>();
+    private static final Map<Integer, NationalPrefix> NATIONAL_PREFIXES = new ConcurrentHashMap<>();
     /** The longest national number {@link #fastInternational} reads. */
     private static final int MAX_NATIONAL_LENGTH = 17;
     /**
@@ -201,18 +200,43 @@ public final class PhoneNumbers {
 
     /** Whether the country's national prefix (for parsing) matches the start of {@code national}: the parser may strip it. */
     private static boolean nationalPrefixMayApply(int countryCode, String national) {
-        Pattern prefix = NATIONAL_PREFIXES.computeIfAbsent(countryCode, PhoneNumbers::nationalPrefix);
-        return prefix != NO_PREFIX && prefix.matcher(national).lookingAt();
+        return NATIONAL_PREFIXES.computeIfAbsent(countryCode, PhoneNumbers::nationalPrefix).startsWith(national);
     }
 
-    private static Pattern nationalPrefix(int countryCode) {
+    /**
+     * A country's national prefix for parsing (null: it has none), with a matcher per thread: the check is on a
+     * row's hot path, and a new {@link java.util.regex.Matcher} a row was a large part of what a batch allocated.
+     */
+    private static final class NationalPrefix {
+        private final ThreadLocal<java.util.regex.Matcher> matchers;
+
+        NationalPrefix(Pattern pattern) {
+            this.matchers = pattern == null ? null : ThreadLocal.withInitial(() -> pattern.matcher(""));
+        }
+
+        boolean startsWith(String national) {
+            if (matchers == null) {
+                return false;
+            }
+            java.util.regex.Matcher m = matchers.get();
+            boolean found = m.reset(national).lookingAt();
+            m.reset(""); // keeps no number
+            return found;
+        }
+    }
+
+    private static NationalPrefix nationalPrefix(int countryCode) {
+        return new NationalPrefix(nationalPrefixPattern(countryCode));
+    }
+
+    private static Pattern nationalPrefixPattern(int countryCode) {
         String region = UTIL.getRegionCodeForCountryCode(countryCode);
         var source = DefaultMetadataDependenciesProvider.getInstance().getPhoneNumberMetadataSource();
         Phonemetadata.PhoneMetadata metadata = PhoneNumberUtil.REGION_CODE_FOR_NON_GEO_ENTITY.equals(region)
                 ? source.getMetadataForNonGeographicalRegion(countryCode) : source.getMetadataForRegion(region);
         if (metadata == null || !metadata.hasNationalPrefixForParsing()
                 || metadata.getNationalPrefixForParsing().isEmpty()) {
-            return NO_PREFIX;
+            return null;
         }
         return Pattern.compile(metadata.getNationalPrefixForParsing());
     }

@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * A row as the {@link XtremepushWire.RowWriter} writes it is what the generator writes for the row alone, and an
+ * An object's or array's JSON text ({@link XtremepushWire#jsonText}) is {@code toString()}'s; a row as the
+ * {@link XtremepushWire.RowWriter} writes it is what the generator writes for the row alone, and an
  * identifier's size as the {@link XtremepushWire.Sizer} counts it (plain strings without writing them) is the length
  * of the bytes the generator writes, with the default features and with features that escape more.
  */
@@ -53,6 +54,17 @@ class XtremepushSizerPropertiesTest {
                         .isEqualTo(new String(alone, UTF_8));
             }
         }
+    }
+
+    @Provide
+    Arbitrary<JsonNode> trees() {
+        return HostileJson.values(3).filter(v -> v.isObject() || v.isArray());
+    }
+
+    @Property(tries = 400)
+    void aTreesJsonTextIsWhatToStringWrites(@ForAll("trees") JsonNode tree) {
+        assertThat(XtremepushWire.jsonText(tree)).isEqualTo(tree.toString());
+        assertThat(XtremepushWire.jsonText(tree)).as("written again on the same thread").isEqualTo(tree.toString());
     }
 
     @Property(tries = 400)
