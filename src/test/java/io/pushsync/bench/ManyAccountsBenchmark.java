@@ -211,7 +211,7 @@ class ManyAccountsBenchmark {
                 cp.maxInFlight.set(0);
 
                 jvmBefore = gcAndCpu(service.base());
-                benchCpuBefore = ownCpuNanos();
+                benchCpuBefore = ServiceBenchmark.processCpuNanos();
                 long start = System.nanoTime();
                 ticks.scheduleAtFixedRate(() -> heap.add(prepend((System.nanoTime() - start) / 1e9,
                         ServiceBenchmark.prometheusHeapMb(http, service.base()))), 0, 500, TimeUnit.MILLISECONDS);
@@ -244,7 +244,7 @@ class ManyAccountsBenchmark {
                 }
                 totalSeconds = (System.nanoTime() - start) / 1e9;
                 jvmAfter = gcAndCpu(service.base());
-                benchCpu = (ownCpuNanos() - benchCpuBefore) / 1e9;
+                benchCpu = (ServiceBenchmark.processCpuNanos() - benchCpuBefore) / 1e9;
                 ticks.shutdownNow();
                 xpMaxInFlight = xp.maxInFlight.get();
                 cpMaxInFlight = cp.maxInFlight.get();
@@ -481,12 +481,6 @@ class ManyAccountsBenchmark {
                         "destination=\"cleverpush\""),
                 ServiceBenchmark.prometheusSum(text, "pushsync_vendor_requests_seconds_count{",
                         "destination=\"cleverpush\"")};
-    }
-
-    /** CPU time of this JVM so far (the fakes, the clients), in ns. */
-    private static long ownCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** The mean of a timer over the run, in ms: its sum at {@code at} and its count after it, before and after. */
