@@ -29,8 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
  * request after that (a 100-row Xtremepush batch against a fake vendor that answers at once), for the packaged jar
  * as built ({@code java -jar pushsync.jar}) and for the form the container image runs: the jar extracted
  * ({@code -Djarmode=tools extract}) and started with a Class Data Sharing archive from a training run
- * ({@code -XX:ArchiveClassesAtExit} with {@code spring.context.exit=onRefresh}, as the {@code Dockerfile} does).
- * The two are started alternately, {@code bench.startup-runs} times each (default 5), one JVM at a time; medians and
+ * ({@code -XX:ArchiveClassesAtExit} with {@code spring.context.exit=onRefresh}, as the {@code Dockerfile} does),
+ * once with the archive only and once with all the JVM options of the {@code Dockerfile}'s {@code ENTRYPOINT}
+ * ({@link #entrypointOptions}).
+ * The three are started in turn, {@code bench.startup-runs} times each (default 5), one JVM at a time; medians and
  * spread are printed and written to {@code startup.md} / {@code startup.json}. Correctness only is asserted (ready,
  * every row of the first batch succeeded); no figure is.
  * <p>
@@ -78,8 +80,13 @@ class StartupBenchmark {
         long trainingMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - trainingStarted);
         assertThat(archive).as("the CDS archive of the training run").isRegularFile();
 
+        List<String> imageOptions = entrypointOptions(Path.of("Dockerfile"), archive);
+        List<String> imageForm = new ArrayList<>(imageOptions);
+        imageForm.addAll(List.of("-jar", extracted.toString()));
+
         List<Start> plain = new ArrayList<>();
         List<Start> cds = new ArrayList<>();
+        List<Start> imageJvm = new ArrayList<>();
         List<Start> imageWithout = new ArrayList<>();
         List<Start> image = new ArrayList<>();
         try (FakeVendor xp = FakeVendor.start()) {
@@ -87,6 +94,7 @@ class StartupBenchmark {
                 plain.add(start(jvm(List.of("-jar", jar.toString())), xp, dir, "plain-" + i));
                 cds.add(start(jvm(List.of("-XX:SharedArchiveFile=" + archive, "-jar", extracted.toString())), xp,
                         dir, "cds-" + i));
+                imageJvm.add(start(jvm(imageForm), xp, dir, "image-form-" + i));
                 if (IMAGE != null) {
                     imageWithout.add(start(container(List.of("--entrypoint", "java"), List.of("-jar", "app.jar")),
                             xp, dir, "image-without-archive-" + i));
@@ -99,15 +107,19 @@ class StartupBenchmark {
         md.add("| start-up | readiness, ms (median; runs) | first batch, ms (median; runs) | second batch, ms (median) |");
         md.add("|---|---|---|---|");
         md.add(row("packaged jar, `java -jar`", plain));
-        md.add(row("extracted, CDS archive (the image's form)", cds));
+        md.add(row("extracted, CDS archive only (`-XX:SharedArchiveFile`)", cds));
+        md.add(row("extracted, the image's JVM options (`" + String.join(" ", imageOptions)
+                .replace(archive.toString(), "app.jsa") + "`)", imageJvm));
         if (IMAGE != null) {
             md.add(row("image " + IMAGE + ", started without its archive (`--entrypoint java ... -jar app.jar`)",
                     imageWithout));
             md.add(row("image " + IMAGE + " as built", image));
         }
         md.add("");
-        md.add(String.format(Locale.ROOT, "Readiness with the archive: %.2f of the packaged jar's (medians, %d runs "
-                        + "each, alternating); the training run took %,d ms and wrote a %,d MB archive.",
+        md.add(String.format(Locale.ROOT, "Readiness with the image's JVM options: %.2f of the packaged jar's; with "
+                        + "the archive only: %.2f (medians, %d runs each, alternating); the training run took %,d ms "
+                        + "and wrote a %,d MB archive.",
+                (double) median(imageJvm, Start::readyMs) / median(plain, Start::readyMs),
                 (double) median(cds, Start::readyMs) / median(plain, Start::readyMs), RUNS, trainingMs,
                 Files.size(archive) / 1_000_000));
         if (IMAGE != null) {
@@ -119,6 +131,8 @@ class StartupBenchmark {
         json.put("trainingMs", trainingMs);
         json.put("packagedJar", plain);
         json.put("extractedWithCds", cds);
+        json.put("imageJvmOptions", imageOptions);
+        json.put("extractedWithImageJvmOptions", imageJvm);
         if (IMAGE != null) {
             json.put("image", IMAGE);
             json.put("imageWithoutArchive", imageWithout);
@@ -237,6 +251,23 @@ class StartupBenchmark {
 
     private static long median(List<Start> starts, java.util.function.ToLongFunction<Start> f) {
         return ServiceBenchmark.median(starts.stream().map(st -> f.applyAsLong(st)).toList());
+    }
+
+    /**
+     * The JVM options of the {@code Dockerfile}'s {@code ENTRYPOINT} (its exec form: {@code ["java", options...,
+     * "-jar", "app.jar"]}), the image's archive {@code app.jsa} replaced by {@code archive}: the image's form is
+     * measured with the options the image is started with, read from where they are written.
+     */
+    static List<String> entrypointOptions(Path dockerfile, Path archive) throws IOException {
+        String line = Files.readAllLines(dockerfile).stream().filter(l -> l.startsWith("ENTRYPOINT ["))
+                .reduce((first, last) -> last)
+                .orElseThrow(() -> new AssertionError("no ENTRYPOINT [...] in " + dockerfile));
+        List<String> words = new ArrayList<>();
+        JSON.readTree(line.substring("ENTRYPOINT ".length())).forEach(w -> words.add(w.asString()));
+        int jar = words.indexOf("-jar");
+        assertThat(words.get(0)).as("the ENTRYPOINT starts java").isEqualTo("java");
+        assertThat(jar).as("the ENTRYPOINT runs -jar app.jar").isPositive();
+        return words.subList(1, jar).stream().map(w -> w.replace("app.jsa", archive.toString())).toList();
     }
 
     private static void run(List<String> cmd, Path dir, Path log) throws Exception {
