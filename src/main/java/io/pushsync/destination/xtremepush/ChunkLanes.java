@@ -9,7 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +20,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Where profile chunks wait for their turn: one {@link Lane} per app token, shared by every batch of the token in this
- * replica, and the worker threads that deliver the chunks.
+ * replica, and the worker threads that deliver the chunks. An admitted chunk that finds every worker busy waits for
+ * one in {@link WorkerTurns}' order: accounts take turns, so a small batch is not queued behind every chunk that
+ * busier accounts admitted before it.
  *
  * <p>A lane is held weakly: it lives while a batch of its account is running (the batch's {@link ChunkPipeline} holds
  * it) and is collected after. An expiring or size-bounded map, as for the accounts' rate limiters, could drop a
@@ -35,14 +37,16 @@ class ChunkLanes implements DisposableBean {
     private final int chunksInFlight;
     private final Cache<String, Lane> lanes = Caffeine.newBuilder().weakValues().build();
     private final ThreadPoolExecutor workers;
+    private final WorkerTurns turns = new WorkerTurns();
 
     ChunkLanes(XtremepushProperties properties) {
         this.chunksInFlight = properties.chunksInFlight();
         int threads = WORKERS_PER_CHUNK_IN_FLIGHT * chunksInFlight;
         AtomicInteger count = new AtomicInteger();
         // a pool of its own: a shared one (Reactor's boundedElastic) also runs the Redis rate-limit calls that these
-        // blocking deliveries wait for
-        this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        // blocking deliveries wait for. Chunks waiting for a worker take turns by account (WorkerTurns): only turns
+        // are queued, so the queue orders them
+        this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new PriorityBlockingQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "xtremepush-chunk-" + count.incrementAndGet());
                     t.setDaemon(true);
@@ -53,7 +57,8 @@ class ChunkLanes implements DisposableBean {
 
     /** The pipeline of one batch of {@code account}; {@code delivered} gets the requests each chunk cost. */
     ChunkPipeline pipeline(String account, Deadline deadline, RowResults results, IntConsumer delivered) {
-        return new ChunkPipeline(lane(account), workers, deadline, results, delivered);
+        Lane lane = lane(account);
+        return new ChunkPipeline(lane, work -> workers.execute(turns.turn(lane, work)), deadline, results, delivered);
     }
 
     /** The account's lane: the one its running batches hold, or a new one. */
@@ -91,6 +96,8 @@ class ChunkLanes implements DisposableBean {
         /** The chunks waiting, in the order they asked. */
         private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
         private int inFlight;
+        /** The due of this account's latest turn for a worker ({@link WorkerTurns}). */
+        private long lastDue;
 
         Lane(int limit) {
             this.limit = limit;
@@ -129,6 +136,12 @@ class ChunkLanes implements DisposableBean {
                 identifiers.remove(id);
             }
             notifyAll();
+        }
+
+        /** The due of this account's next turn: one unit after the later of {@code clock} and its latest one. */
+        synchronized long nextDue(long clock) {
+            lastDue = Math.max(clock, lastDue) + 1;
+            return lastDue;
         }
 
         synchronized int inFlight() {
