@@ -21,8 +21,8 @@ import org.springframework.stereotype.Component;
 /**
  * Where profile chunks wait for their turn: one {@link Lane} per app token, shared by every batch of the token in this
  * replica, and the worker threads that deliver the chunks. An admitted chunk that finds every worker busy waits for
- * one in {@link WorkerTurns}' order: accounts take turns, so a small batch is not queued behind every chunk that
- * busier accounts admitted before it.
+ * one in {@link WorkerTurns}' order: accounts take turns, so a small batch waits for at most one chunk of each busier
+ * account, not for every chunk they admitted before it.
  *
  * <p>A lane is held weakly: it lives while a batch of its account is running (the batch's {@link ChunkPipeline} holds
  * it) and is collected after. An expiring or size-bounded map, as for the accounts' rate limiters, could drop a

@@ -8,10 +8,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each account's chunks are numbered on a virtual clock: a chunk is due one unit after the later of the clock
  * and the account's previous chunk, and the clock is the due of the last chunk a worker took. So accounts with chunks
- * waiting take turns, one chunk each, and an account that has been idle (a small batch) comes in at the clock, ahead
- * of the chunks that busy accounts queued further on, instead of behind all of them; it gains no credit for having
- * been idle. Equal dues go in the order the chunks came. Only the order of waiting chunks changes: how many an
- * account has in flight, and which of its chunks may go together, is still its {@link ChunkLanes.Lane}'s rule.
+ * waiting take turns, one chunk each: every account's first waiting chunk goes before any account's second. An
+ * account that has been idle (a small batch) comes in at the clock, so it waits for at most one chunk of each busy
+ * account (their lanes admit {@code chunks-in-flight} each, 2 by default) instead of every chunk they admitted before
+ * it; it gains no credit for having been idle. Equal dues go in the order the chunks came. Only the order of waiting
+ * chunks changes: how many an account has in flight, and which of its chunks may go together, is still its
+ * {@link ChunkLanes.Lane}'s rule.
  */
 final class WorkerTurns {
 
