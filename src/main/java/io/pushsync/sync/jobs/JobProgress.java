@@ -11,7 +11,8 @@ import java.time.Instant;
  * {@code pushsync.jobs.heartbeat-timeout} is shown as interrupted.
  *
  * @param done rows with a final outcome; the five counts add up to it
- * @param message why a job ended the way it did (cancelled, interrupted), or null
+ * @param message why a job ended the way it did (cancelled, interrupted), or what a running job waits for (room in
+ *     memory), or null
  * @param planned a dry run's planned rows (0 for a job that sends)
  * @param plan a dry run's plan so far (null for a job that sends)
  * @param snapshot replace jobs: {@code created} or {@code updated} once the audience was compared; else null

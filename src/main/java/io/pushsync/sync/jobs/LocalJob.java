@@ -60,6 +60,8 @@ final class LocalJob {
     volatile boolean snapshotWriteFailed;
     /** The job has logged that it waited for room in memory ({@code max-rows-in-memory}); logged once. */
     boolean toldOfWaitForRoom;
+    /** What the running job waits for now (room in memory, {@link WindowRoom}), in its status' message; or null. */
+    volatile String waitingFor;
 
     /** {@code run} runs the job on an executor's thread ({@link #task}); {@code budget} is its deadline. */
     LocalJob(JobSpec spec, Destination destination, RequestHead head, SpooledBody body, Duration budget,
@@ -115,7 +117,7 @@ final class LocalJob {
                 live[status.ordinal()] += window.results().count(status);
             }
         }
-        return withReplace(JobProgress.of(JobState.RUNNING, live, startedAt, null, now, null, planReport()));
+        return withReplace(JobProgress.of(JobState.RUNNING, live, startedAt, null, now, waitingFor, planReport()));
     }
 
     /** The dry run's plan so far; null for a job that sends. */

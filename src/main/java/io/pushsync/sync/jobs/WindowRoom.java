@@ -38,14 +38,24 @@ final class WindowRoom {
      * call, and dropped at once.
      */
     synchronized Taken take(int count, Deadline deadline) {
+        return take(count, deadline, () -> { });
+    }
+
+    /** As {@link #take(int, Deadline)}; {@code waits} runs once, before the first wait, if there is one. */
+    private synchronized Taken take(int count, Deadline deadline, Runnable waits) {
         int wanted = Math.min(Math.max(count, 1), rows);
         Object me = new Object();
         waiting.addLast(me);
+        boolean waited = false;
         try {
             while (!deadline.isExpired()) {
                 if (waiting.peekFirst() == me && free >= wanted) {
                     free -= wanted;
                     return () -> give(wanted);
+                }
+                if (!waited) {
+                    waited = true;
+                    waits.run();
                 }
                 wait(POLL_MILLIS);
             }
@@ -64,12 +74,19 @@ final class WindowRoom {
     }
 
     /**
-     * Room for a window of {@code count} rows of {@code job}, within its budget ({@link #take(int, Deadline)}); the
-     * job's first wait of a second or more is logged.
+     * Room for a window of {@code count} rows of {@code job}, within its budget ({@link #take(int, Deadline)}); while
+     * it waits, the job's status says so ({@link LocalJob#waitingFor}); its first wait of a second or more is logged.
      */
     Taken take(LocalJob job, int count) {
         long started = System.nanoTime();
-        Taken taken = take(count, job.deadline);
+        Taken taken;
+        try {
+            taken = take(count, job.deadline, () -> job.waitingFor = "waiting for room in memory to read its next "
+                    + count + " rows: the running jobs' windows hold pushsync.jobs.max-rows-in-memory (" + rows
+                    + " rows) on this replica");
+        } finally {
+            job.waitingFor = null;
+        }
         long waitedMs = (System.nanoTime() - started) / 1_000_000;
         if (waitedMs >= 1000 && !job.toldOfWaitForRoom) {
             job.toldOfWaitForRoom = true;

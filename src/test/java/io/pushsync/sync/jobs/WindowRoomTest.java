@@ -154,6 +154,27 @@ class WindowRoomTest {
     }
 
     @Test
+    void aJobWaitingForRoomSaysSoInItsStatusUntilItHasRoom() {
+        destination.holdMs = 1500;
+        JobService service = service(10);
+        String first = service.submit("overlap", ThingsDestination.body("room", "holds", 10)).status().jobId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> destination.requestsNow.get() == 1);
+        String second = service.submit("overlap", ThingsDestination.body("room", "waits", 10)).status().jobId();
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JobStatus waiting = service.status(second);
+            assertThat(waiting.state()).isEqualTo(JobState.RUNNING);
+            assertThat(waiting.message()).isEqualTo("waiting for room in memory to read its next 10 rows: the "
+                    + "running jobs' windows hold pushsync.jobs.max-rows-in-memory (10 rows) on this replica");
+        });
+        assertThat(service.status(first).message()).as("the job holding the room waits for nothing").isNull();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> service.status(second).state() == JobState.COMPLETED);
+        assertThat(service.status(second).message()).as("no longer waiting, and it ended plainly").isNull();
+        assertThat(service.status(second).summary().succeeded()).isEqualTo(10);
+    }
+
+    @Test
     void roomIsGivenInTheOrderItWasAskedFor() throws Exception {
         WindowRoom room = new WindowRoom(10);
         Deadline open = Deadline.after(Duration.ofMinutes(1));
