@@ -8,6 +8,7 @@ import io.pushsync.sync.RowShape;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -62,17 +63,21 @@ final class CensusCallReader {
     static final class Records {
         private final boolean array;
         private final List<RowFields> kept;
-        /** Each kept record's identifier value (null: none), when its field was known while reading; else null. */
-        private final List<JsonNode> identifiers;
-        private final String identifierField;
+        /**
+         * The fields whose values are kept for every kept record, even one over the field limit: the identifier
+         * field when the {@code sync_plan} came first, else every field a plan can name as the identifier.
+         */
+        private final List<String> identifierFields;
+        /** Each kept record's values of {@link #identifierFields}, in that order (null: the record has none). */
+        private final List<JsonNode[]> identifiers;
         private int count;
         private boolean allObjects = true;
 
-        private Records(boolean array, String identifierField) {
+        private Records(boolean array, List<String> identifierFields) {
             this.array = array;
             this.kept = array ? new ArrayList<>() : List.of();
-            this.identifierField = identifierField;
-            this.identifiers = identifierField == null || !array ? null : new ArrayList<>();
+            this.identifierFields = identifierFields;
+            this.identifiers = array ? new ArrayList<>() : List.of();
         }
 
         /** Whether {@code records} is an array. */
@@ -102,15 +107,16 @@ final class CensusCallReader {
 
         /**
          * The value of {@code field} in kept record {@code i} as sent, or null. A record over the field limit has it
-         * only when {@code sync_plan} came before {@code records} in the call (its identifier was then known while
-         * the records were read, and kept for each record).
+         * when {@code field} is an identifier field: the plan's, when {@code sync_plan} came before {@code records},
+         * else any field a plan can name as the identifier (all of them were kept for each record).
          */
         JsonNode value(int i, String field) {
             if (field == null) {
                 return null;
             }
-            if (identifiers != null && field.equals(identifierField)) {
-                return identifiers.get(i);
+            int k = identifierFields.indexOf(field);
+            if (k >= 0) {
+                return identifiers.get(i)[k];
             }
             return kept.get(i).get(field);
         }
@@ -122,11 +128,14 @@ final class CensusCallReader {
      * @param identifierOf the identifier field of a {@code sync_plan} (null when it cannot tell): asked when the
      *     records come after the {@code sync_plan}, so that each record's identifier value is kept even for a record
      *     whose fields are not
+     * @param identifierFields every field a {@code sync_plan} of this call can name as the identifier (the
+     *     connection's objects' identifiers): their values are kept for each record when the records come before the
+     *     {@code sync_plan}
      * @return the call, or null when the stream has no JSON value (empty or only whitespace)
      * @throws tools.jackson.core.JacksonException when the call is not well-formed JSON or breaks a parser limit
      * @throws DuplicateKeyException when an object of the call repeats a key
      */
-    Call read(InputStream in, Function<JsonNode, String> identifierOf) {
+    Call read(InputStream in, Function<JsonNode, String> identifierOf, Set<String> identifierFields) {
         CanonicalDigestStream digesting = new CanonicalDigestStream(in);
         try (JsonParser p = json.createParser(digesting)) {
             JsonToken first = p.nextToken();
@@ -147,7 +156,7 @@ final class CensusCallReader {
                     JsonToken t = p.nextToken();
                     if (isParams && t == JsonToken.START_OBJECT) {
                         ObjectNode o = NODES.objectNode();
-                        records = params(p, o, identifierOf);
+                        records = params(p, o, identifierOf, identifierFields);
                         params = o;
                     } else if (isParams) {
                         params = BatchBodyReader.value(p, t); // not an object: an Invalid Request
@@ -168,7 +177,8 @@ final class CensusCallReader {
     }
 
     /** The members of {@code params} into {@code params}, but {@code records}, which is returned. */
-    private Records params(JsonParser p, ObjectNode params, Function<JsonNode, String> identifierOf) {
+    private Records params(JsonParser p, ObjectNode params, Function<JsonNode, String> identifierOf,
+            Set<String> identifierFields) {
         Records records = null;
         for (String name = p.nextName(); name != null; name = p.nextName()) {
             boolean isRecords = "records".equals(name);
@@ -178,10 +188,12 @@ final class CensusCallReader {
             JsonToken t = p.nextToken();
             if (isRecords && t == JsonToken.START_ARRAY) {
                 JsonNode plan = params.get("sync_plan");
-                records = records(p, plan == null ? null : identifierOf.apply(plan));
+                String planned = plan == null ? null : identifierOf.apply(plan);
+                records = records(p, plan == null ? List.copyOf(identifierFields)
+                        : planned == null ? List.of() : List.of(planned));
             } else if (isRecords) {
                 BatchBodyReader.value(p, t); // not an array: Invalid params
-                records = new Records(false, null);
+                records = new Records(false, List.of());
             } else {
                 params.set(name, BatchBodyReader.value(p, t));
             }
@@ -190,8 +202,8 @@ final class CensusCallReader {
     }
 
     /** The elements of the array that starts at the current token. */
-    private Records records(JsonParser p, String identifierField) {
-        Records records = new Records(true, identifierField);
+    private Records records(JsonParser p, List<String> identifierFields) {
+        Records records = new Records(true, identifierFields);
         RowFields.Builder fields = new RowFields.Builder(RowShape.root(), maxFieldsPerRow);
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             records.count++;
@@ -202,29 +214,28 @@ final class CensusCallReader {
             } else if (!object) {
                 BatchBodyReader.value(p, t); // Invalid params
             } else {
-                JsonNode[] identifier = new JsonNode[1];
-                records.kept.add(record(p, fields, identifierField, identifier));
-                if (records.identifiers != null) {
-                    records.identifiers.add(identifier[0]);
-                }
+                JsonNode[] identifier = identifierFields.isEmpty() ? null : new JsonNode[identifierFields.size()];
+                records.kept.add(record(p, fields, identifierFields, identifier));
+                records.identifiers.add(identifier);
             }
         }
         return records;
     }
 
     /**
-     * A record, read as {@link BatchBodyReader#fields} reads a row's {@code fields}; the value of
-     * {@code identifierField} (if any) is put in {@code identifier[0]}, also when the record keeps no fields.
+     * A record, read as {@link BatchBodyReader#fields} reads a row's {@code fields}; the value of each of
+     * {@code identifierFields} is put at its place in {@code identifier}, also when the record keeps no fields.
      */
-    private static RowFields record(JsonParser p, RowFields.Builder fields, String identifierField,
+    private static RowFields record(JsonParser p, RowFields.Builder fields, List<String> identifierFields,
             JsonNode[] identifier) {
         for (String name = p.nextName(); name != null; name = p.nextName()) {
             JsonNode value = BatchBodyReader.value(p, p.nextToken());
             if (!fields.put(name, value)) {
                 throw BatchBodyReader.duplicate(p, name);
             }
-            if (name.equals(identifierField)) {
-                identifier[0] = value;
+            int k = identifierFields.indexOf(name);
+            if (k >= 0) {
+                identifier[k] = value;
             }
         }
         return fields.build();

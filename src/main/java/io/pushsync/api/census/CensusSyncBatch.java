@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -189,6 +190,21 @@ final class CensusSyncBatch {
         } catch (RpcError e) {
             return null;
         }
+    }
+
+    /**
+     * Every field a {@code sync_plan} for {@code connection} can name as the identifier: each of its objects'
+     * identifier ({@link #activeIdentifier}), for the reader to keep when the records come before the plan.
+     */
+    Set<String> identifierFields(NamedConnection connection) {
+        Set<String> fields = new LinkedHashSet<>();
+        for (CensusObject object : objects.objects(connection)) {
+            String field = object.alias() != null ? object.alias().field() : CensusFields.identifier(object.type());
+            if (field != null) {
+                fields.add(field);
+            }
+        }
+        return fields;
     }
 
     /** The schema entry with {@code active_identifier: true}, else the catalog's identifier of the object type. */

@@ -9,6 +9,7 @@ import io.pushsync.sync.RowFields;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JacksonException;
@@ -29,7 +30,12 @@ class CensusCallReaderTest {
     private final CensusCallReader reader = new CensusCallReader(JSON, MAX_FIELDS, KEEP);
 
     private CensusCallReader.Call read(String call) {
-        return reader.read(new ByteArrayInputStream(call.getBytes(StandardCharsets.UTF_8)), NAME);
+        return read(call, Set.of("name"));
+    }
+
+    /** {@code identifierFields}: the fields a plan of the call can name as the identifier (here {@code name}). */
+    private CensusCallReader.Call read(String call, Set<String> identifierFields) {
+        return reader.read(new ByteArrayInputStream(call.getBytes(StandardCharsets.UTF_8)), NAME, identifierFields);
     }
 
     private static String call(String id, String records) {
@@ -78,12 +84,21 @@ class CensusCallReaderTest {
         assertThat(r.value(1, "name").asString()).as("its identifier is kept when the plan came first")
                 .isEqualTo("wide");
 
-        CensusCallReader.Call recordsFirst = read("{\"jsonrpc\":\"2.0\",\"method\":\"sync_batch\",\"id\":\"c1\","
-                + "\"params\":{\"records\":" + records + ",\"sync_plan\":" + PLAN + "}}");
+        String recordsFirstCall = "{\"jsonrpc\":\"2.0\",\"method\":\"sync_batch\",\"id\":\"c1\","
+                + "\"params\":{\"records\":" + records + ",\"sync_plan\":" + PLAN + "}}";
+        CensusCallReader.Call recordsFirst = read(recordsFirstCall);
         assertThat(recordsFirst.records().kept().get(1)).isEmpty();
         assertThat(recordsFirst.records().kept().get(1).fieldsSent()).isEqualTo(7);
-        assertThat(recordsFirst.records().value(1, "name")).as("unknown while the records were read").isNull();
+        assertThat(recordsFirst.records().value(1, "name").asString())
+                .as("kept before the plan was read: name is a field a plan can name as the identifier")
+                .isEqualTo("wide");
         assertThat(recordsFirst.records().value(0, "name").asString()).isEqualTo("a");
+        assertThat(recordsFirst.records().value(1, "f1")).as("no other field of it is kept").isNull();
+
+        CensusCallReader.Call otherIdentifiers = read(recordsFirstCall, Set.of("id", "email"));
+        assertThat(otherIdentifiers.records().value(1, "name"))
+                .as("a field no plan of the connection can name as the identifier is not kept").isNull();
+        assertThat(otherIdentifiers.records().value(0, "name").asString()).isEqualTo("a");
     }
 
     @Test
