@@ -137,9 +137,9 @@ final class ProfileImport {
      * Normalises the rows a block at a time on every core ({@link NormalisedBlocks}) and places them in input order,
      * so a group's chunks are the same whatever thread normalised which row: a group's chunk goes on its way as soon
      * as it is full ({@link Dispatcher}), while the next blocks are still being normalised; the groups' last, partial
-     * chunks follow in the order the groups appeared ({@link Placing} keeps a profile's rows in input order). Rows that fail get their outcome as they are
-     * placed; once the batch has stopped, rows are still placed (their own failures recorded) but nothing more is
-     * sent.
+     * chunks follow in the order the groups appeared ({@link Placing} keeps a profile's rows in input order). Rows
+     * that fail get their outcome as they are placed; once the batch has stopped, rows are still placed (their own
+     * failures recorded) but nothing more is sent.
      */
     void run(SyncRequest request, Deadline deadline, RowResults results) {
         String region = request.connection().value(XtremepushDestination.REGION);
@@ -257,7 +257,8 @@ final class ProfileImport {
                 group.envelope = XtremepushWire.profileImport(token, group.columns, List.of()).size(client.json());
             }
             if (group.envelope + row.size() > maxBytes) {
-                results.failed(row.index(), XtremepushReplyClassifier.rowTooLarge(group.envelope + row.size(), maxBytes));
+                results.failed(row.index(),
+                        XtremepushReplyClassifier.rowTooLarge(group.envelope + row.size(), maxBytes));
                 return;
             }
             for (String identifier : row.identifiers()) {
