@@ -8,4 +8,9 @@ import io.pushsync.sync.catalog.ObjectTypeDescriptor;
  * object keyed by another name.
  */
 record CensusObject(String apiName, String label, ObjectTypeDescriptor type, Long listId, IdentifierAlias alias) {
+
+    /** The object's identifier field: its alias's field, else the catalog's identifier of its type (null: none). */
+    String identifier() {
+        return alias != null ? alias.field() : CensusFields.identifier(type);
+    }
 }

@@ -199,7 +199,7 @@ final class CensusSyncBatch {
     Set<String> identifierFields(NamedConnection connection) {
         Set<String> fields = new LinkedHashSet<>();
         for (CensusObject object : objects.objects(connection)) {
-            String field = object.alias() != null ? object.alias().field() : CensusFields.identifier(object.type());
+            String field = object.identifier();
             if (field != null) {
                 fields.add(field);
             }
@@ -218,6 +218,6 @@ final class CensusSyncBatch {
                 }
             }
         }
-        return object.alias() != null ? object.alias().field() : CensusFields.identifier(object.type());
+        return object.identifier();
     }
 }

@@ -34,7 +34,7 @@ final class WorkerTurns {
 
     /** One chunk waiting for a worker; earlier due first, then earlier arrival. */
     final class Turn implements Runnable, Comparable<Turn> {
-        final long due;
+        private final long due;
         private final long arrival;
         private final Runnable work;
 
