@@ -38,9 +38,11 @@ public class DestinationController {
     private final BatchService batches;
     private final StreamedBodies bodies;
     private final BatchProperties properties;
+    private final BatchRoom room;
 
     public DestinationController(DestinationRegistry registry, BatchService batches, StreamedBodies bodies,
-            BatchProperties properties) {
+            BatchProperties properties, BatchRoom room) {
+        this.room = room;
         this.registry = registry;
         this.batches = batches;
         this.bodies = bodies;
@@ -119,10 +121,15 @@ public class DestinationController {
     @ProblemResponse(code = "413", description = "more rows than pushsync.batch.max-rows, or a body larger than "
             + "pushsync.batch.max-body-size")
     @ProblemResponse(code = "415", description = "the body is not JSON")
+    @ProblemResponse(code = "503", description = "no room in memory for the body within pushsync.batch.memory-wait "
+            + "(batch-memory-full, Retry-After): nothing was read or sent")
     public ResponseEntity<BatchResponse> batch(@PathVariable String type,
             @io.swagger.v3.oas.annotations.Parameter(hidden = true) HttpServletRequest body) {
-        BatchService.Execution execution = batches.execute(type, bodies.read(body, properties.maxRows(),
-                properties.maxBodySize().toBytes(), "pushsync.batch.max-body-size"));
+        BatchService.Execution execution;
+        try (BatchRoom.Taken taken = room.take(body.getContentLengthLong())) {
+            execution = batches.execute(type, bodies.read(body, properties.maxRows(),
+                    properties.maxBodySize().toBytes(), "pushsync.batch.max-body-size"));
+        }
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
         if (execution.replayed()) {
             ok.header(REPLAYED_HEADER, "true");

@@ -141,6 +141,17 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .body(p);
     }
 
+    /** No room in memory for a batch's body in time: nothing was read or sent; the same batch can be resent. */
+    @ExceptionHandler(BatchRoomFullException.class)
+    ResponseEntity<ProblemDetail> batchRoomFull(BatchRoomFullException e) {
+        logger.warn(e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(BatchRoomFullException.RETRY_AFTER.toSeconds()))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.BATCH_MEMORY_FULL, "Batch memory full",
+                        e.getMessage()));
+    }
+
     /** The shared state store (Redis) is down: nothing was sent for this request; it may be retried later. */
     @ExceptionHandler(StateStoreUnavailableException.class)
     ResponseEntity<ProblemDetail> stateStoreUnavailable(StateStoreUnavailableException e) {

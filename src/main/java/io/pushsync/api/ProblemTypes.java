@@ -16,6 +16,7 @@ public final class ProblemTypes {
     public static final String BODY_TOO_LARGE = BASE + "body-too-large";
     public static final String UNSUPPORTED_MEDIA_TYPE = BASE + "unsupported-media-type";
     public static final String JOB_QUEUE_FULL = BASE + "job-queue-full";
+    public static final String BATCH_MEMORY_FULL = BASE + "batch-memory-full";
     public static final String SHUTTING_DOWN = BASE + "shutting-down";
     public static final String JOB_SPOOL_UNAVAILABLE = BASE + "job-spool-unavailable";
     public static final String JOB_NOT_FINISHED = BASE + "job-not-finished";

@@ -87,12 +87,13 @@ import tools.jackson.databind.json.JsonMapper;
 @Import({ProblemDetailsAdvice.class, SecurityConfig.class, BatchService.class, BatchValidator.class,
         DestinationRegistry.class, NamedConnections.class, InMemoryIdempotencyLedger.class, SyncMetrics.class, PayloadFingerprint.class,
         BatchBodyReader.class, StreamedBodies.class, InMemoryJobStore.class, JobSegments.class,
-        Replacements.class, OnDiskSnapshotStore.class, RunsConfiguration.class,
+        Replacements.class, OnDiskSnapshotStore.class, RunsConfiguration.class, BatchRoom.class,
         DestinationControllerTest.FakeDestinationConfig.class})
 @EnableConfigurationProperties({BatchProperties.class, IdempotencyProperties.class, ApiTokenProperties.class,
         JobProperties.class, NamedConnectionsProperties.class, SnapshotProperties.class, HistoryProperties.class})
 @TestPropertySource(properties = {"pushsync.api-tokens=test-token", "pushsync.batch.max-rows=3",
-        "pushsync.batch.max-body-size=8KB"})
+        "pushsync.batch.max-body-size=8KB", "pushsync.batch.max-bytes-in-memory=64KB",
+        "pushsync.batch.memory-wait=300ms"})
 class DestinationControllerTest {
 
     static final String TOKEN = "test-token";
@@ -170,6 +171,9 @@ class DestinationControllerTest {
 
     @Autowired
     FakeDestination fake;
+
+    @Autowired
+    BatchRoom room;
 
     final JsonMapper json = JsonMapper.builder().build();
 
@@ -269,6 +273,26 @@ class DestinationControllerTest {
 
     static ResultMatcher noSecret() {
         return content().string(not(containsString(SECRET)));
+    }
+
+    // ---------------------------------------------------------------- 503: no room in memory
+
+    @Test
+    void aBatchWithoutRoomInMemoryIs503WithRetryAfterAndIsNotRunThenGoesOnceThereIsRoom() throws Exception {
+        Map<String, Object> batch = validBatch();
+        BatchRoom.Taken everything = room.take(Long.MAX_VALUE); // another batch holding the whole room
+        try {
+            send(batch)
+                    .andExpect(problem(503, "urn:pushsync:problem:batch-memory-full", "Batch memory full"))
+                    .andExpect(header().string(HttpHeaders.RETRY_AFTER, "5"))
+                    .andExpect(jsonPath("$.detail", containsString("pushsync.batch.max-bytes-in-memory")));
+        } finally {
+            everything.close();
+        }
+        assertThat(fake.callsFor((String) batch.get("batchId"))).isZero();
+        assertThat(room.held()).isZero();
+        send(batch).andExpect(status().isOk()).andExpect(jsonPath("$.summary.succeeded").value(2));
+        assertThat(room.held()).as("given back once the batch has its answer").isZero();
     }
 
     // ---------------------------------------------------------------- 400: malformed / structure

@@ -103,7 +103,9 @@ class OpenApiDocumentTest {
                             + "replace) a replace for the same target is running (snapshot-busy)",
                     "413", "more rows than pushsync.batch.max-rows, or a body larger than "
                             + "pushsync.batch.max-body-size",
-                    "415", "the body is not JSON")),
+                    "415", "the body is not JSON",
+                    "503", "no room in memory for the body within pushsync.batch.memory-wait (batch-memory-full, "
+                            + "Retry-After): nothing was read or sent")),
             Map.entry("POST /v1/destinations/{type}/jobs", Map.of("401", UNAUTHORIZED,
                     "400", "invalid request, as for a batch",
                     "404", UNKNOWN_TYPE,

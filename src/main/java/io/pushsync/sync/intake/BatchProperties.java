@@ -2,6 +2,7 @@ package io.pushsync.sync.intake;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -17,6 +18,10 @@ import org.springframework.util.unit.DataSize;
  * @param maxNestingDepth nesting of arrays and objects in a request body; deeper is a 400 while parsing
  * @param dryRunMaxBodies a dry run's answer lists the vendor requests' bodies ({@code plan.bodies}) when the real
  *     run would make at most this many requests (0: never)
+ * @param maxBytesInMemory request bytes of the batches a replica reads and runs at once (a batch's rows in memory are
+ *     a few times its body); a batch waits for room before its body is read. Unset: a sixteenth of the JVM's maximum
+ *     heap ({@link #bytesInMemory()})
+ * @param memoryWait how long a batch waits for that room before it is refused (503, {@code batch-memory-full})
  */
 @ConfigurationProperties("pushsync.batch")
 public record BatchProperties(
@@ -26,5 +31,26 @@ public record BatchProperties(
         @DefaultValue("64KB") DataSize maxStringLength,
         @DefaultValue("100MB") DataSize maxBodySize,
         @DefaultValue("64") int maxNestingDepth,
-        @DefaultValue("20") int dryRunMaxBodies) {
+        @DefaultValue("20") int dryRunMaxBodies,
+        DataSize maxBytesInMemory,
+        @DefaultValue("30s") Duration memoryWait) {
+
+    /** The default room of {@code max-bytes-in-memory}: this share of the JVM's maximum heap. */
+    public static final int HEAP_SHARE = 16;
+
+    @ConstructorBinding
+    public BatchProperties {
+    }
+
+    /** The limits of one batch, with the default room for concurrent batches (tests, callers in code). */
+    public BatchProperties(int maxRows, Duration deadline, int maxFieldsPerRow, DataSize maxStringLength,
+            DataSize maxBodySize, int maxNestingDepth, int dryRunMaxBodies) {
+        this(maxRows, deadline, maxFieldsPerRow, maxStringLength, maxBodySize, maxNestingDepth, dryRunMaxBodies, null,
+                Duration.ofSeconds(30));
+    }
+
+    /** {@code max-bytes-in-memory} in bytes: as set, else a sixteenth of the JVM's maximum heap. */
+    public long bytesInMemory() {
+        return maxBytesInMemory != null ? maxBytesInMemory.toBytes() : Runtime.getRuntime().maxMemory() / HEAP_SHARE;
+    }
 }

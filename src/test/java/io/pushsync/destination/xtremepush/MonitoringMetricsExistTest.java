@@ -60,7 +60,7 @@ class MonitoringMetricsExistTest extends XtremepushWireMockSupport {
                 "pushsync_batch_seconds_bucket", "pushsync_vendor_requests_seconds_bucket",
                 "pushsync_vendor_requests_seconds_count", "pushsync_vendor_retries_total", "pushsync_vendor_circuits",
                 "pushsync_vendor_rate_limited_accounts", "pushsync_jobs", "pushsync_jobs_finished_total",
-                "pushsync_jobs_rows_in_memory",
+                "pushsync_jobs_rows_in_memory", "pushsync_batch_bytes_in_memory",
                 "jvm_memory_used_bytes", "jvm_memory_max_bytes", "kube_deployment_spec_replicas");
 
         runABatchWithA429AndARefusedRow();
