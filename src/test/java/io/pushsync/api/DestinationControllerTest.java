@@ -77,6 +77,7 @@ import io.pushsync.sync.runs.RunsConfiguration;
 import io.pushsync.sync.snapshots.OnDiskSnapshotStore;
 import io.pushsync.sync.snapshots.Replacements;
 import io.pushsync.sync.snapshots.SnapshotProperties;
+import io.pushsync.testsupport.FullBatchRoom;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -280,14 +281,11 @@ class DestinationControllerTest {
     @Test
     void aBatchWithoutRoomInMemoryIs503WithRetryAfterAndIsNotRunThenGoesOnceThereIsRoom() throws Exception {
         Map<String, Object> batch = validBatch();
-        BatchRoom.Taken everything = room.take(Long.MAX_VALUE); // another batch holding the whole room
-        try {
+        try (FullBatchRoom held = new FullBatchRoom(room)) { // batches holding the whole room
             send(batch)
                     .andExpect(problem(503, "urn:pushsync:problem:batch-memory-full", "Batch memory full"))
                     .andExpect(header().string(HttpHeaders.RETRY_AFTER, "5"))
                     .andExpect(jsonPath("$.detail", containsString("pushsync.batch.max-bytes-in-memory")));
-        } finally {
-            everything.close();
         }
         assertThat(fake.callsFor((String) batch.get("batchId"))).isZero();
         assertThat(room.held()).isZero();

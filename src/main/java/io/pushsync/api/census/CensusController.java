@@ -1,5 +1,6 @@
 package io.pushsync.api.census;
 
+import io.pushsync.api.BatchRoom;
 import io.pushsync.api.ProblemTypes;
 import io.pushsync.api.StreamedBodies;
 import io.pushsync.sync.intake.BatchBodyReader;
@@ -49,9 +50,11 @@ public class CensusController {
     private final CensusObjects objects;
     private final CensusSyncBatch syncBatch;
     private final CensusSyncSpeed syncSpeed;
+    private final BatchRoom room;
 
     public CensusController(NamedConnections connections, DestinationRegistry registry, BatchService batches,
-            BatchProperties batchProperties, JsonMapper json, StreamedBodies bodies) {
+            BatchProperties batchProperties, JsonMapper json, StreamedBodies bodies, BatchRoom room) {
+        this.room = room;
         this.connections = connections;
         this.batches = batches;
         this.batchProperties = batchProperties;
@@ -69,7 +72,8 @@ public class CensusController {
      * {@code pushsync.batch.max-body-size} while it is read: a body without a declared length (chunked) that runs past
      * it is stopped there and answered 413 Problem Details ({@link io.pushsync.api.ProblemDetailsAdvice}), as on
      * {@code /v1}, since the call was never read; a declared length over it is refused before (the request body
-     * limit filter of {@code io.pushsync.api}).
+     * limit filter of {@code io.pushsync.api}). The body takes its room among the batches' ({@link BatchRoom}) before it
+     * is read: without room in time, a 503 Problem Details ({@code batch-memory-full}), the call not read.
      */
     @PostMapping(path = "/census/{connectionName}", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<String> call(@PathVariable String connectionName, HttpServletRequest request) {
@@ -79,6 +83,13 @@ public class CensusController {
                     .body("{\"type\":\"" + ProblemTypes.NOT_FOUND + "\",\"title\":\"Not Found\",\"status\":404,"
                             + "\"detail\":\"no connection of that name is configured (pushsync.connections)\"}");
         }
+        try (BatchRoom.Taken taken = room.take(request.getContentLengthLong())) {
+            return call(connection, request);
+        }
+    }
+
+    /** The call of a known connection, read and answered within the room its body takes. */
+    private ResponseEntity<String> call(NamedConnection connection, HttpServletRequest request) {
         CensusCallReader.Call call;
         try {
             call = bodies.read(request, batchProperties.maxBodySize().toBytes(), "pushsync.batch.max-body-size",

@@ -36,7 +36,7 @@ public record BatchProperties(
         @DefaultValue("30s") Duration memoryWait) {
 
     /** The default room of {@code max-bytes-in-memory}: this share of the JVM's maximum heap. */
-    public static final int HEAP_SHARE = 16;
+    public static final int HEAP_SHARE = 32;
 
     @ConstructorBinding
     public BatchProperties {
@@ -49,7 +49,7 @@ public record BatchProperties(
                 Duration.ofSeconds(30));
     }
 
-    /** {@code max-bytes-in-memory} in bytes: as set, else a sixteenth of the JVM's maximum heap. */
+    /** {@code max-bytes-in-memory} in bytes: as set, else a thirty-second of the JVM's maximum heap. */
     public long bytesInMemory() {
         return maxBytesInMemory != null ? maxBytesInMemory.toBytes() : Runtime.getRuntime().maxMemory() / HEAP_SHARE;
     }

@@ -15,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.pushsync.api.BatchRoom;
+import io.pushsync.testsupport.FullBatchRoom;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +62,7 @@ import tools.jackson.databind.json.JsonMapper;
         "pushsync.xtremepush.regions.eu.base-url=http://127.0.0.1:${test.xtremepush-mock.port}",
         "pushsync.cleverpush.base-url=http://127.0.0.1:${test.cleverpush-mock.port}",
         "pushsync.xtremepush.chunk-size=50",
+        "pushsync.batch.memory-wait=300ms",
         "resilience4j.retry.configs.xtremepush.wait-duration=10ms",
         "resilience4j.retry.configs.cleverpush.wait-duration=10ms",
         "resilience4j.ratelimiter.configs.xtremepush.limit-for-period=1000",
@@ -112,6 +115,9 @@ class CensusProtocolTest {
 
     @Autowired
     MockMvc mvc;
+
+    @Autowired
+    BatchRoom room;
 
     @BeforeEach
     void reset() {
@@ -214,6 +220,22 @@ class CensusProtocolTest {
     }
 
     // ---- the six methods, as the protocol document shows them ----
+
+    @Test
+    void aCallWithoutRoomInMemoryIs503ProblemDetailsUnreadThenIsAnsweredOnceThereIsRoom() throws Exception {
+        String request = "{\"jsonrpc\":\"2.0\",\"method\":\"list_objects\",\"id\":\"" + newId()
+                + "\",\"params\":{}}";
+        MockHttpServletResponse refused;
+        try (FullBatchRoom held = new FullBatchRoom(room)) { // batches holding the whole room
+            refused = raw("xp", "?census_authentication=" + TOKEN, request, null);
+        }
+        assertThat(refused.getStatus()).isEqualTo(503);
+        assertThat(refused.getContentType()).startsWith("application/problem+json");
+        assertThat(refused.getHeader(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
+        assertThat(JSON.readTree(refused.getContentAsString(StandardCharsets.UTF_8)).get("type").asString())
+                .isEqualTo("urn:pushsync:problem:batch-memory-full");
+        assertThat(result("xp", request).get("objects").size()).isPositive();
+    }
 
     @Test
     void testConnectionSucceedsAndFailsWithAMessage() throws Exception {
