@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pushsync.sync.intake.BatchProperties;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -77,11 +78,11 @@ public class BatchRoom {
                 while (true) {
                     if (free >= wanted && (isSmall || waiting.peekFirst() == me)) {
                         free -= wanted;
-                        return () -> give(wanted, false);
+                        return once(wanted, false);
                     }
                     if (isSmall && freeReserve >= wanted) {
                         freeReserve -= wanted;
-                        return () -> give(wanted, true);
+                        return once(wanted, true);
                     }
                     long left = until - System.nanoTime();
                     if (left <= 0) {
@@ -97,6 +98,16 @@ public class BatchRoom {
                 notifyAll(); // the next in line may go now
             }
         }
+    }
+
+    /** What gives {@code bytes} back, once however often it is closed. */
+    private Taken once(long bytes, boolean reserve) {
+        AtomicBoolean given = new AtomicBoolean();
+        return () -> {
+            if (given.compareAndSet(false, true)) {
+                give(bytes, reserve);
+            }
+        };
     }
 
     private synchronized void give(long bytes, boolean reserve) {

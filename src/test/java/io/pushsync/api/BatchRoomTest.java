@@ -48,6 +48,7 @@ class BatchRoomTest {
         BatchRoom.Taken b = room.take(1600);
         assertThat(room.held()).isEqualTo(5600);
         a.close();
+        a.close(); // given back once
         assertThat(room.held()).isEqualTo(1600);
         b.close();
         assertThat(room.held()).isZero();
