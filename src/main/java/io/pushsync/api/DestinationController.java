@@ -121,6 +121,8 @@ public class DestinationController {
     @ProblemResponse(code = "413", description = "more rows than pushsync.batch.max-rows, or a body larger than "
             + "pushsync.batch.max-body-size")
     @ProblemResponse(code = "415", description = "the body is not JSON")
+    @ProblemResponse(code = "408", description = "the body did not arrive within pushsync.batch.body-read-timeout "
+            + "(body-read-timeout): stopped while it was read, nothing sent")
     @ProblemResponse(code = "503", description = "no room in memory for the body within pushsync.batch.memory-wait "
             + "(batch-memory-full, Retry-After): nothing was read or sent")
     public ResponseEntity<BatchResponse> batch(@PathVariable String type,

@@ -66,6 +66,15 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 e.getMessage());
     }
 
+    /** A body that did not arrive in time: stopped while it was read, nothing sent; the connection is closed. */
+    @ExceptionHandler(BodyReadTimeoutException.class)
+    ResponseEntity<ProblemDetail> bodyReadTimeout(BodyReadTimeoutException e) {
+        return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT).header(HttpHeaders.CONNECTION, "close")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem(HttpStatus.REQUEST_TIMEOUT, ProblemTypes.BODY_READ_TIMEOUT, "Request body too slow",
+                        e.getMessage()));
+    }
+
     @ExceptionHandler(BodyTooLargeException.class)
     ResponseEntity<ProblemDetail> bodyTooLarge(BodyTooLargeException e) {
         return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).header(HttpHeaders.CONNECTION, "close")

@@ -14,6 +14,7 @@ public final class ProblemTypes {
     public static final String ROWS_UNAVAILABLE = BASE + "rows-unavailable";
     public static final String BATCH_TOO_LARGE = BASE + "batch-too-large";
     public static final String BODY_TOO_LARGE = BASE + "body-too-large";
+    public static final String BODY_READ_TIMEOUT = BASE + "body-read-timeout";
     public static final String UNSUPPORTED_MEDIA_TYPE = BASE + "unsupported-media-type";
     public static final String JOB_QUEUE_FULL = BASE + "job-queue-full";
     public static final String BATCH_MEMORY_FULL = BASE + "batch-memory-full";

@@ -2,11 +2,13 @@ package io.pushsync.api;
 
 import io.pushsync.sync.intake.BatchBody;
 import io.pushsync.sync.intake.BatchBodyReader;
+import io.pushsync.sync.intake.BatchProperties;
 import io.pushsync.sync.intake.MissingBodyException;
 import io.pushsync.sync.intake.ObservedInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.function.Function;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.server.ServletServerHttpRequest;
@@ -23,13 +25,22 @@ import tools.jackson.core.JacksonException;
 public class StreamedBodies {
 
     private final BatchBodyReader reader;
+    private final Duration batchReadTimeout;
 
-    StreamedBodies(BatchBodyReader reader) {
+    StreamedBodies(BatchBodyReader reader, BatchProperties batches) {
         this.reader = reader;
+        this.batchReadTimeout = batches.bodyReadTimeout();
     }
 
+    /** A batch's body, within {@code pushsync.batch.body-read-timeout}. */
     BatchBody read(HttpServletRequest request, int keepRows, long maxBytes, String key) {
-        return read(request, maxBytes, key, in -> reader.read(in, keepRows));
+        return read(request, maxBytes, key, batchReadTimeout, in -> reader.read(in, keepRows));
+    }
+
+
+    /** {@code pushsync.batch.body-read-timeout}: how long a batch's or a Census call's body may take to arrive. */
+    public Duration batchReadTimeout() {
+        return batchReadTimeout;
     }
 
     /**
@@ -40,8 +51,17 @@ public class StreamedBodies {
      * @param key the configuration key of that limit, named in the 413
      */
     public <T> T read(HttpServletRequest request, long maxBytes, String key, Function<InputStream, T> reading) {
+        return read(request, maxBytes, key, null, reading);
+    }
+
+    /**
+     * As {@link #read(HttpServletRequest, long, String, Function)}, the body arriving within {@code timeout} (null:
+     * no bound but Tomcat's on each read): a body still arriving then is stopped at its next bytes, 408.
+     */
+    public <T> T read(HttpServletRequest request, long maxBytes, String key, Duration timeout,
+            Function<InputStream, T> reading) {
         try {
-            return reading.apply(new Bounded(request.getInputStream(), maxBytes, key));
+            return reading.apply(new Bounded(request.getInputStream(), maxBytes, key, timeout));
         } catch (MissingBodyException e) {
             throw new HttpMessageNotReadableException("Required request body is missing", e,
                     new ServletServerHttpRequest(request));
@@ -51,16 +71,20 @@ public class StreamedBodies {
         }
     }
 
-    /** Counts the bytes read (and skipped) and stops the read past {@code maxBytes}. */
+    /** Counts the bytes read (and skipped) and stops the read past {@code maxBytes}, or once its time is up. */
     private static final class Bounded extends ObservedInputStream {
         private final long maxBytes;
         private final String key;
+        private final Duration timeout;
+        private final long until;
         private long read;
 
-        Bounded(InputStream in, long maxBytes, String key) {
+        Bounded(InputStream in, long maxBytes, String key, Duration timeout) {
             super(in);
             this.maxBytes = maxBytes;
             this.key = key;
+            this.timeout = timeout;
+            this.until = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
         }
 
         @Override
@@ -68,6 +92,9 @@ public class StreamedBodies {
             read += len;
             if (read > maxBytes) {
                 throw new BodyTooLargeException(maxBytes, key);
+            }
+            if (timeout != null && System.nanoTime() - until > 0) {
+                throw new BodyReadTimeoutException(timeout, read);
             }
         }
     }

@@ -104,6 +104,8 @@ class OpenApiDocumentTest {
                     "413", "more rows than pushsync.batch.max-rows, or a body larger than "
                             + "pushsync.batch.max-body-size",
                     "415", "the body is not JSON",
+                    "408", "the body did not arrive within pushsync.batch.body-read-timeout (body-read-timeout): "
+                            + "stopped while it was read, nothing sent",
                     "503", "no room in memory for the body within pushsync.batch.memory-wait (batch-memory-full, "
                             + "Retry-After): nothing was read or sent")),
             Map.entry("POST /v1/destinations/{type}/jobs", Map.of("401", UNAUTHORIZED,

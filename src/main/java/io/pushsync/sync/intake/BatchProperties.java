@@ -22,6 +22,8 @@ import org.springframework.util.unit.DataSize;
  *     a few times its body); a batch waits for room before its body is read. Unset: a sixteenth of the JVM's maximum
  *     heap ({@link #bytesInMemory()})
  * @param memoryWait how long a batch waits for that room before it is refused (503, {@code batch-memory-full})
+ * @param bodyReadTimeout how long the body of a batch (or a Census call) may take to arrive once its room is taken;
+ *     a slower one is stopped while it is read (408, {@code body-read-timeout})
  */
 @ConfigurationProperties("pushsync.batch")
 public record BatchProperties(
@@ -33,7 +35,8 @@ public record BatchProperties(
         @DefaultValue("64") int maxNestingDepth,
         @DefaultValue("20") int dryRunMaxBodies,
         DataSize maxBytesInMemory,
-        @DefaultValue("30s") Duration memoryWait) {
+        @DefaultValue("30s") Duration memoryWait,
+        @DefaultValue("2m") Duration bodyReadTimeout) {
 
     /** The default room of {@code max-bytes-in-memory}: this share of the JVM's maximum heap. */
     public static final int HEAP_SHARE = 32;
@@ -46,7 +49,7 @@ public record BatchProperties(
     public BatchProperties(int maxRows, Duration deadline, int maxFieldsPerRow, DataSize maxStringLength,
             DataSize maxBodySize, int maxNestingDepth, int dryRunMaxBodies) {
         this(maxRows, deadline, maxFieldsPerRow, maxStringLength, maxBodySize, maxNestingDepth, dryRunMaxBodies, null,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), Duration.ofMinutes(2));
     }
 
     /** {@code max-bytes-in-memory} in bytes: as set, else a thirty-second of the JVM's maximum heap. */
