@@ -38,11 +38,6 @@ public class StreamedBodies {
     }
 
 
-    /** {@code pushsync.batch.body-read-timeout}: how long a batch's or a Census call's body may take to arrive. */
-    public Duration batchReadTimeout() {
-        return batchReadTimeout;
-    }
-
     /**
      * Reads the body with {@code reading} (a job's: spooled to disk while it is read).
      *
