@@ -1,7 +1,10 @@
 package io.pushsync.sync;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Arrays;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.annotation.JsonSerialize;
@@ -17,23 +20,36 @@ public record RowResult(String id, RowStatus status, RowAction action, String ta
      * through the context's serializer. {@code RowResultJsonTest} compares the two.
      */
     static final class Writer extends ValueSerializer<RowResult> {
+        // the names and the statuses encoded once, not for each of the answer's rows
+        private static final SerializableString ID = new SerializedString("id");
+        private static final SerializableString STATUS = new SerializedString("status");
+        private static final SerializableString ACTION = new SerializedString("action");
+        private static final SerializableString TASK_ID = new SerializedString("taskId");
+        private static final SerializableString ERROR = new SerializedString("error");
+        private static final SerializableString[] STATUSES = Arrays.stream(RowStatus.values())
+                .map(s -> new SerializedString(s.wireName())).toArray(SerializableString[]::new);
+
         @Override
         public void serialize(RowResult result, JsonGenerator g, SerializationContext context) {
             g.writeStartObject(result);
             if (result.id != null) {
-                g.writeStringProperty("id", result.id);
+                g.writeName(ID);
+                g.writeString(result.id);
             }
             if (result.status != null) {
-                g.writeStringProperty("status", result.status.wireName());
+                g.writeName(STATUS);
+                g.writeString(STATUSES[result.status.ordinal()]);
             }
             if (result.action != null) {
-                g.writeStringProperty("action", result.action.wireName());
+                g.writeName(ACTION);
+                g.writeString(result.action.wireName());
             }
             if (result.taskId != null) {
-                g.writeStringProperty("taskId", result.taskId);
+                g.writeName(TASK_ID);
+                g.writeString(result.taskId);
             }
             if (result.error != null) {
-                g.writeName("error");
+                g.writeName(ERROR);
                 context.writeValue(g, result.error);
             }
             g.writeEndObject();

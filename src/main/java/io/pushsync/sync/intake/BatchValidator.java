@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -26,6 +27,9 @@ import tools.jackson.databind.JsonNode;
  */
 @Component
 public class BatchValidator {
+
+    /** Rows whose row-level problems one task checks ({@link #rowProblems}). */
+    private static final int CHECK_BLOCK = 4096;
 
     private final HeadChecks heads;
     private final RowChecks rowChecks;
@@ -53,7 +57,7 @@ public class BatchValidator {
         Violations v = new Violations();
         RequestHead head = heads.head(destination, body, maxRows, maxRowsKey, v);
         List<BatchBody.RawRow> rawRows = body.rows();
-        RowIds ids = RowIds.exact();
+        RowIds ids = RowIds.exact(rawRows.size());
         List<SyncRow> rows = new ArrayList<>(rawRows.size());
         for (int i = 0; i < rawRows.size(); i++) {
             rows.add(RowChecks.row(i, i, rawRows.get(i), head, ids, v));
@@ -122,9 +126,11 @@ public class BatchValidator {
         List<String> ids = new ArrayList<>(rows.size());
         List<SyncRow> valid = new ArrayList<>(rows.size());
         Map<Integer, RowError> rowFailures = new LinkedHashMap<>();
-        for (SyncRow row : rows) {
+        RowError[] problems = rowProblems(head, rows);
+        for (int i = 0; i < rows.size(); i++) {
+            SyncRow row = rows.get(i);
             ids.add(row.id());
-            RowError problem = rowChecks.rowProblem(head.objectType(), head.mode(), row);
+            RowError problem = problems[i];
             if (problem == null) {
                 valid.add(row);
             } else {
@@ -132,6 +138,22 @@ public class BatchValidator {
             }
         }
         return new PreparedBatch(head.request(valid), ids, rowFailures, head.dryRun());
+    }
+
+    /**
+     * The row-level problem of each row (null for none). The checks of one row read only that row, so the rows of a
+     * large batch are checked a block at a time on the common pool too, not only on the request's thread.
+     */
+    private RowError[] rowProblems(RequestHead head, List<SyncRow> rows) {
+        RowError[] problems = new RowError[rows.size()];
+        int blocks = (rows.size() + CHECK_BLOCK - 1) / CHECK_BLOCK;
+        IntStream each = IntStream.range(0, blocks);
+        (blocks > 1 ? each.parallel() : each).forEach(b -> {
+            for (int i = b * CHECK_BLOCK, end = Math.min(rows.size(), i + CHECK_BLOCK); i < end; i++) {
+                problems[i] = rowChecks.rowProblem(head.objectType(), head.mode(), rows.get(i));
+            }
+        });
+        return problems;
     }
 
     /** Validates the body naming a replace target: a request of mode replace without rows. */

@@ -17,7 +17,12 @@ abstract class RowIds {
     abstract int firstUse(String id, int index);
 
     static RowIds exact() {
-        return new Exact(null);
+        return exact(0);
+    }
+
+    /** The exact check, sized for {@code rows} ids (no table growth on the way). */
+    static RowIds exact(int rows) {
+        return new Exact(null, rows);
     }
 
     /** Checks nothing (rows already validated). */
@@ -66,16 +71,18 @@ abstract class RowIds {
                     twice.add(sorted[i]);
                 }
             }
-            return twice.isEmpty() ? null : new Exact(twice);
+            return twice.isEmpty() ? null : new Exact(twice, 0);
         }
     }
 
     private static final class Exact extends RowIds {
-        private final Map<String, Integer> seen = new HashMap<>();
+        private final Map<String, Integer> seen;
         private final Set<Long> only;
 
-        Exact(Set<Long> only) {
+        Exact(Set<Long> only, int rows) {
             this.only = only;
+            // a HashMap, not an open table of its own: ids chosen to share a hashCode end in a balanced tree
+            this.seen = new HashMap<>(only != null ? 16 : (int) Math.min(1 << 30, rows / 0.75 + 1));
         }
 
         @Override

@@ -382,6 +382,25 @@ class BatchValidatorTest {
                     DataSize.ofMegabytes(100), 64, 20), NamedConnections.none());
 
     @Test
+    void rowProblemsOfALargeBatchAreFoundInEveryBlockAndKeptInRowOrder() {
+        Validating large = new Validating(new BatchProperties(20_000, Duration.ofMinutes(10), 4, DataSize.ofBytes(16),
+                DataSize.ofMegabytes(100), 64, 20), NamedConnections.none());
+        List<Integer> bad = List.of(0, 4095, 4096, 9_000, 12_287, 12_288, 19_999);
+        String rows = IntStream.range(0, 20_000)
+                .mapToObj(i -> bad.contains(i) ? "{\"id\": \"r" + i + "\", \"fields\": {\"first_name\": \"x\"}}"
+                        : "{\"id\": \"r" + i + "\", \"fields\": {\"user_id\": \"u" + i + "\"}}")
+                .collect(Collectors.joining(",", "[", "]"));
+
+        PreparedBatch batch = large.prepare(XTREMEPUSH, profiles(rows));
+
+        assertThat(batch.rowFailures().keySet()).containsExactlyElementsOf(bad);
+        assertThat(batch.rowFailures().values()).extracting(RowError::code).containsOnly("missing_required_field");
+        assertThat(batch.request().rows()).hasSize(20_000 - bad.size());
+        assertThat(batch.request().rows()).extracting(SyncRow::index).isSorted().doesNotContainAnyElementsOf(bad);
+        assertThat(batch.ids()).hasSize(20_000).startsWith("r0", "r1").endsWith("r19999");
+    }
+
+    @Test
     void rowProblemsFailOnlyThoseRows() {
         PreparedBatch batch = roomy.prepare(XTREMEPUSH, profiles("""
                 [{"id": "ok-user", "fields": {"user_id": "u1", "first_name": "A"}},
