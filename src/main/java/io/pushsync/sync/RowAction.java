@@ -11,8 +11,11 @@ import java.util.Locale;
 public enum RowAction {
     UPSERT, ADD, REMOVE, UNSUBSCRIBE, TAG, UNTAG;
 
+    /** The name on the wire, made once (an answer writes one per row). */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 }

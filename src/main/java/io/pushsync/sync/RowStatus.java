@@ -8,8 +8,11 @@ public enum RowStatus {
     /** A dry run's row: it would be sent ({@link RowResult#action()} says how); nothing was. */
     PLANNED;
 
+    /** The name on the wire, made once (an answer writes one per row). */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 }
