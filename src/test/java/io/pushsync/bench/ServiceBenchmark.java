@@ -231,6 +231,12 @@ class ServiceBenchmark {
         return new Pair(vendorMs, serviceMs, directMs, chunks.size(), peak, cpuMs, gcPauseMs, warmUpMs);
     }
 
+    /** What ended a warm-up: three batches in a row within {@link #STEADY} of each other, or the cap. */
+    private static String warmUpEnd(List<Long> warmUpMs) {
+        return steady(warmUpMs) ? String.format(Locale.ROOT, "ended when three in a row were within %.0f %% of each "
+                + "other", (STEADY - 1) * 100) : "ended at the cap of " + MAX_WARM_UPS + " (-Dbench.max-warm-ups)";
+    }
+
     /** Whether the last three batch times are within {@link #STEADY} of each other (max / min). */
     static boolean steady(List<Long> ms) {
         if (ms.size() < 3) {
@@ -280,14 +286,14 @@ class ServiceBenchmark {
                 + "each request in %d ms | %,d ms vs %,d ms (%d chunks, median of %d): ratio %.2f | <= 1.0 "
                 + "(stretch 0.8) | %s |", VENDOR_MS, slow.service(), slow.direct(), slow.chunks(), RUNS,
                 slow.ratio(), slow.ratio() <= 1.0 ? "yes" : "no"));
-        markdown.add(String.format(Locale.ROOT, "| (1) warm-up batches before it (ms) | %s | - | - |",
-                slow.warmUpMs()));
+        markdown.add(String.format(Locale.ROOT, "| (1) warm-up batches before it (ms), %s | %s | - | - |",
+                warmUpEnd(slow.warmUpMs()), slow.warmUpMs()));
         markdown.add(String.format(Locale.ROOT, "| (1') the same, vendor answering at once | %,d ms vs %,d ms: "
                 + "ratio %.2f; CPU time of the test JVM during a batch %,d ms (service, client and fake vendor), "
                 + "GC pauses %,d ms (medians) | (no target: the service's own work) | - |", instant.service(),
                 instant.direct(), instant.ratio(), instant.cpu(), instant.gcPauses()));
-        markdown.add(String.format(Locale.ROOT, "| (1') warm-up batches before it (ms), until three in a row were "
-                + "within %.0f %% of each other | %s | - | - |", (STEADY - 1) * 100, instant.warmUpMs()));
+        markdown.add(String.format(Locale.ROOT, "| (1') warm-up batches before it (ms), %s | %s | - | - |",
+                warmUpEnd(instant.warmUpMs()), instant.warmUpMs()));
         markdown.add(String.format(Locale.ROOT, "| (2) heap high-water mark, 100k batch (in-process, garbage "
                 + "included) | %,.0f MB | succeeds at -Xmx256m | see the -Xmx256m row |",
                 Math.max(instant.peakMb(), slow.peakMb())));
