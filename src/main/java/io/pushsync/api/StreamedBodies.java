@@ -37,7 +37,6 @@ public class StreamedBodies {
         return read(request, maxBytes, key, batchReadTimeout, in -> reader.read(in, keepRows));
     }
 
-
     /**
      * Reads the body with {@code reading} (a job's: spooled to disk while it is read).
      *

@@ -93,7 +93,8 @@ public class CensusController {
         CensusCallReader.Call call;
         try {
             call = bodies.read(request, batchProperties.maxBodySize().toBytes(), "pushsync.batch.max-body-size",
-                    batchProperties.bodyReadTimeout(), in -> reader.read(in, plan -> syncBatch.identifierOf(connection, plan),
+                    batchProperties.bodyReadTimeout(),
+                    in -> reader.read(in, plan -> syncBatch.identifierOf(connection, plan),
                             syncBatch.identifierFields(connection)));
         } catch (DuplicateKeyException e) {
             return answer(error(NODES.nullNode(), RpcError.INVALID_REQUEST, "Invalid Request: " + e.getMessage()));

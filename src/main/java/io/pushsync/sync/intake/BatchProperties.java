@@ -19,8 +19,8 @@ import org.springframework.util.unit.DataSize;
  * @param dryRunMaxBodies a dry run's answer lists the vendor requests' bodies ({@code plan.bodies}) when the real
  *     run would make at most this many requests (0: never)
  * @param maxBytesInMemory request bytes of the batches a replica reads and runs at once (a batch's rows in memory are
- *     a few times its body); a batch waits for room before its body is read. Unset: a thirty-second of the JVM's maximum
- *     heap ({@link #bytesInMemory()})
+ *     a few times its body); a batch waits for room before its body is read. Unset: a thirty-second of the JVM's
+ *     maximum heap ({@link #bytesInMemory()})
  * @param memoryWait how long a batch waits for that room before it is refused (503, {@code batch-memory-full})
  * @param bodyReadTimeout how long the body of a batch (or a Census call) may take to arrive once its room is taken;
  *     a slower one is stopped while it is read (408, {@code body-read-timeout})

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Finds row ids used twice in one request. {@link #exact()} keeps every id (a batch, whose rows are in memory
+ * Finds row ids used twice in one request. {@link #exact(int)} keeps every id (a batch, whose rows are in memory
  * anyway); {@link #hashed(int)} keeps a 64-bit hash per row (8 bytes, a million-row job in 8 MB) and, after the
  * pass, gives the exact check of a second pass over only the ids whose hash was seen twice.
  */
@@ -15,10 +15,6 @@ abstract class RowIds {
 
     /** The index of the row that used {@code id} first, or -1 when none did; records {@code index} as a use. */
     abstract int firstUse(String id, int index);
-
-    static RowIds exact() {
-        return exact(0);
-    }
 
     /** The exact check, sized for {@code rows} ids (no table growth on the way). */
     static RowIds exact(int rows) {
@@ -71,7 +67,7 @@ abstract class RowIds {
                     twice.add(sorted[i]);
                 }
             }
-            return twice.isEmpty() ? null : new Exact(twice, 0);
+            return twice.isEmpty() ? null : new Exact(twice, 2 * twice.size()); // each hash came from two ids or more
         }
     }
 
@@ -82,7 +78,7 @@ abstract class RowIds {
         Exact(Set<Long> only, int rows) {
             this.only = only;
             // a HashMap, not an open table of its own: ids chosen to share a hashCode end in a balanced tree
-            this.seen = new HashMap<>(only != null ? 16 : (int) Math.min(1 << 30, rows / 0.75 + 1));
+            this.seen = new HashMap<>((int) Math.min(1 << 30, rows / 0.75 + 1));
         }
 
         @Override
