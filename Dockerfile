@@ -30,9 +30,14 @@ COPY --from=extract /workspace/extracted/snapshot-dependencies/ ./
 COPY --from=extract /workspace/extracted/application/ ./
 # Class Data Sharing: a training run starts the application context and exits once it is refreshed
 # (spring.context.exit=onRefresh; no port is opened, no vendor is called), and the JVM writes the classes it loaded
-# to app.jsa. Started with that archive, the JVM maps those classes instead of loading and verifying them again:
-# readiness in about half the time (docs/benchmarks.md, "Start-up"). What the training run leaves in /tmp goes.
-RUN java -XX:ArchiveClassesAtExit=app.jsa -Dspring.context.exit=onRefresh -jar app.jar > /tmp/cds-training.log 2>&1 \
+# to app.jsa. Started with that archive, the JVM maps those classes instead of loading and verifying them again.
+# The training run, like the service, starts with the bean definitions Spring AOT generated into the jar
+# (spring.aot.enabled): no configuration class is parsed and no condition evaluated at start; where a start's
+# configuration chooses other beans (Redis state, the console, the sandbox profile) pushsync starts without them
+# (io.pushsync.PreparedBeans). Readiness in about half the time (docs/benchmarks.md, "Start-up").
+# What the training run leaves in /tmp goes.
+RUN java -XX:ArchiveClassesAtExit=app.jsa -Dspring.aot.enabled=true -Dspring.context.exit=onRefresh -jar app.jar \
+    > /tmp/cds-training.log 2>&1 \
  || { cat /tmp/cds-training.log; exit 1; }; rm -rf /tmp/* /tmp/.[!.]*; test -s app.jsa
 # heap sized from the container's memory limit; an OutOfMemoryError ends the process (the orchestrator restarts
 # it) instead of leaving a half-working JVM. Set JAVA_TOOL_OPTIONS to replace these.
@@ -45,4 +50,6 @@ EXPOSE 8080
 # The Tier4 thresholds (ten times HotSpot's defaults) let the optimising compiler (C2) wait for code that is hot
 # in service rather than compile what only the start runs hot: on 2 cores it otherwise takes one core for most of
 # the start. Code that stays hot is still compiled by C2, later (docs/benchmarks.md, "Start-up").
-ENTRYPOINT ["java", "-XX:SharedArchiveFile=app.jsa", "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000", "-jar", "app.jar"]
+# -Dspring.aot.enabled=true: the bean definitions prepared at build time (above); PUSHSYNC_STARTUP_AHEAD_OF_TIME=false
+# starts without them.
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=app.jsa", "-Dspring.aot.enabled=true", "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000", "-jar", "app.jar"]

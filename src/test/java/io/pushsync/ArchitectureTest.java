@@ -4,6 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
@@ -13,8 +14,21 @@ import com.tngtech.archunit.lang.ArchRule;
  * shared by the adapters and knows none of them; {@code sandbox} and {@code state} are only ever reached through
  * Spring, never imported.
  */
-@AnalyzeClasses(packages = "io.pushsync", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "io.pushsync", importOptions = {ImportOption.DoNotIncludeTests.class,
+        ArchitectureTest.WrittenByHand.class})
 class ArchitectureTest {
+
+    /**
+     * Leaves out the classes Spring AOT generates at {@code package} time ({@code Name__BeanDefinitions},
+     * {@code PushsyncApplication__BeanFactoryRegistrations}, ...): they register every bean, so they reach every
+     * package, as Spring does.
+     */
+    static final class WrittenByHand implements ImportOption {
+        @Override
+        public boolean includes(Location location) {
+            return !location.matches(java.util.regex.Pattern.compile(".*/[^/]*__[^/]*\\.class$"));
+        }
+    }
 
     @ArchTest
     static final ArchRule coreKnowsNoVendorNorTheHttpLayer = noClasses()

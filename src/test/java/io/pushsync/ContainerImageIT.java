@@ -201,11 +201,20 @@ class ContainerImageIT {
         // exec-form ENTRYPOINT: the JVM itself is PID 1 (so it receives SIGTERM), running as that user
         var pid1 = container.execInContainer("cat", "/proc/1/cmdline");
         assertThat(pid1.getStdout().replace('\0', ' ')).startsWith("java ")
-                .contains("-XX:SharedArchiveFile=app.jsa", "-jar app.jar");
+                .contains("-XX:SharedArchiveFile=app.jsa", "-Dspring.aot.enabled=true", "-jar app.jar");
         var status = container.execInContainer("grep", "^Uid:", "/proc/1/status");
         assertThat(status.getStdout().split("\\s+")).contains("10001").doesNotContain("0");
         // the heap is sized from the container's memory (JAVA_TOOL_OPTIONS in the Dockerfile)
         assertThat(containerLog.toUtf8String()).contains("-XX:MaxRAMPercentage=75");
+    }
+
+    @Test
+    @Order(3)
+    void itStartedWithTheBeanDefinitionsPreparedAheadOfTime() {
+        // the defaults (and the vendor URLs, tokens and port given here) fit the definitions Spring AOT generated
+        // into the jar: the start neither parses configuration classes nor leaves the definitions aside
+        assertThat(containerLog.toUtf8String()).contains("Starting AOT-processed PushsyncApplication")
+                .doesNotContain("Starting without the bean definitions prepared ahead of time");
     }
 
     @Test
