@@ -1,7 +1,6 @@
 package io.pushsync;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.commons.logging.Log;
@@ -13,18 +12,22 @@ import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.SpringProperties;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * Decides, before the application context is created, whether a start may use the bean definitions Spring AOT
  * prepared when the jar was built ({@code -Dspring.aot.enabled=true}, as the container image starts it).
  * <p>
- * Those definitions are the outcome of every condition evaluated at build time, with the defaults. Where this start's
- * configuration chooses other beans ({@link #CHOICES}: the Redis state store, the operator console, the
- * {@code sandbox} profile) or {@value #KEY} is {@code false}, the start goes without them: the configuration classes
- * are read and their conditions evaluated as in any start of the jar, and the reason is logged. Every
- * {@code @ConditionalOnProperty} and {@code @Profile} of pushsync's own classes has its key here
- * ({@code PreparedBeansTest} checks it).
+ * Those definitions are the outcome of every condition evaluated at build time, with the defaults. The start goes
+ * without them where this start's configuration chooses other beans of pushsync ({@link #CHOICES}: the Redis state
+ * store, the operator console; {@link #PROFILES}: the {@code sandbox} profile), where a Spring Boot setting that may
+ * choose beans is given outside the jar ({@link #bootSettingsSetOutsideTheJar}), or where {@value #KEY} is
+ * {@code false}: the configuration classes are then read and their conditions evaluated as in any start of the jar,
+ * and the reasons are logged. Every condition of pushsync's own classes is one of these ({@code PreparedBeansTest}
+ * checks it).
  */
 public final class PreparedBeans implements EnvironmentPostProcessor, Ordered {
 
@@ -74,7 +77,7 @@ public final class PreparedBeans implements EnvironmentPostProcessor, Ordered {
     }
 
     /** What in this configuration the prepared definitions do not fit; empty when they fit. */
-    static List<String> reasonsToStartWithout(Environment environment) {
+    static List<String> reasonsToStartWithout(ConfigurableEnvironment environment) {
         List<String> reasons = new ArrayList<>();
         StartupProperties startup = Binder.get(environment).bindOrCreate("pushsync.startup", StartupProperties.class);
         if (!startup.aheadOfTime()) {
@@ -85,13 +88,45 @@ public final class PreparedBeans implements EnvironmentPostProcessor, Ordered {
                 reasons.add(choice.key() + "=" + environment.getProperty(choice.key()));
             }
         }
-        List<String> active = Arrays.stream(environment.getActiveProfiles())
-                .map(p -> p.trim().toLowerCase(Locale.ROOT)).toList();
         for (String profile : PROFILES) {
-            if (active.contains(profile)) {
+            if (environment.matchesProfiles(profile)) {
                 reasons.add("profile " + profile);
             }
         }
+        bootSettingsSetOutsideTheJar(environment).forEach(name -> reasons.add(name + " (a Spring Boot setting)"));
         return reasons;
     }
+
+    /**
+     * Spring Boot settings that may choose beans ({@link #BOOT_SETTINGS}, but for {@link #BOUND_AT_RUNTIME}) given
+     * anywhere but the jar's own {@code application*.yml}: the environment, the command line, system properties, a
+     * configuration file such as the Helm chart's. Their conditions were evaluated at build time without them.
+     */
+    static List<String> bootSettingsSetOutsideTheJar(ConfigurableEnvironment environment) {
+        List<String> names = new ArrayList<>();
+        for (PropertySource<?> source : environment.getPropertySources()) {
+            // (Boot's view of all sources together, "configurationProperties", is not an enumerable one)
+            if (!(source instanceof EnumerablePropertySource<?> enumerable)
+                    || source.getName().contains("class path resource [application")) {
+                continue;
+            }
+            for (String name : enumerable.getPropertyNames()) {
+                String key = source instanceof SystemEnvironmentPropertySource
+                        ? name.toLowerCase(Locale.ROOT).replace('_', '.') : name.toLowerCase(Locale.ROOT);
+                if (BOOT_SETTINGS.stream().anyMatch(key::startsWith)
+                        && BOUND_AT_RUNTIME.stream().noneMatch(key::startsWith) && !names.contains(name)) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+
+    /** Where Spring Boot's auto-configurations read the settings of their conditions. */
+    static final List<String> BOOT_SETTINGS = List.of("spring.", "management.", "springdoc.", "server.");
+
+    /** Settings there that are only bound to beans at runtime, never a condition's. */
+    static final List<String> BOUND_AT_RUNTIME = List.of("spring.config.", "spring.profiles.", "spring.aot.",
+            "spring.application.", "spring.context.exit", "spring.data.redis.", "spring.lifecycle.",
+            "spring.output.", "server.port", "server.address", "server.shutdown", "server.tomcat.");
 }

@@ -22,8 +22,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,10 +115,37 @@ class PreparedBeansIT {
         }
     }
 
+    @Test
+    void anOperatorCanTurnThemOffThroughTheEnvironment() throws Exception {
+        try (Replica replica = Replica.start(Map.of("PUSHSYNC_STARTUP_AHEAD_OF_TIME", "false"),
+                "--pushsync.api-tokens=" + TOKEN)) {
+            assertThat(replica.log()).doesNotContain("Starting AOT-processed")
+                    .contains("Starting without the bean definitions prepared ahead of time")
+                    .contains("pushsync.startup.ahead-of-time=false");
+            assertThat(replica.get("/console/login").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void theBuildsEnvironmentLeftNoProfileInThem() throws IOException {
+        // a profile active while process-aot ran would be written into the jar and activated in every start
+        try (JarFile file = new JarFile(jar.toFile())) {
+            List<String> generated = file.stream().map(JarEntry::getName)
+                    .filter(name -> name.contains("__")).toList();
+            assertThat(generated).as("the classes Spring AOT generated")
+                    .anyMatch(name -> name.endsWith("PushsyncApplication__ApplicationContextInitializer.class"))
+                    .noneMatch(name -> name.contains("__EnvironmentPostProcessor"));
+        }
+    }
+
     /** The packaged jar in a JVM of its own with {@code -Dspring.aot.enabled=true}, ready. */
     record Replica(Process process, Path logFile, String base) implements AutoCloseable {
 
         static Replica start(String... arguments) throws Exception {
+            return start(Map.of(), arguments);
+        }
+
+        static Replica start(Map<String, String> environment, String... arguments) throws Exception {
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
@@ -126,7 +156,11 @@ class PreparedBeansIT {
                     "--server.address=127.0.0.1",
                     "--pushsync.jobs.spool-dir=" + Files.createTempDirectory("pushsync-prepared-beans-spool")));
             cmd.addAll(List.of(arguments));
-            Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            // only this test's settings: none inherited from the shell that runs the build
+            builder.environment().keySet().removeIf(name -> name.matches("(?i)(SPRING|PUSHSYNC|MANAGEMENT|SERVER)_.*"));
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             Replica replica = new Replica(process, log, "http://127.0.0.1:" + port);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (System.nanoTime() < deadline && process.isAlive()) {
