@@ -33,8 +33,9 @@ COPY --from=extract /workspace/extracted/application/ ./
 # to app.jsa. Started with that archive, the JVM maps those classes instead of loading and verifying them again.
 # The training run, like the service, starts with the bean definitions Spring AOT generated into the jar
 # (spring.aot.enabled): no configuration class is parsed and no condition evaluated at start; where a start's
-# configuration chooses other beans (Redis state, the console, the sandbox profile) pushsync starts without them
-# (io.pushsync.PreparedBeans). Readiness in about half the time (docs/benchmarks.md, "Start-up").
+# configuration chooses other beans (Redis state, the console, the sandbox profile, a Spring Boot setting given
+# outside the jar) pushsync starts without them (io.pushsync.PreparedBeans). With the archive and the thresholds
+# below: readiness in under half the time of this image without them (docs/benchmarks.md, "Start-up").
 # What the training run leaves in /tmp goes.
 RUN java -XX:ArchiveClassesAtExit=app.jsa -Dspring.aot.enabled=true -Dspring.context.exit=onRefresh -jar app.jar \
     > /tmp/cds-training.log 2>&1 \

@@ -29,9 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
  * request after that (a 100-row Xtremepush batch against a fake vendor that answers at once), for the packaged jar
  * as built ({@code java -jar pushsync.jar}) and for the form the container image runs: the jar extracted
  * ({@code -Djarmode=tools extract}) and started with a Class Data Sharing archive from a training run
- * ({@code -XX:ArchiveClassesAtExit} with {@code spring.context.exit=onRefresh}, as the {@code Dockerfile} does),
- * once with the archive only and once with all the JVM options of the {@code Dockerfile}'s {@code ENTRYPOINT}
- * ({@link #entrypointOptions}).
+ * ({@code -XX:ArchiveClassesAtExit} with {@code spring.context.exit=onRefresh}): once with an archive trained
+ * without the bean definitions Spring AOT prepared (the archive alone), once with one trained with them
+ * ({@code -Dspring.aot.enabled=true}, as the {@code Dockerfile} does) and all the JVM options of the
+ * {@code Dockerfile}'s {@code ENTRYPOINT} ({@link #entrypointOptions}).
  * The three are started in turn, {@code bench.startup-runs} times each (default 5), one JVM at a time; medians and
  * spread are printed and written to {@code startup.md} / {@code startup.json}. Correctness only is asserted (ready,
  * every row of the first batch succeeded); no figure is.
