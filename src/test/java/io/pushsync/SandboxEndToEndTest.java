@@ -693,7 +693,13 @@ class SandboxEndToEndTest {
         assertThat(after).filteredOn(r -> r.startsWith("oauth/token")).containsExactly("oauth/token:0:200");
         int token = after.indexOf("oauth/token:0:200");
         assertThat(after.subList(0, token)).isNotEmpty().allMatch(r -> r.startsWith("import/profile:") && r.endsWith(":401"));
-        assertThat(after.subList(token + 1, after.size())).noneMatch(r -> r.endsWith(":401"));
+        // only the imports sent with the forgotten token are refused: at most the chunks in flight for the token
+        // (pushsync.xtremepush.chunks-in-flight, 2); one sent before the new token may be recorded after it
+        assertThat(after).filteredOn(r -> r.endsWith(":401"))
+                .allMatch(r -> r.startsWith("import/profile:")).hasSizeBetween(1, 2);
+        assertThat(after.subList(token + 1, after.size())).filteredOn(r -> !r.endsWith(":401"))
+                .containsExactlyInAnyOrder("import/profile:2:400", "import/profile:1:200", "import/profile:1:200",
+                        "import/profile:1:400");
 
         for (Answer answer : List.of(ok, wrong, a, next)) {
             assertThat(answer.text()).doesNotContain(secret);
