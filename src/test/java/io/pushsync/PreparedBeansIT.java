@@ -52,15 +52,21 @@ class PreparedBeansIT {
 
     @BeforeAll
     static void vendor() {
-        jar = Path.of(System.getProperty("pushsync.jar", "target/none.jar"));
-        if (!Files.isRegularFile(jar)) {
-            throw new TestAbortedException("no packaged jar at " + jar + ": run through ./mvnw verify");
-        }
+        jar = packagedJar();
         cleverPush = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
         cleverPush.start();
         cleverPush.stubFor(get(urlPathMatching("/channel/[^/]+/tags"))
                 .willReturn(okJson("{\"_id\":\"channel\",\"name\":\"Prepared beans IT\"}")));
         cleverPush.stubFor(post(urlPathMatching("/subscription/sync/.*")).willReturn(okJson("{\"success\":true}")));
+    }
+
+    /** The jar Maven packaged (Failsafe's {@code pushsync.jar}). */
+    static Path packagedJar() {
+        Path packaged = Path.of(System.getProperty("pushsync.jar", "target/none.jar"));
+        if (!Files.isRegularFile(packaged)) {
+            throw new TestAbortedException("no packaged jar at " + packaged + ": run through ./mvnw verify");
+        }
+        return packaged;
     }
 
     @AfterAll
@@ -152,7 +158,7 @@ class PreparedBeansIT {
             }
             Path log = Files.createTempFile("pushsync-prepared-beans-", ".log");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Dspring.aot.enabled=true", "-jar", jar.toString(), "--server.port=" + port,
+                    .toString(), "-Dspring.aot.enabled=true", "-jar", packagedJar().toString(), "--server.port=" + port,
                     "--server.address=127.0.0.1",
                     "--pushsync.jobs.spool-dir=" + Files.createTempDirectory("pushsync-prepared-beans-spool")));
             cmd.addAll(List.of(arguments));
