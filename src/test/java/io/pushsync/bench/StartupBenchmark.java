@@ -98,14 +98,14 @@ class StartupBenchmark {
         List<Start> image = new ArrayList<>();
         try (FakeVendor xp = FakeVendor.start()) {
             for (int i = 0; i < RUNS; i++) {
-                plain.add(start(jvm(List.of("-jar", jar.toString())), xp, dir, "plain-" + i));
+                plain.add(start(jvm(List.of("-jar", jar.toString())), xp, dir, "plain-" + i, false));
                 cds.add(start(jvm(List.of("-XX:SharedArchiveFile=" + plainArchive, "-jar", extracted.toString())), xp,
-                        dir, "cds-" + i));
-                imageJvm.add(start(jvm(imageForm), xp, dir, "image-form-" + i));
+                        dir, "cds-" + i, false));
+                imageJvm.add(start(jvm(imageForm), xp, dir, "image-form-" + i, true));
                 if (IMAGE != null) {
                     imageWithout.add(start(container(List.of("--entrypoint", "java"), List.of("-jar", "app.jar")),
-                            xp, dir, "image-without-archive-" + i));
-                    image.add(start(container(List.of(), List.of()), xp, dir, "image-" + i));
+                            xp, dir, "image-without-archive-" + i, false));
+                    image.add(start(container(List.of(), List.of()), xp, dir, "image-" + i, true));
                 }
             }
         }
@@ -166,7 +166,7 @@ class StartupBenchmark {
             cmd.addAll(launch);
             cmd.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1", "--pushsync.api-tokens=" + TOKEN,
                     "--pushsync.xtremepush.regions.eu.base-url=" + vendorUrl, "--pushsync.jobs.spool-dir=" + spool,
-                    "--logging.level.root=WARN"));
+                    "--logging.level.root=WARN", "--logging.level.io.pushsync=INFO"));
             return cmd;
         };
     }
@@ -179,7 +179,7 @@ class StartupBenchmark {
                 List<String> cmd = new ArrayList<>(List.of("docker", "run", "--rm", "--name", "pushsync-bench-" + name,
                         "--network", "host", "-e", "SERVER_PORT=" + port, "-e", "SERVER_ADDRESS=127.0.0.1",
                         "-e", "PUSHSYNC_API_TOKENS=" + TOKEN, "-e", "PUSHSYNC_XTREMEPUSH_REGIONS_EU_BASE_URL=" + vendorUrl,
-                        "-e", "LOGGING_LEVEL_ROOT=WARN"));
+                        "-e", "LOGGING_LEVEL_ROOT=WARN", "-e", "LOGGING_LEVEL_IO_PUSHSYNC=INFO"));
                 cmd.addAll(runOptions);
                 cmd.add(IMAGE);
                 cmd.addAll(arguments);
@@ -194,7 +194,8 @@ class StartupBenchmark {
         };
     }
 
-    private Start start(Launcher launcher, FakeVendor xp, Path dir, String name) throws Exception {
+    /** One start; {@code prepared}: whether it must use the bean definitions prepared ahead of time (its log says). */
+    private Start start(Launcher launcher, FakeVendor xp, Path dir, String name, boolean prepared) throws Exception {
         int port = ServiceBenchmark.freePort();
         List<String> cmd = launcher.command(port, xp.url(), dir.resolve("spool-" + name), name);
         String base = "http://127.0.0.1:" + port;
@@ -209,7 +210,16 @@ class StartupBenchmark {
                 Thread.sleep(10);
             }
             long readyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            return new Start(readyMs, batch(base, name + "-1"), batch(base, name + "-2"));
+            Start start = new Start(readyMs, batch(base, name + "-1"), batch(base, name + "-2"));
+            // the form measured is the form named: with the prepared definitions exactly where they are meant
+            String log = Files.readString(dir.resolve(name + ".log"));
+            if (prepared) {
+                assertThat(log).as("%s.log", name).contains("Starting AOT-processed PushsyncApplication");
+            } else {
+                assertThat(log).as("%s.log", name).contains("Starting PushsyncApplication")
+                        .doesNotContain("AOT-processed");
+            }
+            return start;
         } finally {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
