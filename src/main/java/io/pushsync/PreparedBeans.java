@@ -3,6 +3,8 @@ package io.pushsync;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.commons.logging.Log;
 import org.springframework.aot.AotDetector;
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -99,22 +101,24 @@ public final class PreparedBeans implements EnvironmentPostProcessor, Ordered {
 
     /**
      * Spring Boot settings that may choose beans ({@link #BOOT_SETTINGS}, but for {@link #BOUND_AT_RUNTIME}) given
-     * anywhere but the jar's own {@code application*.yml}: the environment, the command line, system properties, a
-     * configuration file such as the Helm chart's. Their conditions were evaluated at build time without them.
+     * anywhere but the jar's own {@code application.yml}: the environment, the command line, system properties,
+     * {@code SPRING_APPLICATION_JSON}, a configuration file such as the Helm chart's, a profile's file. Their
+     * conditions were evaluated at build time without them.
      */
     static List<String> bootSettingsSetOutsideTheJar(ConfigurableEnvironment environment) {
         List<String> names = new ArrayList<>();
         for (PropertySource<?> source : environment.getPropertySources()) {
             // (Boot's view of all sources together, "configurationProperties", is not an enumerable one)
             if (!(source instanceof EnumerablePropertySource<?> enumerable)
-                    || source.getName().contains("class path resource [application")) {
+                    || JARS_OWN.stream().anyMatch(source.getName()::contains)) {
                 continue;
             }
             for (String name : enumerable.getPropertyNames()) {
                 String key = source instanceof SystemEnvironmentPropertySource
                         ? name.toLowerCase(Locale.ROOT).replace('_', '.') : name.toLowerCase(Locale.ROOT);
                 if (BOOT_SETTINGS.stream().anyMatch(key::startsWith)
-                        && BOUND_AT_RUNTIME.stream().noneMatch(key::startsWith) && !names.contains(name)) {
+                        && BOUND_AT_RUNTIME.stream().noneMatch(allowed -> allowed.matcher(key).matches())
+                        && !names.contains(name)) {
                     names.add(name);
                 }
             }
@@ -122,11 +126,21 @@ public final class PreparedBeans implements EnvironmentPostProcessor, Ordered {
         return names;
     }
 
-    /** Where Spring Boot's auto-configurations read the settings of their conditions. */
-    static final List<String> BOOT_SETTINGS = List.of("spring.", "management.", "springdoc.", "server.");
+    /** The jar's own configuration, which the build read (a profile's file is not: the build runs with none). */
+    private static final List<String> JARS_OWN = List.of("class path resource [application.yml]",
+            "class path resource [application.yaml]", "class path resource [application.properties]");
 
-    /** Settings there that are only bound to beans at runtime, never a condition's. */
-    static final List<String> BOUND_AT_RUNTIME = List.of("spring.config.", "spring.profiles.", "spring.aot.",
-            "spring.application.", "spring.context.exit", "spring.data.redis.", "spring.lifecycle.",
-            "spring.output.", "server.port", "server.address", "server.shutdown", "server.tomcat.");
+    /** Where the auto-configurations pushsync uses read the settings of their conditions. */
+    static final List<String> BOOT_SETTINGS = List.of("spring.", "management.", "springdoc.", "server.",
+            "resilience4j.");
+
+    /**
+     * Settings there that are only bound to beans at runtime, never a condition's (an environment variable's name
+     * has dots for its dashes here).
+     */
+    static final List<Pattern> BOUND_AT_RUNTIME = Stream.of(
+            "spring\\.config\\.(additional[.-]location|import)", "spring\\.profiles\\..*", "spring\\.aot\\.enabled",
+            "spring\\.application\\.(name|version|pid|json)", "spring\\.context\\.exit", "spring\\.data\\.redis\\..*",
+            "spring\\.lifecycle\\..*", "spring\\.output\\..*", "server\\.(port|address|shutdown)",
+            "server\\.tomcat\\..*", "resilience4j\\.[a-z-]+\\.(configs|instances)\\..*").map(Pattern::compile).toList();
 }

@@ -96,6 +96,7 @@ class PreparedBeansIT {
             HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(
                             URI.create(replica.base() + "/v1/destinations/cleverpush/batches"))
                     .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(60))
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
@@ -159,12 +160,13 @@ class PreparedBeansIT {
             Path log = Files.createTempFile("pushsync-prepared-beans-", ".log");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-Dspring.aot.enabled=true", "-jar", packagedJar().toString(), "--server.port=" + port,
-                    "--server.address=127.0.0.1",
+                    "--server.address=127.0.0.1", "--logging.level.io.pushsync=INFO",
                     "--pushsync.jobs.spool-dir=" + Files.createTempDirectory("pushsync-prepared-beans-spool")));
             cmd.addAll(List.of(arguments));
             ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             // only this test's settings: none inherited from the shell that runs the build
-            builder.environment().keySet().removeIf(name -> name.matches("(?i)(SPRING|PUSHSYNC|MANAGEMENT|SERVER)_.*"));
+            builder.environment().keySet().removeIf(name -> name.matches(
+                    "(?i)(SPRING|SPRINGDOC|PUSHSYNC|MANAGEMENT|SERVER|LOGGING|RESILIENCE4J)_.*|JAVA_TOOL_OPTIONS"));
             builder.environment().putAll(environment);
             Process process = builder.start();
             Replica replica = new Replica(process, log, "http://127.0.0.1:" + port);

@@ -81,7 +81,8 @@ class PreparedBeansTest {
         // what the image and the Helm chart give: bound at runtime, or no Spring Boot setting at all
         Map<String, Object> env = Map.of("SERVER_PORT", "8080", "SPRING_DATA_REDIS_HOST", "redis",
                 "SPRING_CONFIG_ADDITIONAL_LOCATION", "optional:file:/config/", "PUSHSYNC_API_TOKENS", "t",
-                "JAVA_TOOL_OPTIONS", "-Xmx1g", "PATH", "/usr/bin");
+                "JAVA_TOOL_OPTIONS", "-Xmx1g", "PATH", "/usr/bin",
+                "RESILIENCE4J_RATELIMITER_CONFIGS_XTREMEPUSH_LIMIT_FOR_PERIOD", "10");
         sources.addLast(new SystemEnvironmentPropertySource("systemEnvironment", env));
         Map<String, Object> system = Map.of("spring.aot.enabled", "true", "spring.context.exit", "onRefresh",
                 "java.home", "/opt/java");
@@ -98,13 +99,24 @@ class PreparedBeansTest {
         sources.addFirst(new SimpleCommandLinePropertySource("--springdoc.api-docs.enabled=false"));
         Map<String, Object> moreEnv = Map.of("MANAGEMENT_SERVER_PORT", "9090");
         sources.addLast(new SystemEnvironmentPropertySource("systemEnvironment-2", moreEnv));
-        Map<String, Object> chart = Map.of("server.forward-headers-strategy", "framework");
+        Map<String, Object> chart = Map.of("server.forward-headers-strategy", "framework",
+                "resilience4j.circuitbreaker.metrics.enabled", "false",
+                "resilience4j.retry.configs.xtremepush.max-attempts", "3");
         sources.addLast(new MapPropertySource("Config resource 'file [/config/application.yaml]' via location "
                 + "'optional:file:/config/'", chart));
+        // a profile's file in the jar: the build ran without the profile, so it did not read it
+        Map<String, Object> profileFile = Map.of("spring.application.admin.enabled", "true");
+        sources.addLast(new MapPropertySource("Config resource 'class path resource [application-ops.yml]' via "
+                + "location 'optional:classpath:/'", profileFile));
+        Map<String, Object> elsewhere = Map.of("spring.config.location", "file:/elsewhere/");
+        sources.addLast(new MapPropertySource("spring.application.json", elsewhere));
         assertThat(PreparedBeans.reasonsToStartWithout(environment)).containsExactlyInAnyOrder(
                 "springdoc.api-docs.enabled (a Spring Boot setting)",
                 "MANAGEMENT_SERVER_PORT (a Spring Boot setting)",
-                "server.forward-headers-strategy (a Spring Boot setting)");
+                "server.forward-headers-strategy (a Spring Boot setting)",
+                "resilience4j.circuitbreaker.metrics.enabled (a Spring Boot setting)",
+                "spring.application.admin.enabled (a Spring Boot setting)",
+                "spring.config.location (a Spring Boot setting)");
     }
 
     @Test
