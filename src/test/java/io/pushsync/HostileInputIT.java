@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.pushsync.testsupport.HostileJson;
+import io.pushsync.testsupport.PackagedJar;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -31,7 +32,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.opentest4j.TestAbortedException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -68,10 +68,7 @@ class HostileInputIT {
 
     @BeforeContainer
     static void start() throws Exception {
-        Path jar = Path.of(System.getProperty("pushsync.jar", "target/none.jar"));
-        if (!Files.isRegularFile(jar)) {
-            throw new TestAbortedException("no packaged jar at " + jar + ": run through ./mvnw verify");
-        }
+        Path jar = PackagedJar.path();
         vendor = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         vendor.createContext("/", exchange -> {
             long n = 0;

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.pushsync.testsupport.BatchAssertions;
+import io.pushsync.testsupport.PackagedJar;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -30,7 +31,6 @@ import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.opentest4j.TestAbortedException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -48,25 +48,15 @@ class PreparedBeansIT {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static WireMockServer cleverPush;
-    static Path jar;
 
     @BeforeAll
     static void vendor() {
-        jar = packagedJar();
+        PackagedJar.path(); // without the jar every test here is aborted, before a vendor is started
         cleverPush = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
         cleverPush.start();
         cleverPush.stubFor(get(urlPathMatching("/channel/[^/]+/tags"))
                 .willReturn(okJson("{\"_id\":\"channel\",\"name\":\"Prepared beans IT\"}")));
         cleverPush.stubFor(post(urlPathMatching("/subscription/sync/.*")).willReturn(okJson("{\"success\":true}")));
-    }
-
-    /** The jar Maven packaged (Failsafe's {@code pushsync.jar}). */
-    static Path packagedJar() {
-        Path packaged = Path.of(System.getProperty("pushsync.jar", "target/none.jar"));
-        if (!Files.isRegularFile(packaged)) {
-            throw new TestAbortedException("no packaged jar at " + packaged + ": run through ./mvnw verify");
-        }
-        return packaged;
     }
 
     @AfterAll
@@ -136,7 +126,7 @@ class PreparedBeansIT {
     @Test
     void theBuildsEnvironmentLeftNoProfileInThem() throws IOException {
         // a profile active while process-aot ran would be written into the jar and activated in every start
-        try (JarFile file = new JarFile(jar.toFile())) {
+        try (JarFile file = new JarFile(PackagedJar.path().toFile())) {
             List<String> generated = file.stream().map(JarEntry::getName)
                     .filter(name -> name.contains("__")).toList();
             assertThat(generated).as("the classes Spring AOT generated")
@@ -159,7 +149,8 @@ class PreparedBeansIT {
             }
             Path log = Files.createTempFile("pushsync-prepared-beans-", ".log");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Dspring.aot.enabled=true", "-jar", packagedJar().toString(), "--server.port=" + port,
+                    .toString(), "-Dspring.aot.enabled=true", "-jar", PackagedJar.path().toString(),
+                    "--server.port=" + port,
                     "--server.address=127.0.0.1", "--logging.level.io.pushsync=INFO",
                     "--pushsync.jobs.spool-dir=" + Files.createTempDirectory("pushsync-prepared-beans-spool")));
             cmd.addAll(List.of(arguments));
