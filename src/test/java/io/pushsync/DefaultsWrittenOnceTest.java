@@ -73,7 +73,7 @@ class DefaultsWrittenOnceTest {
         assertThat(ConfigurationRecords.defaults(StateProperties.class)).isEqualTo(new StateProperties("in-process",
                 "pushsync:", Duration.ofMinutes(1), Duration.ofHours(1)));
         assertThat(ConfigurationRecords.defaults(JobProperties.class)).isEqualTo(new JobProperties(1_000_000,
-                DataSize.ofMegabytes(256), 16, 8, Duration.ofHours(24), Duration.ofHours(24), Duration.ofSeconds(1),
+                DataSize.ofMegabytes(256), 32, 8, Duration.ofHours(24), Duration.ofHours(24), Duration.ofSeconds(1),
                 Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30), 1000, 10_000, 10_000, 20_000,
                 Path.of(System.getProperty("java.io.tmpdir"), "pushsync-jobs"),
                 new JobProperties.StateWriteRetry(Duration.ofSeconds(30), Duration.ofMillis(250),

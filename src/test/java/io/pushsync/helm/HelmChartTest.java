@@ -122,7 +122,7 @@ class HelmChartTest {
         // job bodies wait there (pushsync.jobs.spool-dir): bounded, so a full queue cannot fill the node's disk
         assertThat(list(pod, "volumes").stream().map(HelmChartTest::map)
                 .filter(v -> tmpVolume.equals(v.get("name"))).map(v -> at(v, "emptyDir.sizeLimit")).findFirst())
-                .contains("8Gi");
+                .contains("12Gi");
         assertThat(map(list(map(at(render(t -> t.set("tmpVolume.sizeLimit", "")).one("Deployment"),
                 "spec.template.spec")), "volumes").get(0)).get("emptyDir")).as("no limit when empty")
                 .satisfiesAnyOf(e -> assertThat(e).isNull(), e -> assertThat(map(e)).doesNotContainKey("sizeLimit"));
@@ -139,7 +139,7 @@ class HelmChartTest {
         assertThat(at(config, "pushsync.xtremepush.regions.us.base-url")).isEqualTo("https://api.us.xtremepush.com");
         assertThat(at(config, "pushsync.cleverpush.base-url")).isEqualTo("https://api.cleverpush.com");
         assertThat(at(config, "pushsync.batch.max-rows")).isEqualTo(100000);
-        assertThat(at(config, "pushsync.jobs.max-running")).isEqualTo(16);
+        assertThat(at(config, "pushsync.jobs.max-running")).isEqualTo(32);
         assertThat(at(config, "pushsync.jobs.max-rows-in-memory")).isEqualTo(20000);
         assertThat(at(config, "resilience4j.ratelimiter.configs.xtremepush.limit-for-period")).isEqualTo(5);
         assertThat(at(config, "resilience4j.retry.configs.cleverpush.max-attempts")).isEqualTo(4);

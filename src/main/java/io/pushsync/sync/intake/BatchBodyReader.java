@@ -342,6 +342,34 @@ public class BatchBodyReader {
             return readRow(parser, t, fields);
         }
 
+        /**
+         * The next row's {@code id} if it is a string (else null), its other members skipped unread; throws
+         * {@link java.util.NoSuchElementException} after the last row. For a body that was validated: the ids alone
+         * cost a fraction of reading whole rows.
+         */
+        public String nextId() {
+            JsonToken t = inRows ? parser.nextToken() : JsonToken.END_ARRAY;
+            if (t == JsonToken.END_ARRAY) {
+                inRows = false;
+                throw new java.util.NoSuchElementException("no row after row " + index);
+            }
+            index++;
+            String id = null;
+            if (t == JsonToken.START_OBJECT) {
+                for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+                    JsonToken value = parser.nextToken();
+                    if (value == JsonToken.VALUE_STRING && "id".equals(name)) {
+                        id = parser.getString();
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+            } else {
+                parser.skipChildren();
+            }
+            return id;
+        }
+
         /** The position in {@code rows} of the row {@link #next()} returned last (-1 before the first). */
         public int index() {
             return index;

@@ -36,7 +36,7 @@ import org.springframework.util.unit.DataSize;
 public record JobProperties(
         @DefaultValue("1000000") int maxRows,
         @DefaultValue("256MB") DataSize maxBodySize,
-        @DefaultValue("16") int maxRunning,
+        @DefaultValue("32") int maxRunning,
         @DefaultValue("8") int queueCapacity,
         @DefaultValue("24h") Duration deadline,
         @DefaultValue("24h") Duration retention,

@@ -146,10 +146,10 @@ final class JobRunner {
         JobSpec spec = job.spec;
         int size = properties.window();
         try (BatchBodyReader.RowCursor rows = job.body.rows()) {
-            for (int from = 0; from < spec.total(); from += size) {
-                int count = Math.min(size, spec.total() - from);
-                try (WindowRoom.Taken taken = room.take(job, count)) {
-                    runWindow(job, replace, rows, from, count);
+            for (int from = 0; from < spec.total(); ) {
+                try (WindowRoom.Taken taken = room.take(job, Math.min(size, spec.total() - from))) {
+                    runWindow(job, replace, rows, from, taken.rows());
+                    from += taken.rows();
                 }
             }
         }
@@ -227,11 +227,11 @@ final class JobRunner {
         ReplaceTarget target = Replacements.replaceTarget(job.destination, job.spec.objectType());
         Function<JsonNode, String> members = Replacements.members(job.destination, job.spec.objectType());
         try (BatchBodyReader.RowCursor rows = job.body.rows()) {
-            for (int from = 0; from < job.spec.total(); from += properties.window()) {
-                int rowsOfWindow = Math.min(properties.window(), job.spec.total() - from);
-                try (WindowRoom.Taken taken = room.take(job, rowsOfWindow)) {
-                    PreparedBatch batch = validator.window(job.head, rows, rowsOfWindow);
+            for (int from = 0; from < job.spec.total(); ) {
+                try (WindowRoom.Taken taken = room.take(job, Math.min(properties.window(), job.spec.total() - from))) {
+                    PreparedBatch batch = validator.window(job.head, rows, taken.rows());
                     count = ReplaceRun.hashMembers(batch.request().rows(), target, members, hashes, count);
+                    from += taken.rows();
                 }
             }
         }

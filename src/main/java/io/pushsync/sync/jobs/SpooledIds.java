@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
-/** Reads a spooled body's row ids a segment at a time, for {@link JobStore#create}. */
+/** Reads a spooled body's row ids a segment at a time, for {@link JobStore#create}; the rest of each row is skipped. */
 final class SpooledIds implements Iterator<List<String>>, AutoCloseable {
     private final SpooledBody body;
     private final JobSpec spec;
@@ -30,7 +30,11 @@ final class SpooledIds implements Iterator<List<String>>, AutoCloseable {
         int size = spec.segmentTo(next) - spec.segmentFrom(next);
         List<String> ids = new ArrayList<>(size);
         while (ids.size() < size) {
-            ids.add(rows.next().id().stringValue());
+            String id = rows.nextId();
+            if (id == null) {
+                throw new IllegalStateException("row " + rows.index() + " of a validated job body has no string id");
+            }
+            ids.add(id);
         }
         next++;
         return ids;

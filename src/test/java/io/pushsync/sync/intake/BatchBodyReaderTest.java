@@ -22,6 +22,27 @@ class BatchBodyReaderTest {
     }
 
     @Test
+    void theIdsAloneAreReadWithTheRestOfEachRowSkipped() {
+        String body = """
+                {"syncId": "s", "rows": [
+                  {"fields": {"id": "not this", "a": [1, {"id": "nor this"}]}, "id": "a"},
+                  {"id": "b", "change": "added"},
+                  {"id": 7},
+                  "not an object",
+                  {"id": "e"}]}""";
+        try (BatchBodyReader.RowCursor rows = reader.rows(
+                new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)))) {
+            assertThat(rows.nextId()).isEqualTo("a");
+            assertThat(rows.nextId()).isEqualTo("b");
+            assertThat(rows.nextId()).as("not a string").isNull();
+            assertThat(rows.nextId()).isNull();
+            assertThat(rows.nextId()).isEqualTo("e");
+            assertThat(rows.index()).isEqualTo(4);
+            assertThatThrownBy(rows::nextId).isInstanceOf(java.util.NoSuchElementException.class);
+        }
+    }
+
+    @Test
     void rowsAreReadWithTheirFieldsInOrderAndTheRestIsAHead() {
         BatchBody body = read("""
                 {"syncId": "s", "rows": [

@@ -39,6 +39,7 @@ class WindowRoomTest {
         final AtomicInteger mostRowsAtOnce = new AtomicInteger();
         final AtomicInteger requestsNow = new AtomicInteger();
         final AtomicInteger mostRequestsAtOnce = new AtomicInteger();
+        final java.util.Queue<Integer> requestSizes = new java.util.concurrent.ConcurrentLinkedQueue<>();
         /** The gauge {@code pushsync_jobs_rows_in_memory} as each request saw it: the most, and the least. */
         final AtomicInteger mostGauged = new AtomicInteger();
         final AtomicInteger leastGauged = new AtomicInteger(Integer.MAX_VALUE);
@@ -51,6 +52,7 @@ class WindowRoomTest {
 
         @Override
         public void sync(SyncRequest request, Deadline deadline, RowResults results) {
+            requestSizes.add(request.rows().size());
             mostRowsAtOnce.accumulateAndGet(rowsNow.addAndGet(request.rows().size()), Math::max);
             mostRequestsAtOnce.accumulateAndGet(requestsNow.incrementAndGet(), Math::max);
             int gauged = (int) meters.get("pushsync_jobs_rows_in_memory").gauge().value();
@@ -78,9 +80,14 @@ class WindowRoomTest {
 
     /** Four jobs may run, windows of 10 rows (segments of 10), room for {@code rows} rows. */
     private JobService service(int rows) {
+        return service(rows, 10);
+    }
+
+    /** Four jobs may run, windows of {@code window} rows (segments of 10), room for {@code rows} rows. */
+    private JobService service(int rows, int window) {
         JobProperties jobs = new JobProperties(100_000, DataSize.ofMegabytes(64), 4, 8, Duration.ofHours(1),
                 Duration.ofHours(1), Duration.ofMillis(20), Duration.ofSeconds(60), Duration.ZERO,
-                Duration.ofSeconds(5), 10, 1000, 10, rows, spoolDir, JobProperties.StateWriteRetry.defaults());
+                Duration.ofSeconds(5), 10, 1000, window, rows, spoolDir, JobProperties.StateWriteRetry.defaults());
         destination.meters = new SimpleMeterRegistry();
         JobService service = LocalJobServices.service(destination, new InMemoryJobStore(
                 new JobSegments(LocalJobServices.JSON)), jobs, destination.meters);
@@ -120,6 +127,41 @@ class WindowRoomTest {
 
         assertThat(destination.mostRequestsAtOnce.get()).as("one window at a time").isEqualTo(1);
         assertThat(destination.mostRowsAtOnce.get()).isEqualTo(10);
+    }
+
+    @Test
+    void roomTooSmallForAWholeWindowIsUsedByAShorterOneOfWholeSegments() {
+        runFourJobsOf(60, service(30, 20));
+
+        assertThat(destination.mostRowsAtOnce.get()).as("a window of 20 and one of 10 fill the room")
+                .isEqualTo(30);
+        assertThat(destination.requestSizes).as("whole segments, at least half a window").contains(10, 20)
+                .allSatisfy(size -> assertThat(size).isIn(10, 20));
+    }
+
+    @Test
+    void lessRoomThanTheLeastIsNotTakenAndMoreIsTakenInWholeUnits() throws Exception {
+        WindowRoom room = new WindowRoom(100);
+        Deadline open = Deadline.after(Duration.ofMinutes(1));
+        WindowRoom.Taken a = room.take(50, open);
+        WindowRoom.Taken b = room.take(25, open);
+        AtomicInteger given = new AtomicInteger();
+        Thread job = new Thread(() -> {
+            try (WindowRoom.Taken t = room.take(80, 10, 40, open)) {
+                given.set(t.rows());
+                assertThat(room.held()).isEqualTo(50 + t.rows());
+            }
+        });
+        job.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> waits(job));
+        Thread.sleep(250); // a few polls: 25 rows are free, less than the 40 it needs at least
+        assertThat(given.get()).isZero();
+
+        b.close(); // 50 free: less than 80, so 50 in whole tens
+        job.join(5000);
+        assertThat(given.get()).isEqualTo(50);
+        a.close();
+        assertThat(room.held()).isZero();
     }
 
     private void runFourJobsOf(int rows, JobService service) {
