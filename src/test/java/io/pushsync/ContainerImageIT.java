@@ -201,7 +201,8 @@ class ContainerImageIT {
         // exec-form ENTRYPOINT: the JVM itself is PID 1 (so it receives SIGTERM), running as that user
         var pid1 = container.execInContainer("cat", "/proc/1/cmdline");
         assertThat(pid1.getStdout().replace('\0', ' ')).startsWith("java ")
-                .contains("-XX:SharedArchiveFile=app.jsa", "-Dspring.aot.enabled=true", "-jar app.jar");
+                .contains("-XX:+UseParallelGC", "-XX:SharedArchiveFile=app.jsa", "-Dspring.aot.enabled=true",
+                        "-jar app.jar");
         var status = container.execInContainer("grep", "^Uid:", "/proc/1/status");
         assertThat(status.getStdout().split("\\s+")).contains("10001").doesNotContain("0");
         // the heap is sized from the container's memory (JAVA_TOOL_OPTIONS in the Dockerfile)
@@ -222,7 +223,7 @@ class ContainerImageIT {
     void theApplicationsClassesComeFromTheImagesClassDataSharingArchive() throws Exception {
         // -Xshare:on makes a JVM that cannot map the archive fail instead of starting without it; the class-load log
         // names where each class came from ("shared objects file (top)" is the application's dynamic archive)
-        var run = container.execInContainer("java", "-Xshare:on", "-XX:SharedArchiveFile=app.jsa",
+        var run = container.execInContainer("java", "-XX:+UseParallelGC", "-Xshare:on", "-XX:SharedArchiveFile=app.jsa",
                 "-Xlog:class+load=info:file=/tmp/class-load.log", "-Dspring.context.exit=onRefresh",
                 // a spool of its own: the running replica's spool and its lock stay untouched
                 "-Dpushsync.jobs.spool-dir=/tmp/cds-check-spool",

@@ -15,6 +15,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +70,11 @@ class ManyAccountsBenchmark {
 
     private static final boolean QUICK = Boolean.getBoolean("bench.quick");
     private static final int XP_ACCOUNTS = 20;
-    private static final int CP_ACCOUNTS = 20;
+    /**
+     * {@code -Dbench.many.cleverpush-channels=N} (20): fewer CleverPush channels for a diagnostic run (0: the Xtremepush
+     * accounts alone, to see what their rows cost the jar); printed as such: not figure 7.
+     */
+    private static final int CP_ACCOUNTS = Integer.getInteger("bench.many.cleverpush-channels", 20);
     private static final int XP_ROWS = QUICK ? 5_000 : 20_000;
     private static final int CP_ROWS = QUICK ? 100 : 500;
     private static final int VENDOR_MS = 100;
@@ -84,10 +90,24 @@ class ManyAccountsBenchmark {
     private static final long POLL_MS = 250;
     private static final String XMX = "-Xmx512m";
     /**
+     * The collector the image runs with, read from the {@code Dockerfile}'s {@code ENTRYPOINT} (none there: the JVM's
+     * own choice); {@code -Dbench.many.gc=-XX:+UseG1GC} another, for a diagnostic run.
+     */
+    private static final String GC = System.getProperty("bench.many.gc", imageCollector());
+    /**
      * {@code -Dbench.many.set=key=value,key=value}: settings changed for a diagnostic run (e.g.
      * {@code pushsync.jobs.max-running=10}); printed with the figures, which are then not figure 7's.
      */
     private static final String SET = System.getProperty("bench.many.set", "");
+
+    private static String imageCollector() {
+        try {
+            return StartupBenchmark.entrypointOptions(Path.of("Dockerfile"), Path.of("app.jsa")).stream()
+                    .filter(o -> o.matches("-XX:\\+Use\\w+GC")).findFirst().orElse("");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
     /**
      * The whole load runs once first, on accounts of its own, timed but without probes, so that the measured round
      * meets a replica whose JIT has compiled what the load runs (a replica that has been serving for a while), not
@@ -196,7 +216,7 @@ class ManyAccountsBenchmark {
                     props.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
                 }
             }
-            Jar service = Jar.start(jar, XMX, props, dir.resolve("service.log"));
+            Jar service = Jar.start(jar, List.of(XMX, GC), props, dir.resolve("service.log"));
             ExecutorService clients = Executors.newCachedThreadPool();
             ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2);
             try {
@@ -312,8 +332,8 @@ class ManyAccountsBenchmark {
                         + "(Xtremepush %d requests / %s per app token, chunks of %,d, %d in flight; CleverPush %d / %s "
                         + "per channel, concurrency %d; jobs: %d running, %d queued per replica, %,d rows in "
                         + "memory); fake vendors answer after %d ms; %s, %d cores, Java %s", XP_ACCOUNTS, XP_ROWS,
-                CP_ACCOUNTS, CP_ROWS, QUICK ? " (quick run: smaller than the full run's 20,000 and 500)" : "", XMX,
-                xpLimit, xpPeriod, chunkSize, chunksInFlight, cpLimit, cpPeriod, cpConcurrency, maxRunning,
+                CP_ACCOUNTS, CP_ROWS, QUICK ? " (quick run: smaller than the full run's 20,000 and 500)" : "",
+                (XMX + " " + GC).trim(), xpLimit, xpPeriod, chunkSize, chunksInFlight, cpLimit, cpPeriod, cpConcurrency, maxRunning,
                 queueCapacity, rowsInMemory, VENDOR_MS, LocalDate.now(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version")));
         md.add("");
@@ -385,6 +405,9 @@ class ManyAccountsBenchmark {
                     + "that first round, on the replica just started, took **%.1f s (%.2f** of the vendor-bound "
                     + "minimum; no probes)", warmRoundSeconds, warmRoundSeconds / vendorBound));
         }
+        if (CP_ACCOUNTS != 20) {
+            md.add("- **diagnostic run, not figure 7: " + CP_ACCOUNTS + " CleverPush channels instead of 20**");
+        }
         if (!SET.isBlank()) {
             md.add("- **diagnostic run, not figure 7: settings changed: " + SET + "**");
         }
@@ -408,6 +431,8 @@ class ManyAccountsBenchmark {
         json.put("processDied", String.valueOf(death));
         json.put("queueFull429", queueFull);
         json.put("settingsChanged", SET);
+        json.put("cleverpushChannels", CP_ACCOUNTS);
+        json.put("jvmOptions", (XMX + " " + GC).trim());
         json.put("warmRound", WARM_ROUND);
         json.put("warmRoundSeconds", round(warmRoundSeconds));
         json.put("gcPauses", Math.round(jvmAfter[1] - jvmBefore[1]));

@@ -572,10 +572,16 @@ class ServiceBenchmark {
          * (space-separated) adds JVM options for a diagnostic run, e.g. a JFR recording.
          */
         static Jar start(Path jar, String xmx, Map<String, String> properties, Path log) throws IOException {
+            return start(jar, List.of(xmx), properties, log);
+        }
+
+        /** As above, with these JVM options (the heap's among them); blank ones are left out. */
+        static Jar start(Path jar, List<String> jvmOptions, Map<String, String> properties, Path log)
+                throws IOException {
             int port = freePort();
             List<String> cmd = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), xmx,
-                    "-XX:+ExitOnOutOfMemoryError"));
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+ExitOnOutOfMemoryError"));
+            jvmOptions.stream().filter(o -> !o.isBlank()).forEach(cmd::add);
             for (String option : System.getProperty("bench.jvm-args", "").split(" ")) {
                 if (!option.isBlank()) {
                     cmd.add(option);
