@@ -26,7 +26,8 @@ import org.springframework.util.unit.DataSize;
  * @param windowRows rows a job reads from its spooled body and hands to the adapter at a time, rounded down to whole
  *     segments (at least one): what a running job holds in memory
  * @param maxRowsInMemory rows the running jobs of one replica hold in their windows at once; a job waits for room
- *     before it reads its next window (first come, first served; a window larger than this takes all of it)
+ *     before it reads its next window (first come, first served; a window larger than this takes all of it); with
+ *     less room free than its window but at least half of it, it reads a shorter window of what is free
  * @param spoolDir where job bodies wait on disk while their job lives; {@code java.io.tmpdir/pushsync-jobs} when
  *     unset. Each replica uses a subdirectory of its own ({@link JobSpool})
  * @param stateWriteRetry how a running job's writes to the job store (progress, result segments, its end, cancel
