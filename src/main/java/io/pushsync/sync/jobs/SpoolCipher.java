@@ -53,10 +53,10 @@ final class SpoolCipher {
 
     /**
      * {@link Cipher#update(byte[], int, int, byte[], int)} a slice of at most {@link #SLICE} bytes at a time. HotSpot
-     * replaces AES/CTR's inner loop by its AES-NI stub only in a method compiled by C2 for a normal call, and C2
-     * compiles it after some thousands of calls: with the 64 KB reads of a spooled body that is several hundred
-     * megabytes of jobs encrypted and decrypted in Java, a block of 16 bytes at a time (10-20 times slower). Slices of
-     * 4 KB get there within the first few megabytes.
+     * runs AES/CTR with its AES-NI stub only in callers that C2 has compiled, after some thousands of calls; until
+     * then a block of 16 bytes at a time in Java, 10-20 times slower. In a process doing little else, 4 KB calls got
+     * the stub after about 20 MB, the 64 KB reads of the spool's buffer after 40-60 MB (under load C2 may come to
+     * them later: docs/decisions.md, "Jobs on disk").
      */
     private static int update(Cipher cipher, byte[] in, int off, int len, byte[] out, int outOff)
             throws GeneralSecurityException {

@@ -24,7 +24,6 @@ final class WindowRoom {
     /** How often a job waiting for room looks at its budget (a cancel stops it without notice). */
     private static final long POLL_MILLIS = 100;
 
-
     private final int rows;
     /** The jobs waiting for room, in the order they asked; only the first may take it. */
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
