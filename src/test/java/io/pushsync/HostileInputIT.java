@@ -111,16 +111,8 @@ class HostileInputIT {
                 "--logging.level.root=WARN"));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         base = "http://127.0.0.1:" + port;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try {
-                if (get("/actuator/health/readiness").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(300);
+        if (PackagedJar.awaitReady(process, base, Duration.ofSeconds(120))) {
+            return;
         }
         throw new IllegalStateException("the service did not become ready; log " + log + ":\n" + tail());
     }

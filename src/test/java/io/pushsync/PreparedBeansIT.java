@@ -161,16 +161,8 @@ class PreparedBeansIT {
             builder.environment().putAll(environment);
             Process process = builder.start();
             Replica replica = new Replica(process, log, "http://127.0.0.1:" + port);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (System.nanoTime() < deadline && process.isAlive()) {
-                try {
-                    if (replica.get("/actuator/health/readiness").statusCode() == 200) {
-                        return replica;
-                    }
-                } catch (IOException e) {
-                    // not up yet
-                }
-                Thread.sleep(200);
+            if (PackagedJar.awaitReady(process, replica.base, Duration.ofSeconds(120))) {
+                return replica;
             }
             replica.close();
             throw new IllegalStateException("not ready; log:\n" + replica.log());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.pushsync.testsupport.PackagedJar;
 import io.pushsync.testsupport.PushsyncReplicas;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -613,20 +614,9 @@ class ServiceBenchmark {
     }
 
     static void waitUntilReady(HttpClient http, String base, Process process) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(500);
+        if (!PackagedJar.awaitReady(process, base, Duration.ofSeconds(120))) {
+            throw new IllegalStateException("the packaged service did not become ready");
         }
-        throw new IllegalStateException("the packaged service did not become ready");
     }
 
     /** The jar's heap used and its old generation after the last GC, in MB, from {@code /actuator/prometheus}. */
