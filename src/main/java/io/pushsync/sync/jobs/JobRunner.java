@@ -143,12 +143,24 @@ final class JobRunner {
     }
 
     private void runWindows(LocalJob job, ReplaceRun replace) {
-        JobSpec spec = job.spec;
-        int size = properties.window();
+        inWindows(job, (rows, from, count) -> runWindow(job, replace, rows, from, count));
+    }
+
+    /** What is done with one window: {@code count} rows from row {@code from}, read next from {@code rows}. */
+    private interface WindowReader {
+        void read(BatchBodyReader.RowCursor rows, int from, int count);
+    }
+
+    /**
+     * Reads the job's spooled rows from the first, a window at a time, each within room taken for it
+     * ({@link WindowRoom#take(LocalJob, int)}: a window may be shorter than {@code window-rows} when less room is free).
+     */
+    private void inWindows(LocalJob job, WindowReader window) {
+        int total = job.spec.total();
         try (BatchBodyReader.RowCursor rows = job.body.rows()) {
-            for (int from = 0; from < spec.total(); ) {
-                try (WindowRoom.Taken taken = room.take(job, Math.min(size, spec.total() - from))) {
-                    runWindow(job, replace, rows, from, taken.rows());
+            for (int from = 0; from < total; ) {
+                try (WindowRoom.Taken taken = room.take(job, Math.min(properties.window(), total - from))) {
+                    window.read(rows, from, taken.rows());
                     from += taken.rows();
                 }
             }
@@ -223,18 +235,12 @@ final class JobRunner {
             return null;
         }
         long[] hashes = new long[Math.max(16, job.spec.total())];
-        int count = 0;
+        int[] hashed = {0};
         ReplaceTarget target = Replacements.replaceTarget(job.destination, job.spec.objectType());
         Function<JsonNode, String> members = Replacements.members(job.destination, job.spec.objectType());
-        try (BatchBodyReader.RowCursor rows = job.body.rows()) {
-            for (int from = 0; from < job.spec.total(); ) {
-                try (WindowRoom.Taken taken = room.take(job, Math.min(properties.window(), job.spec.total() - from))) {
-                    PreparedBatch batch = validator.window(job.head, rows, taken.rows());
-                    count = ReplaceRun.hashMembers(batch.request().rows(), target, members, hashes, count);
-                    from += taken.rows();
-                }
-            }
-        }
+        inWindows(job, (rows, from, count) -> hashed[0] = ReplaceRun.hashMembers(
+                validator.window(job.head, rows, count).request().rows(), target, members, hashes, hashed[0]));
+        int count = hashed[0];
         SyncRequest head = job.head.request(List.of());
         boolean waited = false;
         while (true) {
