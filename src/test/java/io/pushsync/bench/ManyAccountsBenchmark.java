@@ -9,14 +9,14 @@ import io.pushsync.bench.ServiceBenchmark.Jar;
 import io.pushsync.destination.cleverpush.CleverPushProperties;
 import io.pushsync.destination.xtremepush.XtremepushProperties;
 import io.pushsync.sync.jobs.JobProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Parameter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +74,8 @@ class ManyAccountsBenchmark {
      * {@code -Dbench.many.cleverpush-channels=N} (20): fewer CleverPush channels for a diagnostic run (0: the Xtremepush
      * accounts alone, to see what their rows cost the jar); printed as such: not figure 7.
      */
-    private static final int CP_ACCOUNTS = Integer.getInteger("bench.many.cleverpush-channels", 20);
+    private static final int FIGURE_CP_ACCOUNTS = 20;
+    private static final int CP_ACCOUNTS = Integer.getInteger("bench.many.cleverpush-channels", FIGURE_CP_ACCOUNTS);
     private static final int XP_ROWS = QUICK ? 5_000 : 20_000;
     private static final int CP_ROWS = QUICK ? 100 : 500;
     private static final int VENDOR_MS = 100;
@@ -94,6 +95,9 @@ class ManyAccountsBenchmark {
      * own choice); {@code -Dbench.many.gc=-XX:+UseG1GC} another, for a diagnostic run.
      */
     private static final String GC = System.getProperty("bench.many.gc", imageCollector());
+    /** The jar's JVM options as launched and printed: the heap and the collector. */
+    private static final List<String> JVM_OPTIONS = java.util.stream.Stream.of(XMX, GC).filter(o -> !o.isBlank())
+            .toList();
     /**
      * {@code -Dbench.many.set=key=value,key=value}: settings changed for a diagnostic run (e.g.
      * {@code pushsync.jobs.max-running=10}); printed with the figures, which are then not figure 7's.
@@ -216,11 +220,11 @@ class ManyAccountsBenchmark {
                     props.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
                 }
             }
-            Jar service = Jar.start(jar, List.of(XMX, GC), props, dir.resolve("service.log"));
+            Jar service = Jar.start(jar, JVM_OPTIONS, props, dir.resolve("service.log"));
             ExecutorService clients = Executors.newCachedThreadPool();
             ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2);
             try {
-                ServiceBenchmark.waitUntilReady(http, service.base(), service.process());
+                ServiceBenchmark.waitUntilReady(service.base(), service.process());
                 // warm-up (not measured): the first batches of a fresh JVM are slow (JIT, connection set-up)
                 post(service.base(), "xtremepush", "batches",
                         ServiceBenchmark.profileBody(chunkSize, "warm-up-xp", -1, "warm-up-token"));
@@ -333,7 +337,8 @@ class ManyAccountsBenchmark {
                         + "per channel, concurrency %d; jobs: %d running, %d queued per replica, %,d rows in "
                         + "memory); fake vendors answer after %d ms; %s, %d cores, Java %s", XP_ACCOUNTS, XP_ROWS,
                 CP_ACCOUNTS, CP_ROWS, QUICK ? " (quick run: smaller than the full run's 20,000 and 500)" : "",
-                (XMX + " " + GC).trim(), xpLimit, xpPeriod, chunkSize, chunksInFlight, cpLimit, cpPeriod, cpConcurrency, maxRunning,
+                String.join(" ", JVM_OPTIONS), xpLimit, xpPeriod, chunkSize, chunksInFlight, cpLimit, cpPeriod,
+                cpConcurrency, maxRunning,
                 queueCapacity, rowsInMemory, VENDOR_MS, LocalDate.now(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version")));
         md.add("");
@@ -405,8 +410,9 @@ class ManyAccountsBenchmark {
                     + "that first round, on the replica just started, took **%.1f s (%.2f** of the vendor-bound "
                     + "minimum; no probes)", warmRoundSeconds, warmRoundSeconds / vendorBound));
         }
-        if (CP_ACCOUNTS != 20) {
-            md.add("- **diagnostic run, not figure 7: " + CP_ACCOUNTS + " CleverPush channels instead of 20**");
+        if (CP_ACCOUNTS != FIGURE_CP_ACCOUNTS) {
+            md.add("- **diagnostic run, not figure 7: " + CP_ACCOUNTS + " CleverPush channels instead of "
+                    + FIGURE_CP_ACCOUNTS + "**");
         }
         if (!SET.isBlank()) {
             md.add("- **diagnostic run, not figure 7: settings changed: " + SET + "**");
@@ -432,7 +438,7 @@ class ManyAccountsBenchmark {
         json.put("queueFull429", queueFull);
         json.put("settingsChanged", SET);
         json.put("cleverpushChannels", CP_ACCOUNTS);
-        json.put("jvmOptions", (XMX + " " + GC).trim());
+        json.put("jvmOptions", String.join(" ", JVM_OPTIONS));
         json.put("warmRound", WARM_ROUND);
         json.put("warmRoundSeconds", round(warmRoundSeconds));
         json.put("gcPauses", Math.round(jvmAfter[1] - jvmBefore[1]));

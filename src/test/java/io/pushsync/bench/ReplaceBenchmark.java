@@ -143,7 +143,7 @@ class ReplaceBenchmark {
                     "pushsync.snapshots.directory", snapshots.toString(),
                     "pushsync.jobs.spool-dir", dir.resolve("spool").toString()));
             try {
-                ServiceBenchmark.waitUntilReady(http, service.base(), service.process());
+                ServiceBenchmark.waitUntilReady(service.base(), service.process());
                 runs.add(job(service, "A", first, sent, snapshotFile));
                 runs.add(job(service, "B", changedAudience, sent, snapshotFile));
                 removedPage = removedPage(service, runs.get(1));

@@ -503,7 +503,7 @@ class ServiceBenchmark {
         xp.handler = b -> FakeVendor.ok();
         Jar batchJar = Jar.start(jar, xp, cp, out.resolve("xmx256m-batch.log"));
         try {
-            waitUntilReady(http, batchJar.base(), batchJar.process());
+            waitUntilReady(batchJar.base(), batchJar.process());
             String outcome;
             long start = System.nanoTime();
             try {
@@ -533,7 +533,7 @@ class ServiceBenchmark {
             }
             Jar jobJar = Jar.start(jar, xp, cp, out.resolve("xmx256m-job-" + rows + ".log"));
             try {
-                waitUntilReady(http, jobJar.base(), jobJar.process());
+                waitUntilReady(jobJar.base(), jobJar.process());
                 List<double[]> series = job(jobJar.base(), xp, rows, "jar at -Xmx256m",
                         () -> prometheusHeapMb(http, jobJar.base()));
                 jobJar.process().waitFor(2, TimeUnit.SECONDS);
@@ -613,7 +613,7 @@ class ServiceBenchmark {
         }
     }
 
-    static void waitUntilReady(HttpClient http, String base, Process process) throws Exception {
+    static void waitUntilReady(String base, Process process) throws Exception {
         if (!PackagedJar.awaitReady(process, base, Duration.ofSeconds(120))) {
             throw new IllegalStateException("the packaged service did not become ready");
         }
