@@ -182,6 +182,8 @@ final class ProfileImport {
         Map<Set<String>, Group> groups = new LinkedHashMap<>();
         Map<List<String>, Placement> placements = new HashMap<>();
         List<SyncRow> rows = request.rows();
+        String[] lastColumns = null; // rows in a row mostly have the same columns: no lookup then
+        Placement placement = null;
         try (XtremepushWire.RowWriter writer = new XtremepushWire.RowWriter(client.json());
                 NormalisedBlocks blocks = new NormalisedBlocks(rows, normaliser, client.json(), NORMALISED_BLOCK)) {
             for (int b = 0; b < blocks.count(); b++) {
@@ -190,8 +192,11 @@ final class ProfileImport {
                     ProfileNormaliser.Normalised n = block.rows()[i];
                     int index = rows.get(blocks.first(b) + i).index();
                     if (n.error() == null) {
-                        Placement placement = placements.computeIfAbsent(Arrays.asList(n.columns()),
-                                columns -> Placement.of(columns, groups));
+                        if (!Arrays.equals(lastColumns, n.columns())) {
+                            placement = placements.computeIfAbsent(Arrays.asList(n.columns()),
+                                    columns -> Placement.of(columns, groups));
+                            lastColumns = n.columns();
+                        }
                         placing.place(placement.group(),
                                 placement.row(index, n.values(), block.encoded()[i], writer));
                     } else {

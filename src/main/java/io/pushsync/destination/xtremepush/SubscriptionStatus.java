@@ -18,24 +18,28 @@ final class SubscriptionStatus {
     private SubscriptionStatus() {
     }
 
+    /** The two answers, made once: this runs for two fields of every row. */
+    private static final Optional<Integer> SUBSCRIBED = Optional.of(1);
+    private static final Optional<Integer> UNSUBSCRIBED = Optional.of(0);
+
     static Optional<Integer> parse(JsonNode value) {
         if (value == null) {
             return Optional.empty();
         }
         if (value.isBoolean()) {
-            return Optional.of(value.booleanValue() ? 1 : 0);
+            return value.booleanValue() ? SUBSCRIBED : UNSUBSCRIBED;
         }
         if (value.isIntegralNumber() && value.canConvertToLong()) {
             long n = value.longValue();
-            return n == 1 ? Optional.of(1) : n == 0 ? Optional.of(0) : Optional.empty();
+            return n == 1 ? SUBSCRIBED : n == 0 ? UNSUBSCRIBED : Optional.empty();
         }
         if (value.isString()) {
             String s = value.stringValue().trim().toLowerCase(Locale.ROOT);
             if (YES.contains(s)) {
-                return Optional.of(1);
+                return SUBSCRIBED;
             }
             if (NO.contains(s)) {
-                return Optional.of(0);
+                return UNSUBSCRIBED;
             }
         }
         return Optional.empty();

@@ -94,14 +94,23 @@ final class SpoolCipher {
         };
     }
 
-    /** Decrypts what is read from {@code in} in place, a bulk read at a time (CTR: the same length out as in). */
+    /** Decrypts what is read from {@code in} in place, a slice at a time (CTR: the same length out as in). */
     InputStream decrypting(InputStream in) {
         Cipher cipher = cipher(Cipher.DECRYPT_MODE);
         return new ObservedInputStream(in) {
+            /**
+             * Where a slice is decrypted before it is copied back: given the same array for input and output, the
+             * cipher would copy every slice's input into a new array first (an overlap it cannot rule out).
+             */
+            private final byte[] scratch = new byte[SLICE];
+
             @Override
             protected void observe(byte[] b, int off, int len) {
                 try {
-                    update(cipher, b, off, len, b, off);
+                    for (int done = 0, n; done < len; done += n) {
+                        n = update(cipher, b, off + done, Math.min(SLICE, len - done), scratch, 0);
+                        System.arraycopy(scratch, 0, b, off + done, n);
+                    }
                 } catch (GeneralSecurityException e) {
                     throw new IllegalStateException("cannot decrypt the spooled job body", e);
                 }

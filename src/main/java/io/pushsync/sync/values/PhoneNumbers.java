@@ -81,7 +81,7 @@ public final class PhoneNumbers {
         }
         // libphonenumber would turn letters into keypad digits ("85 ABC" -> "85 222") and drop an "x" extension:
         // in warehouse data letters mean a bad value, and a converted number would reach the wrong person
-        if (s.chars().anyMatch(Character::isLetter)) {
+        if (hasLetter(s)) {
             return Optional.empty();
         }
         String region = "ZZ";
@@ -110,6 +110,15 @@ public final class PhoneNumbers {
             }
         }
         return parsed(s, region, validation);
+    }
+
+    private static boolean hasLetter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isLetter(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasControlWhitespace(String s) {
