@@ -5,6 +5,7 @@ import io.pushsync.sync.jobs.JobRemovedPage;
 import io.pushsync.sync.jobs.JobResultsPage;
 import jakarta.servlet.http.HttpServletRequest;
 import io.pushsync.sync.jobs.JobService;
+import io.pushsync.sync.jobs.SpooledBody;
 import io.pushsync.sync.jobs.JobStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -61,8 +62,9 @@ public class JobController {
             + "spool directory (pushsync.jobs.spool-dir, e.g. a full disk); Retry-After")
     public ResponseEntity<JobStatus> submit(@PathVariable String type,
             @Parameter(hidden = true) HttpServletRequest body) {
-        JobService.Submitted submitted = jobs.submit(type, bodies.read(body, properties.maxBodySize().toBytes(),
-                "pushsync.jobs.max-body-size", jobs::spool));
+        SpooledBody spooled = bodies.read(body, properties.maxBodySize().toBytes(), "pushsync.jobs.max-body-size",
+                in -> jobs.spool(type, in));
+        JobService.Submitted submitted = jobs.submit(type, spooled);
         ResponseEntity.BodyBuilder accepted = ResponseEntity.status(HttpStatus.ACCEPTED)
                 .location(URI.create("/v1/jobs/" + submitted.status().jobId()));
         if (submitted.replayed()) {

@@ -66,7 +66,7 @@ public class BatchBodyReader {
         CanonicalDigestStream digest = new CanonicalDigestStream(InputStream.nullInputStream());
         digest.feed(json.writeValueAsBytes(tree));
         try (JsonParser p = json.treeAsTokens(tree)) {
-            return read(p, digest, Integer.MAX_VALUE);
+            return read(p, digest, Integer.MAX_VALUE, null);
         }
     }
 
@@ -103,13 +103,38 @@ public class BatchBodyReader {
      *     not looked into)
      */
     public BatchBody read(InputStream in, int keepRows) {
+        return read(in, keepRows, null);
+    }
+
+    /**
+     * Reads the whole stream as {@link #read(InputStream, int)}, showing {@code sink} each row as it is read (those
+     * not kept too), so that a body that is not kept can be checked in the same pass.
+     *
+     * @param sink told when {@code rows} starts and given its rows; null for none
+     */
+    public BatchBody read(InputStream in, int keepRows, RowSink sink) {
         CanonicalDigestStream digesting = new CanonicalDigestStream(in);
         try (JsonParser p = json.createParser(digesting)) {
-            return read(p, digesting, keepRows);
+            return read(p, digesting, keepRows, sink);
         }
     }
 
-    private BatchBody read(JsonParser p, CanonicalDigestStream digesting, int keepRows) {
+    /** What {@link #read(InputStream, int, RowSink)} shows the rows of a body to while it reads them. */
+    public interface RowSink {
+
+        /**
+         * {@code rows} starts, and is an array. {@code head} holds the top-level properties read before it; it is the
+         * object that goes on to get those after it.
+         *
+         * @return whether to be given the rows
+         */
+        boolean rowsStart(ObjectNode head);
+
+        /** The row at {@code index} of {@code rows}, in order; it is not kept. */
+        void row(int index, BatchBody.RawRow row);
+    }
+
+    private BatchBody read(JsonParser p, CanonicalDigestStream digesting, int keepRows, RowSink sink) {
         JsonToken first = p.nextToken();
         if (first == null) {
             throw new MissingBodyException();
@@ -130,7 +155,7 @@ public class BatchBodyReader {
                 rowsSeen |= isRows;
                 if (isRows && t == JsonToken.START_ARRAY) {
                     rows = new ArrayList<>(Math.min(keepRows, 1024));
-                    count = readRows(p, rows, keepRows);
+                    count = readRows(p, rows, keepRows, sink != null && sink.rowsStart(head) ? sink : null);
                 } else if (isRows) {
                     head.set(name, value(p, t)); // not an array: the validator reports it
                     rows = null;
@@ -149,15 +174,30 @@ public class BatchBodyReader {
         return new BatchBody(head, rows, count, digesting.digest());
     }
 
-    private int readRows(JsonParser p, List<BatchBody.RawRow> rows, int keepRows) {
+    /**
+     * Keeps the first {@code keepRows} rows, counts the others and shows each to {@code sink} (when not null). The rows
+     * only shown share their field names for {@value RowCursor#SHAPE_TREE_ROWS} rows at a time, as a
+     * {@link RowCursor}'s do.
+     */
+    private int readRows(JsonParser p, List<BatchBody.RawRow> rows, int keepRows, RowSink sink) {
         RowFields.Builder fields = new RowFields.Builder(RowShape.root(), maxFieldsPerRow);
+        RowFields.Builder shown = null;
         int count = 0;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             count++;
-            if (count > keepRows) {
-                p.skipChildren();
+            if (count <= keepRows) {
+                BatchBody.RawRow row = readRow(p, t, fields);
+                rows.add(row);
+                if (sink != null) {
+                    sink.row(count - 1, row);
+                }
+            } else if (sink != null) {
+                if ((count - 1 - keepRows) % RowCursor.SHAPE_TREE_ROWS == 0) {
+                    shown = new RowFields.Builder(RowShape.root(), maxFieldsPerRow);
+                }
+                sink.row(count - 1, readRow(p, t, shown));
             } else {
-                rows.add(readRow(p, t, fields));
+                p.skipChildren();
             }
         }
         return count;
@@ -294,7 +334,7 @@ public class BatchBodyReader {
      * cannot grow it without bound.
      */
     public final class RowCursor implements AutoCloseable {
-        private static final int SHAPE_TREE_ROWS = 4096;
+        static final int SHAPE_TREE_ROWS = 4096;
 
         private final JsonParser parser;
         private RowFields.Builder fields;

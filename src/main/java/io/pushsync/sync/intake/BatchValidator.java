@@ -96,6 +96,41 @@ public class BatchValidator {
         return head;
     }
 
+    /**
+     * Checks to make while a body that will not be kept is read ({@link StreamedChecks}), for
+     * {@link #prepare(DestinationDescriptor, BatchBody, Supplier, int, String, StreamedChecks)}.
+     */
+    public StreamedChecks streamed(DestinationDescriptor destination, int maxRows) {
+        return new StreamedChecks(heads, destination, maxRows);
+    }
+
+    /**
+     * {@link #prepare(DestinationDescriptor, BatchBody, Supplier, int, String)} for a body that {@code checked} saw
+     * while it was read: the same errors in the same order, without a pass over the rows (but when two row ids'
+     * hashes are equal). When the checks do not stand for the body ({@link StreamedChecks}), or are null, the rows
+     * are read from {@code rows} as there.
+     */
+    public RequestHead prepare(DestinationDescriptor destination, BatchBody body,
+            Supplier<BatchBodyReader.RowCursor> rows, int maxRows, String maxRowsKey, StreamedChecks checked) {
+        if (checked == null || !checked.stand(destination, body)) {
+            return prepare(destination, body, rows, maxRows, maxRowsKey);
+        }
+        if (body.rowCount() > maxRows) {
+            throw new BatchTooLargeException(body.rowCount(), maxRows, maxRowsKey);
+        }
+        RequestHead head = checked.head().withRowCount(body.rowCount());
+        Violations v = checked.violations();
+        RowIds collisions = checked.hashes().collisions();
+        if (collisions != null) {
+            v.truncate(checked.headProblems());
+            checkRows(head, rows, collisions, v);
+        }
+        if (!v.isEmpty()) {
+            throw v.exception();
+        }
+        return head;
+    }
+
     private void checkRows(RequestHead head, Supplier<BatchBodyReader.RowCursor> rows, RowIds ids, Violations v) {
         try (BatchBodyReader.RowCursor cursor = rows.get()) {
             for (BatchBody.RawRow raw = cursor.next(); raw != null; raw = cursor.next()) {

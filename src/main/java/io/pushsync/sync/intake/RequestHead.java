@@ -26,6 +26,11 @@ public record RequestHead(
         int rowCount,
         boolean dryRun) {
 
+    /** This head for a request of {@code rows} rows. */
+    public RequestHead withRowCount(int rows) {
+        return new RequestHead(destination, syncId, batchId, connection, objectType, mode, options, rows, dryRun);
+    }
+
     /** The request for the adapter with these rows. */
     public SyncRequest request(List<SyncRow> rows) {
         return new SyncRequest(destination, syncId, batchId, connection, objectType.name(), mode, options, rows);

@@ -128,21 +128,24 @@ public class JobService implements SmartLifecycle {
 
     /** A body that is already a tree (tests). */
     public Submitted submit(String type, JsonNode body) {
-        registry.get(type);
-        return submit(type, spool(new ByteArrayInputStream(body.toString().getBytes(StandardCharsets.UTF_8))));
+        return submit(type, spool(type, new ByteArrayInputStream(body.toString().getBytes(StandardCharsets.UTF_8))));
     }
 
     /**
-     * Writes a job's body to the spool directory while reading its head ({@link JobSpool#write}).
+     * Writes a job's body for destination {@code type} to the spool directory while reading its head and checking
+     * its rows ({@link JobSpool#write}, {@link BatchValidator#streamed}).
      *
+     * @throws io.pushsync.sync.UnknownDestinationException for an unknown {@code type}, before the body is read
      * @throws JobsBusyException when the body cannot be written (503: a full disk)
      */
-    public SpooledBody spool(InputStream body) {
-        return spool.write(body);
+    public SpooledBody spool(String type, InputStream body) {
+        Destination destination = registry.get(type);
+        return spool.write(body, validator.streamed(destination.descriptor(), properties.maxRows()));
     }
 
     /**
-     * Validates a spooled body row by row from its file (the same 400 and 413 as a batch), claims its
+     * Validates a spooled body (the same 400 and 413 as a batch: from the checks made while it was spooled, else row
+     * by row from its file), claims its
      * {@code (syncId, batchId)} with its row ids and queues it. The file is deleted unless the job was queued.
      *
      * <p>Ids that a {@code /batches} delivery holds in the idempotency ledger are refused (409): the ledger is read
@@ -154,7 +157,7 @@ public class JobService implements SmartLifecycle {
         try {
             Destination destination = registry.get(type);
             RequestHead head = validator.prepare(destination.descriptor(), body.body(), body::rows,
-                    properties.maxRows(), MAX_ROWS_KEY);
+                    properties.maxRows(), MAX_ROWS_KEY, body.checks());
             if (!accepting) {
                 throw shuttingDown();
             }

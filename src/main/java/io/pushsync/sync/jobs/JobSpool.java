@@ -3,6 +3,7 @@ package io.pushsync.sync.jobs;
 import io.pushsync.sync.intake.BatchBody;
 import io.pushsync.sync.intake.BatchBodyReader;
 import io.pushsync.sync.intake.ObservedInputStream;
+import io.pushsync.sync.intake.StreamedChecks;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,13 +71,13 @@ public class JobSpool implements DisposableBean {
     }
 
     /**
-     * Reads a job's body (keeping no rows: {@link BatchBodyReader#read(InputStream, int)} with 0) while writing it
-     * to a new file, encrypted with a key of its own ({@link SpoolCipher}). A body that cannot be read leaves no
-     * file behind.
+     * Reads a job's body (keeping no rows: {@link BatchBodyReader#read(InputStream, int, BatchBodyReader.RowSink)}
+     * with 0) while writing it to a new file, encrypted with a key of its own ({@link SpoolCipher}), and checks its
+     * rows as they pass ({@code checks}, null for none). A body that cannot be read leaves no file behind.
      *
      * @throws JobsBusyException ({@code SPOOL_UNAVAILABLE}) when the file cannot be written, e.g. the disk is full
      */
-    public SpooledBody write(InputStream in) {
+    public SpooledBody write(InputStream in, StreamedChecks checks) {
         Path file;
         try {
             Files.createDirectories(dir);
@@ -88,9 +89,9 @@ public class JobSpool implements DisposableBean {
             BatchBody body;
             SpoolCipher cipher = SpoolCipher.random();
             try (OutputStream out = new BufferedOutputStream(cipher.encrypting(Files.newOutputStream(file)), 1 << 16)) {
-                body = reader.read(new Tee(in, out), 0);
+                body = reader.read(new Tee(in, out), 0, checks);
             }
-            return new SpooledBody(file, cipher, body, reader);
+            return new SpooledBody(file, cipher, body, reader, checks);
         } catch (IOException e) {
             deleteQuietly(file);
             throw unavailable(e);

@@ -2,6 +2,7 @@ package io.pushsync.sync.jobs;
 
 import io.pushsync.sync.intake.BatchBody;
 import io.pushsync.sync.intake.BatchBodyReader;
+import io.pushsync.sync.intake.StreamedChecks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,17 +22,24 @@ public final class SpooledBody {
     private final SpoolCipher cipher;
     private final BatchBody body;
     private final BatchBodyReader reader;
+    private final StreamedChecks checks;
 
-    SpooledBody(Path file, SpoolCipher cipher, BatchBody body, BatchBodyReader reader) {
+    SpooledBody(Path file, SpoolCipher cipher, BatchBody body, BatchBodyReader reader, StreamedChecks checks) {
         this.file = file;
         this.cipher = cipher;
         this.body = body;
         this.reader = reader;
+        this.checks = checks;
     }
 
     /** The body as read while it was spooled: the head, the row count and the digest, no rows. */
     public BatchBody body() {
         return body;
+    }
+
+    /** The checks made while the body was spooled, or null. */
+    public StreamedChecks checks() {
+        return checks;
     }
 
     /** A new cursor over the rows, from the first. */

@@ -38,8 +38,8 @@ class BatchValidatorTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String SECRET = "s3cr3t-app-token-value";
 
-    /** The shape of the Xtremepush catalog entry (the core must not import the adapter). */
-    private static final DestinationDescriptor XTREMEPUSH = new DestinationDescriptor("xtremepush", "Xtremepush",
+    /** The shape of the Xtremepush catalog entry (the core must not import the adapter); also for other tests here. */
+    static final DestinationDescriptor XTREMEPUSH = new DestinationDescriptor("xtremepush", "Xtremepush",
             List.of(ConnectionField.plain("region", "API region", List.of("eu", "us")),
                     ConnectionField.secret("appToken", "App token")),
             List.of(new ObjectTypeDescriptor("user_profiles", "User profiles", List.of("upsert"), List.of(),

@@ -35,7 +35,7 @@ class JobSpoolTest {
         Files.writeString(orphan.resolve("job-2.json"), "{}");
         Path unrelated = Files.writeString(root.resolve("notes.txt"), "mine");
         JobSpool live = spool(root);
-        SpooledBody body = live.write(new ByteArrayInputStream("{\"rows\": []}".getBytes(StandardCharsets.UTF_8)));
+        SpooledBody body = live.write(new ByteArrayInputStream("{\"rows\": []}".getBytes(StandardCharsets.UTF_8)), null);
 
         JobSpool next = spool(root);
 
@@ -58,7 +58,7 @@ class JobSpoolTest {
         Path notADirectory = Files.writeString(root.resolve("file"), "x");
         JobSpool spool = spool(notADirectory.resolve("spool"));
 
-        assertThatThrownBy(() -> spool.write(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8))))
+        assertThatThrownBy(() -> spool.write(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), null))
                 .isInstanceOfSatisfying(JobsBusyException.class, e -> {
                     assertThat(e.reason()).isEqualTo(JobsBusyException.Reason.SPOOL_UNAVAILABLE);
                     assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(9));
@@ -74,7 +74,7 @@ class JobSpoolTest {
                 + "{\"id\": \"r0\", \"fields\": {\"user_id\": \"spool-user-zero\"}}, {\"id\": \"r1\", \"fields\": "
                 + "{\"user_id\": \"spool-user-one\"}}]}";
         JobSpool spool = spool(root);
-        SpooledBody body = spool.write(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+        SpooledBody body = spool.write(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), null);
 
         String onDisk = new String(Files.readAllBytes(body.file()), StandardCharsets.ISO_8859_1);
         assertThat(onDisk).hasSize(json.length()).doesNotContain("spool-secret-4711")

@@ -219,7 +219,7 @@ class JobWindowsTest {
         ObjectNode invalid = body("invalid", 3);
         invalid.remove("syncId");
         assertThatThrownBy(() -> service.submit("recorded", invalid)).isInstanceOf(InvalidBatchException.class);
-        assertThatThrownBy(() -> service.submit("recorded", service.spool(new ByteArrayInputStream(
+        assertThatThrownBy(() -> service.submit("recorded", service.spool("recorded", new ByteArrayInputStream(
                 "{\"syncId\": \"s\", \"rows\": [".getBytes(StandardCharsets.UTF_8)))))
                 .isInstanceOf(JacksonException.class);
         assertThat(spooled()).isEmpty();
