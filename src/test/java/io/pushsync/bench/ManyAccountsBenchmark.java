@@ -106,12 +106,12 @@ class ManyAccountsBenchmark {
 
     private static String imageCollector() {
         try {
-            return StartupBenchmark.entrypointOptions(Path.of("Dockerfile"), Path.of("app.jsa")).stream()
-                    .filter(o -> o.matches("-XX:\\+Use\\w+GC")).findFirst().orElse("");
+            return StartupBenchmark.imageCollector(Path.of("Dockerfile"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
     /**
      * The whole load runs once first, on accounts of its own, timed but without probes, so that the measured round
      * meets a replica whose JIT has compiled what the load runs (a replica that has been serving for a while), not

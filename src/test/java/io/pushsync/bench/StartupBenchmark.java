@@ -288,6 +288,12 @@ class StartupBenchmark {
         return words.subList(1, jar).stream().map(w -> w.replace("app.jsa", archive.toString())).toList();
     }
 
+    /** The collector option of the image's {@code ENTRYPOINT} ({@code -XX:+Use...GC}), or "" for the JVM's own. */
+    static String imageCollector(Path dockerfile) throws IOException {
+        return entrypointOptions(dockerfile, Path.of("app.jsa")).stream().filter(o -> o.matches("-XX:\\+Use\\w+GC"))
+                .findFirst().orElse("");
+    }
+
     private static void run(List<String> cmd, Path dir, Path log) throws Exception {
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
