@@ -77,9 +77,10 @@ class StartupBenchmark {
         // and the image's collector
         Path archive = dir.resolve("app.jsa");
         long trainingStarted = System.nanoTime();
-        run(List.of(java(), "-XX:+UseParallelGC", "-XX:ArchiveClassesAtExit=" + archive, "-Dspring.aot.enabled=true",
-                "-Dspring.context.exit=onRefresh", "-Dpushsync.jobs.spool-dir=" + dir.resolve("training-spool"),
-                "-jar", extracted.toString()), dir, dir.resolve("training.log"));
+        run(Stream.of(java(), imageCollector(Path.of("Dockerfile")), "-XX:ArchiveClassesAtExit=" + archive,
+                "-Dspring.aot.enabled=true", "-Dspring.context.exit=onRefresh",
+                "-Dpushsync.jobs.spool-dir=" + dir.resolve("training-spool"), "-jar", extracted.toString())
+                .filter(o -> !o.isEmpty()).toList(), dir, dir.resolve("training.log"));
         long trainingMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - trainingStarted);
         assertThat(archive).as("the CDS archive of the training run").isRegularFile();
         // the archive alone (no prepared definitions), for the form that shows what the archive does by itself

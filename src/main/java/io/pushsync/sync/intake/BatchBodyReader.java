@@ -30,6 +30,8 @@ public class BatchBodyReader {
 
     /** Names of properties a row may not have that are kept for the error message; the rest are only counted. */
     private static final int MAX_UNKNOWN_NAMES = 5;
+    /** Rows read one at a time that share a tree of field names ({@link #shapes}). */
+    private static final int SHAPE_TREE_ROWS = 4096;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final BatchBodyReader DEFAULT = new BatchBodyReader(JsonMapper.builder().build());
 
@@ -176,7 +178,7 @@ public class BatchBodyReader {
 
     /**
      * Keeps the first {@code keepRows} rows, counts the others and shows each to {@code sink} (when not null). The rows
-     * only shown share their field names for {@value RowCursor#SHAPE_TREE_ROWS} rows at a time, as a
+     * only shown share their field names {@value #SHAPE_TREE_ROWS} rows at a time ({@link #shapes}), as a
      * {@link RowCursor}'s do.
      */
     private int readRows(JsonParser p, List<BatchBody.RawRow> rows, int keepRows, RowSink sink) {
@@ -192,9 +194,7 @@ public class BatchBodyReader {
                     sink.row(count - 1, row);
                 }
             } else if (sink != null) {
-                if ((count - 1 - keepRows) % RowCursor.SHAPE_TREE_ROWS == 0) {
-                    shown = new RowFields.Builder(RowShape.root(), maxFieldsPerRow);
-                }
+                shown = shapes(count - 1 - keepRows, shown);
                 sink.row(count - 1, readRow(p, t, shown));
             } else {
                 p.skipChildren();
@@ -328,13 +328,21 @@ public class BatchBodyReader {
     }
 
     /**
+     * {@code current}, or for every {@value #SHAPE_TREE_ROWS}th row not kept ({@code nth} from 0) a builder with a tree
+     * of field names of its own: rows read one at a time share their names with the rows shortly before them, and a
+     * body whose rows all have different names cannot grow the tree without bound.
+     */
+    private RowFields.Builder shapes(int nth, RowFields.Builder current) {
+        return nth % SHAPE_TREE_ROWS == 0 ? new RowFields.Builder(RowShape.root(), maxFieldsPerRow) : current;
+    }
+
+    /**
      * A forward-only cursor over the rows of one body ({@link #rows(InputStream)}); closing it closes the stream.
      * Rows share their field names ({@link RowShape}) with the rows read shortly before them: the tree of
      * names starts afresh every {@value #SHAPE_TREE_ROWS} rows, so a body whose rows all have different names
      * cannot grow it without bound.
      */
     public final class RowCursor implements AutoCloseable {
-        static final int SHAPE_TREE_ROWS = 4096;
 
         private final JsonParser parser;
         private RowFields.Builder fields;
@@ -376,9 +384,7 @@ public class BatchBodyReader {
                 return null;
             }
             index++;
-            if (index % SHAPE_TREE_ROWS == 0) {
-                fields = new RowFields.Builder(RowShape.root(), maxFieldsPerRow);
-            }
+            fields = shapes(index, fields);
             return readRow(parser, t, fields);
         }
 

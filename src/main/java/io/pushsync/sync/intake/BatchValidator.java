@@ -85,6 +85,16 @@ public class BatchValidator {
         int headProblems = v.total();
         RowIds.Hashed hashes = RowIds.hashed(body.rowCount());
         checkRows(head, rows, hashes, v);
+        return checkedRows(head, rows, hashes, v, headProblems);
+    }
+
+    /**
+     * After a pass that checked every row and hashed its id: when two hashes are equal, the rows again from the first,
+     * the problems of the first pass dropped ({@code headProblems} kept) and the ids of those hashes compared
+     * exactly; then the problems found, if any, as one exception.
+     */
+    private RequestHead checkedRows(RequestHead head, Supplier<BatchBodyReader.RowCursor> rows, RowIds.Hashed hashes,
+            Violations v, int headProblems) {
         RowIds collisions = hashes.collisions();
         if (collisions != null) {
             v.truncate(headProblems);
@@ -118,17 +128,8 @@ public class BatchValidator {
         if (body.rowCount() > maxRows) {
             throw new BatchTooLargeException(body.rowCount(), maxRows, maxRowsKey);
         }
-        RequestHead head = checked.head().withRowCount(body.rowCount());
-        Violations v = checked.violations();
-        RowIds collisions = checked.hashes().collisions();
-        if (collisions != null) {
-            v.truncate(checked.headProblems());
-            checkRows(head, rows, collisions, v);
-        }
-        if (!v.isEmpty()) {
-            throw v.exception();
-        }
-        return head;
+        return checkedRows(checked.head().withRowCount(body.rowCount()), rows, checked.hashes(), checked.violations(),
+                checked.headProblems());
     }
 
     private void checkRows(RequestHead head, Supplier<BatchBodyReader.RowCursor> rows, RowIds ids, Violations v) {

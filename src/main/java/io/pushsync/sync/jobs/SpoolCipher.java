@@ -52,27 +52,34 @@ final class SpoolCipher {
     }
 
     /**
-     * {@link Cipher#update(byte[], int, int, byte[], int)} a slice of at most {@link #SLICE} bytes at a time. HotSpot
-     * runs AES/CTR with its AES-NI stub only in callers that C2 has compiled, after some thousands of calls; until
-     * then a block of 16 bytes at a time in Java, 10-20 times slower. In a process doing little else, 4 KB calls got
-     * the stub after about 20 MB, the 64 KB reads of the spool's buffer after 40-60 MB (under load C2 may come to
-     * them later: docs/decisions.md, "Jobs on disk").
+     * {@link Cipher#update(byte[], int, int, byte[], int)} over {@code len} bytes of {@code in}, a slice of at most
+     * {@link #SLICE} bytes at a time, each into {@code scratch} (at least {@link #SLICE} long), handed to {@code out}
+     * before the next. HotSpot runs AES/CTR with its AES-NI stub only in callers that C2 has compiled, after some
+     * thousands of calls; until then a block of 16 bytes at a time in Java, 10-20 times slower. In a process doing
+     * little else, 4 KB calls got the stub after about 20 MB, the 64 KB reads of the spool's buffer after 40-60 MB
+     * (under load C2 may come to them later: docs/decisions.md, "Jobs on disk"). The output never goes to {@code in}
+     * itself: given the same array for input and output, the cipher would copy every slice's input into a new array
+     * first (an overlap it cannot rule out).
      */
-    private static int update(Cipher cipher, byte[] in, int off, int len, byte[] out, int outOff)
-            throws GeneralSecurityException {
-        int written = 0;
+    private static <E extends Exception> void update(Cipher cipher, byte[] in, int off, int len, byte[] scratch,
+            SliceOut<E> out) throws GeneralSecurityException, E {
         for (int done = 0, n; done < len; done += n) {
             n = Math.min(SLICE, len - done);
-            written += cipher.update(in, off + done, n, out, outOff + written);
+            out.accept(off + done, cipher.update(in, off + done, n, scratch, 0));
         }
-        return written;
+    }
+
+    /** Takes one slice's output from {@link #update}: {@code n} bytes of its scratch, for the input at {@code at}. */
+    @FunctionalInterface
+    private interface SliceOut<E extends Exception> {
+        void accept(int at, int n) throws E;
     }
 
     /** Encrypts what is written to {@code out}; CTR keeps lengths, so nothing is held back until close. */
     OutputStream encrypting(OutputStream out) {
         Cipher cipher = cipher(Cipher.ENCRYPT_MODE);
         return new FilterOutputStream(out) {
-            private byte[] scratch = new byte[0];
+            private final byte[] scratch = new byte[SLICE];
 
             @Override
             public void write(int b) throws IOException {
@@ -81,12 +88,8 @@ final class SpoolCipher {
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                if (scratch.length < len) {
-                    scratch = new byte[len];
-                }
                 try {
-                    int n = update(cipher, b, off, len, scratch, 0);
-                    out.write(scratch, 0, n);
+                    update(cipher, b, off, len, scratch, (at, n) -> out.write(scratch, 0, n));
                 } catch (GeneralSecurityException e) {
                     throw new IOException("cannot encrypt the spooled job body", e);
                 }
@@ -98,19 +101,12 @@ final class SpoolCipher {
     InputStream decrypting(InputStream in) {
         Cipher cipher = cipher(Cipher.DECRYPT_MODE);
         return new ObservedInputStream(in) {
-            /**
-             * Where a slice is decrypted before it is copied back: given the same array for input and output, the
-             * cipher would copy every slice's input into a new array first (an overlap it cannot rule out).
-             */
             private final byte[] scratch = new byte[SLICE];
 
             @Override
             protected void observe(byte[] b, int off, int len) {
                 try {
-                    for (int done = 0, n; done < len; done += n) {
-                        n = update(cipher, b, off + done, Math.min(SLICE, len - done), scratch, 0);
-                        System.arraycopy(scratch, 0, b, off + done, n);
-                    }
+                    update(cipher, b, off, len, scratch, (at, n) -> System.arraycopy(scratch, 0, b, at, n));
                 } catch (GeneralSecurityException e) {
                     throw new IllegalStateException("cannot decrypt the spooled job body", e);
                 }
