@@ -9,8 +9,6 @@ import io.pushsync.bench.ServiceBenchmark.Jar;
 import io.pushsync.destination.cleverpush.CleverPushProperties;
 import io.pushsync.destination.xtremepush.XtremepushProperties;
 import io.pushsync.sync.jobs.JobProperties;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Parameter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -94,7 +92,7 @@ class ManyAccountsBenchmark {
      * The collector the image runs with, read from the {@code Dockerfile}'s {@code ENTRYPOINT} (none there: the JVM's
      * own choice); {@code -Dbench.many.gc=-XX:+UseG1GC} another, for a diagnostic run.
      */
-    private static final String GC = System.getProperty("bench.many.gc", imageCollector());
+    private static final String GC = System.getProperty("bench.many.gc", Jar.imageCollector());
     /** The jar's JVM options as launched and printed: the heap and the collector. */
     private static final List<String> JVM_OPTIONS = java.util.stream.Stream.of(XMX, GC).filter(o -> !o.isBlank())
             .toList();
@@ -103,14 +101,6 @@ class ManyAccountsBenchmark {
      * {@code pushsync.jobs.max-running=10}); printed with the figures, which are then not figure 7's.
      */
     private static final String SET = System.getProperty("bench.many.set", "");
-
-    private static String imageCollector() {
-        try {
-            return StartupBenchmark.imageCollector(Path.of("Dockerfile"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /**
      * The whole load runs once first, on accounts of its own, timed but without probes, so that the measured round

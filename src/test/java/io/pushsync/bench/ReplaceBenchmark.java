@@ -159,10 +159,10 @@ class ReplaceBenchmark {
         Run c = runs.get(2);
 
         List<String> md = new ArrayList<>();
-        md.add(String.format(Locale.ROOT, "Replace: %,d-member Xtremepush list audience%s, packaged jar at -Xmx256m, "
-                + "fake vendor answering at once, %s, %d cores, Java %s", MEMBERS,
+        md.add(String.format(Locale.ROOT, "Replace: %,d-member Xtremepush list audience%s, packaged jar at -Xmx256m "
+                + "(%s), fake vendor answering at once, %s, %d cores, Java %s", MEMBERS,
                 MEMBERS < 1_000_000 ? " (smaller than the full run's 1,000,000" + (QUICK ? ": quick run)" : ")")
-                        : "", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                        : "", Jar.imageCollector(), LocalDate.now(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version")));
         md.add("");
         md.add("| job | outcome | time (202 after) | rows/s | vendor requests: create / delete (items) | heap used, "

@@ -8,6 +8,7 @@ import io.pushsync.testsupport.PackagedJar;
 import io.pushsync.testsupport.PushsyncReplicas;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -121,7 +122,7 @@ class ServiceBenchmark {
         markdown.add("");
         markdown.add("In-process heap figures are the whole test JVM (service, HTTP client with its request bodies, fake "
                 + "vendors): an upper bound, garbage included. The -Xmx256m rows run the packaged jar in its own JVM "
-                + "(-XX:+ExitOnOutOfMemoryError); its heap is read from /actuator/prometheus (jvm_memory_used_bytes, "
+                + "(-XX:+ExitOnOutOfMemoryError, the image's collector: " + Jar.imageCollector() + "); its heap is read from /actuator/prometheus (jvm_memory_used_bytes, "
                 + "area=heap). Heap over time of the jobs: job-heap.png and results.json.");
         Files.writeString(out.resolve("results.json"),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
@@ -554,7 +555,10 @@ class ServiceBenchmark {
         return largest;
     }
 
-    /** The packaged service in a JVM of its own (-Xmx256m unless said), exiting on an OutOfMemoryError. */
+    /**
+     * The packaged service in a JVM of its own (-Xmx256m and the image's collector unless said), exiting on an
+     * OutOfMemoryError.
+     */
     record Jar(Process process, String base, Path log) {
         static Jar start(Path jar, FakeVendor xp, FakeVendor cp, Path log) throws IOException {
             return start(jar, xp, cp, log, Map.of());
@@ -565,7 +569,19 @@ class ServiceBenchmark {
                 throws IOException {
             Map<String, String> properties = serviceProperties(xp, cp);
             properties.putAll(extra);
-            return start(jar, "-Xmx256m", properties, log);
+            return start(jar, List.of("-Xmx256m", imageCollector()), properties, log);
+        }
+
+        /**
+         * The collector the image runs with, from the {@code Dockerfile}'s {@code ENTRYPOINT} (blank when it names
+         * none: the JVM's own choice), so that the jar is measured with the collector that ships.
+         */
+        static String imageCollector() {
+            try {
+                return StartupBenchmark.imageCollector(Path.of("Dockerfile"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         /**
