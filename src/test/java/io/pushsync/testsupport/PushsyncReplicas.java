@@ -14,6 +14,8 @@ import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * Several pushsync instances in one JVM, each a full application context on its own random port (127.0.0.1), as
@@ -40,13 +42,31 @@ public final class PushsyncReplicas implements AutoCloseable {
                 all.putAll(properties);
                 String[] args = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                         .toArray(String[]::new);
-                replicas.contexts.add(new SpringApplicationBuilder(PushsyncApplication.class).run(args));
+                replicas.contexts.add(new SpringApplicationBuilder(PushsyncApplication.class)
+                        .initializers(PushsyncReplicas::ownReactorResources).run(args));
             }
         } catch (RuntimeException | Error e) {
             replicas.close();
             throw e;
         }
         return replicas;
+    }
+
+    /**
+     * Gives a replica Reactor Netty resources of its own. Spring's {@link ReactorResourceFactory} (as Spring Boot
+     * configures it) uses Reactor Netty's global resources, one set per JVM, and closing its context disposes them,
+     * waiting without a bound: in a JVM that runs other contexts beside the replicas (a test run), a replica's close
+     * would dispose resources the others use, and can wait for ever (a test run hung there, in
+     * {@code ReactorResourceFactory.stop}). A replica's own are disposed with it and touch nothing else; Spring
+     * Boot's factory steps aside for this bean.
+     */
+    private static void ownReactorResources(ConfigurableApplicationContext context) {
+        ((GenericApplicationContext) context).registerBean("reactorResourceFactory", ReactorResourceFactory.class,
+                () -> {
+                    ReactorResourceFactory factory = new ReactorResourceFactory();
+                    factory.setUseGlobalResources(false);
+                    return factory;
+                });
     }
 
     /** What every replica needs to share state in a test Redis, under a key prefix of its own. */
