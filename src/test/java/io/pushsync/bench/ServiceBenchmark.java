@@ -8,8 +8,8 @@ import io.pushsync.testsupport.PackagedJar;
 import io.pushsync.testsupport.PushsyncReplicas;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -122,8 +122,9 @@ class ServiceBenchmark {
         markdown.add("");
         markdown.add("In-process heap figures are the whole test JVM (service, HTTP client with its request bodies, fake "
                 + "vendors): an upper bound, garbage included. The -Xmx256m rows run the packaged jar in its own JVM "
-                + "(-XX:+ExitOnOutOfMemoryError, the image's collector: " + Jar.imageCollector() + "); its heap is read from /actuator/prometheus (jvm_memory_used_bytes, "
-                + "area=heap). Heap over time of the jobs: job-heap.png and results.json.");
+                + "(-XX:+ExitOnOutOfMemoryError, the image's collector: " + Jar.imageCollector() + "); its heap is "
+                + "read from /actuator/prometheus (jvm_memory_used_bytes, area=heap). Heap over time of the jobs: "
+                + "job-heap.png and results.json.");
         Files.writeString(out.resolve("results.json"),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
         Files.writeString(out.resolve("results.md"), String.join("\n", markdown) + "\n");
